@@ -1,0 +1,110 @@
+# dwhbi — a hand-written Makefile.  Every knob is overridable:
+#   make CFLAGS='-O0 -g' PREFIX=$HOME/.local
+# Targets: all (default), check, asan, demo, demo-clean, bench, install,
+# uninstall, clean.  `all`, `check` and `demo` first run scripts/install-deps,
+# which installs the Debian packages that are missing (quiet when none are).
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+CC ?= cc
+OPTIMIZATION ?= -O2
+CFLAGS ?= $(OPTIMIZATION) -g
+LDFLAGS ?=
+BUILD ?= build
+BIN ?= dwhbi
+
+PKGS = libpq gsl libcurl cairo pangocairo libcjson libmicrohttpd
+# Recursive (=) on purpose: evaluated in the sub-make, after install-deps.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+WARN = -Wall -Wextra -Werror
+ALL_CFLAGS = -std=gnu11 $(WARN) -I. -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+
+SRCS := $(sort $(wildcard src/*.c connectors/*.c transform/*.c analyzer/*.c \
+	adjuster/*.c reporter/*.c console/*.c))
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS)) $(BUILD)/embedded.o
+EMBED_FILES := $(sort $(wildcard sql/*.sql transform/*.sql transform/*/*.sql \
+	templates/* config/* console/static/*))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
+FAKE_MAINS := $(sort $(wildcard tests/fake/fake-*.c))
+FAKE_CORE := $(filter-out $(FAKE_MAINS),$(sort $(wildcard tests/fake/*.c)))
+FAKE_BINS := $(FAKE_MAINS:%.c=$(BUILD)/%)
+FAKE_OBJS := $(FAKE_CORE:%.c=$(BUILD)/%.o)
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
+
+.PHONY: all build deps check asan demo demo-clean bench install uninstall clean
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+deps:
+	@scripts/install-deps
+
+build: $(BIN) $(FAKE_BINS) $(UNIT_BINS) $(BENCH_BINS)
+
+$(BIN): $(OBJS) $(BUILD)/embedded.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/embedded.c: $(EMBED_FILES) scripts/embed
+	@mkdir -p $(dir $@)
+	scripts/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/fake/fake-%: tests/fake/fake-%.c $(FAKE_OBJS) $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(FAKE_OBJS) $(LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+check: deps
+	@$(MAKE) --no-print-directory build
+	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) tests/run
+
+# AddressSanitizer + UBSan build in its own directory, then the whole suite.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/dwhbi \
+	  OPTIMIZATION=-O1 \
+	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
+	  LDFLAGS='-fsanitize=address,undefined' build
+	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  BUILD=build-asan DWHBI=$(CURDIR)/build-asan/dwhbi tests/run
+
+demo: all
+	./$(BIN) demo
+
+demo-clean:
+	rm -rf .demo
+
+bench: all
+	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) bench/run
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dwhbi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dwhbi
+
+clean:
+	rm -rf $(BUILD) build-asan $(BIN)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,44 @@
+/*
+ * log: diagnostics on stderr with levels, UTC timestamps and secret redaction.
+ *
+ * Program output goes to stdout; everything here goes to stderr.  Every
+ * message passes through log_redact() first, so a value registered with
+ * log_add_secret() (config_load registers every configured secret) is never
+ * printed, whatever the caller formats into it.  log_error() returns -1 so a
+ * failing path reads `return log_error("cannot open '%s'", path);`.
+ * The last error message is kept (redacted) for ops.runs.error.
+ */
+#ifndef DWHBI_LOG_H
+#define DWHBI_LOG_H
+
+#include <stddef.h>
+
+enum log_level { LOG_QUIET = -1, LOG_ERROR = 0, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+
+/* Registers a secret value (ignored when NULL or shorter than 4 bytes);
+ * from now on it is replaced by "***" in every message. */
+void log_add_secret(const char *value);
+/* Forgets every registered secret (tests). */
+void log_clear_secrets(void);
+/* Replaces every registered secret in s by "***"; returns a new string that
+ * the caller frees. */
+char *log_redact(const char *s);
+
+int log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Progress line on stderr, only when stderr is a terminal and level >= INFO;
+ * rewrites the current line ("\r").  log_progress_done() ends the line. */
+void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_progress_done(void);
+
+/* The last message given to log_error() (redacted), or NULL. */
+const char *log_last_error(void);
+void log_clear_last_error(void);
+
+#endif

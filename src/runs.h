@@ -1,0 +1,22 @@
+/*
+ * runs: the ops.runs history.  run_start() inserts a 'running' row outside any
+ * transaction of the caller (it must be called when no transaction is open)
+ * and returns its id; run_finish() sets status 'success' or 'failed',
+ * finished_at, counts, detail and the (redacted) error text.
+ * args must already be free of secrets (main builds it from argv, which never
+ * holds secrets: they come from the environment).
+ */
+#ifndef DWHBI_RUNS_H
+#define DWHBI_RUNS_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+
+int64_t run_start(PGconn *db, const char *job, const char *args,
+		  int64_t parent_id, char *err, size_t errlen);
+int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
+	       int64_t rows_written, int64_t rows_deleted,
+	       const char *detail_json, const char *error_text,
+	       char *err, size_t errlen);
+
+#endif
