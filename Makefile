@@ -1,7 +1,8 @@
 # dwhbi — a hand-written Makefile.  Every knob is overridable:
 #   make CFLAGS='-O0 -g' PREFIX=$HOME/.local
 # Targets: all (default), check, asan, demo, demo-clean, bench, install,
-# uninstall, clean.  `all`, `check` and `demo` first run scripts/install-deps,
+# uninstall, clean.  `make check T=t1` runs only the tests whose name
+# contains t1; `make V=1` shows the compiler command lines.  `all`, `check` and `demo` first run scripts/install-deps,
 # which installs the Debian packages that are missing (quiet when none are).
 
 PREFIX ?= /usr/local
@@ -13,21 +14,31 @@ CFLAGS ?= $(OPTIMIZATION) -g
 LDFLAGS ?=
 BUILD ?= build
 BIN ?= dwhbi
+V ?= 0
+ifeq ($(V),0)
+Q = @
+SAY = @printf '  %-6s %s\n'
+else
+Q =
+SAY = @true
+endif
 
 PKGS = libpq gsl libcurl cairo pangocairo libcjson libmicrohttpd
 # Recursive (=) on purpose: evaluated in the sub-make, after install-deps.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
-WARN = -Wall -Wextra -Werror
-ALL_CFLAGS = -std=gnu11 $(WARN) -I. -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+# snprintf truncation is how messages are bounded here, not a bug.
+WARN = -Wall -Wextra -Werror -Wno-format-truncation
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 
 SRCS := $(sort $(wildcard src/*.c connectors/*.c transform/*.c analyzer/*.c \
 	adjuster/*.c reporter/*.c console/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS)) $(BUILD)/embedded.o
-EMBED_FILES := $(sort $(wildcard sql/*.sql transform/*.sql transform/*/*.sql \
-	templates/* config/* console/static/*))
+EMBED_FILES := $(sort $(wildcard sql/*.sql src/*.sql connectors/*.sql \
+	transform/*.sql transform/*/*.sql analyzer/*.sql adjuster/*.sql \
+	reporter/*.sql console/*.sql templates/* config/* console/static/*))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
@@ -49,34 +60,41 @@ deps:
 build: $(BIN) $(FAKE_BINS) $(UNIT_BINS) $(BENCH_BINS)
 
 $(BIN): $(OBJS) $(BUILD)/embedded.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(SAY) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/embedded.c: $(EMBED_FILES) scripts/embed
 	@mkdir -p $(dir $@)
-	scripts/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
+	$(SAY) EMBED '$(words $(EMBED_FILES)) files'
+	$(Q)scripts/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/embedded.o: $(BUILD)/embedded.c
-	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+	$(SAY) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/fake/fake-%: tests/fake/fake-%.c $(FAKE_OBJS) $(LIBOBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(FAKE_OBJS) $(LIBOBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 check: deps
 	@$(MAKE) --no-print-directory build
-	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) tests/run
+	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) tests/run $(T)
 
 # AddressSanitizer + UBSan build in its own directory, then the whole suite.
 asan: deps
@@ -86,7 +104,7 @@ asan: deps
 	  LDFLAGS='-fsanitize=address,undefined' build
 	@ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:halt_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  BUILD=build-asan DWHBI=$(CURDIR)/build-asan/dwhbi tests/run
+	  BUILD=build-asan DWHBI=$(CURDIR)/build-asan/dwhbi tests/run $(T)
 
 demo: all
 	./$(BIN) demo

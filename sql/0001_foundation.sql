@@ -38,6 +38,14 @@ CREATE TABLE ops.sync_state (
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
 
+-- One row per transform model: when it was last built and how big it is.
+CREATE TABLE ops.model_builds (
+    model       text PRIMARY KEY,              -- e.g. 'marts.daily_category'
+    built_at    timestamptz NOT NULL,
+    rows        bigint,
+    duration_ms double precision
+);
+
 CREATE TABLE ops.runs (
     id            bigserial PRIMARY KEY,
     parent_id     bigint REFERENCES ops.runs(id),

@@ -5,9 +5,9 @@
  * command in ops.runs (start, finish, status, counts, detail, error text) and
  * exits with the command's return value:
  *   0 success, 1 failure of the job, 2 usage or configuration error.
- * A command reports a failure with `return log_error(...) ? 1 : 1;`-style
- * code, i.e. it logs the reason with log_error() (main copies the last error
- * into ops.runs.error) and returns 1.  Commands never call exit().
+ * A command reports a failure by logging the reason with log_error() (main
+ * copies the last error into ops.runs.error) and returning 1; bad usage is
+ * `return cmd_bad_usage(...)` (2).  Commands never call exit().
  *
  * Each command lives in src/cmd_<name>.c, parses its own argv (argv[0] is the
  * command name; for `sync toggl` argv[0] is "toggl") and calls into the

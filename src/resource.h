@@ -1,7 +1,7 @@
 /*
- * resource: files shipped inside the binary (sql/*.sql, transform/**.sql,
- * templates/*, config/*, console/static/*), so an installed dwhbi needs no
- * data directory.  When DWHBI_DATADIR is set, files are read from that
+ * resource: files shipped inside the binary (the .sql files of sql/ and
+ * transform/, templates/, config/, console/static/ and each part's own
+ * queries), so an installed dwhbi needs no data directory.  When DWHBI_DATADIR is set, files are read from that
  * directory instead (a person editing models or templates in a checkout).
  * Paths are relative to the project root, e.g. "sql/0001_foundation.sql".
  */

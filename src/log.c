@@ -1,0 +1,190 @@
+/*
+ * log: leveled diagnostics on stderr with UTC timestamps; every message is
+ * redacted against the registered secrets before it is printed or kept.
+ */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+#define MAX_SECRETS 32
+
+static enum log_level level = LOG_INFO;
+static char *secrets[MAX_SECRETS];
+static int nsecrets;
+static char *last_error;
+static int progress_open;
+
+void log_set_level(enum log_level l)
+{
+	level = l;
+}
+
+enum log_level log_get_level(void)
+{
+	return level;
+}
+
+void log_add_secret(const char *value)
+{
+	if (!value || strlen(value) < 4 || nsecrets >= MAX_SECRETS)
+		return;
+	for (int i = 0; i < nsecrets; i++)
+		if (!strcmp(secrets[i], value))
+			return;
+	secrets[nsecrets] = strdup(value);
+	if (secrets[nsecrets])
+		nsecrets++;
+}
+
+void log_clear_secrets(void)
+{
+	for (int i = 0; i < nsecrets; i++)
+		free(secrets[i]);
+	nsecrets = 0;
+}
+
+char *log_redact(const char *s)
+{
+	struct buf out = BUF_INIT;
+
+	if (!s)
+		s = "";
+	while (*s) {
+		int hit = -1;
+		size_t hitlen = 0;
+
+		/* Prefer the longest secret that matches here, so a secret that
+		 * contains another is hidden whole. */
+		for (int i = 0; i < nsecrets; i++) {
+			size_t n = strlen(secrets[i]);
+			if (n > hitlen && !strncmp(s, secrets[i], n)) {
+				hit = i;
+				hitlen = n;
+			}
+		}
+		if (hit >= 0) {
+			buf_puts(&out, "***");
+			s += hitlen;
+		} else {
+			buf_putc(&out, *s++);
+		}
+	}
+	return buf_detach(&out);
+}
+
+static void emit(enum log_level l, const char *tag, const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	char stamp[32];
+	struct timeval tv;
+	struct tm tm;
+	char *clean;
+
+	buf_vprintf(&msg, fmt, ap);
+	clean = log_redact(msg.data);
+	buf_release(&msg);
+	if (l == LOG_ERROR) {
+		free(last_error);
+		last_error = strdup(clean);
+	}
+	if (level >= l) {
+		if (progress_open)
+			log_progress_done();
+		/* A terminal gets short lines; logs (cron, CI, files) get UTC
+		 * timestamps so nightly runs can be read afterwards. */
+		if (level >= LOG_DEBUG || !isatty(STDERR_FILENO)) {
+			gettimeofday(&tv, NULL);
+			gmtime_r(&tv.tv_sec, &tm);
+			strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			fprintf(stderr, "%s %s: %s\n", stamp, tag, clean);
+		} else if (l == LOG_INFO) {
+			fprintf(stderr, "%s\n", clean);
+		} else {
+			fprintf(stderr, "%s: %s\n", tag, clean);
+		}
+	}
+	free(clean);
+}
+
+int log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_ERROR, "error", fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void log_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_WARN, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void log_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_INFO, "info", fmt, ap);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(LOG_DEBUG, "debug", fmt, ap);
+	va_end(ap);
+}
+
+void log_progress(const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+	char *clean;
+
+	if (level < LOG_INFO || !isatty(STDERR_FILENO))
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	clean = log_redact(msg.data);
+	fprintf(stderr, "\r\033[K%s", clean);
+	fflush(stderr);
+	progress_open = 1;
+	free(clean);
+	buf_release(&msg);
+}
+
+void log_progress_done(void)
+{
+	if (!progress_open)
+		return;
+	progress_open = 0;
+	fputc('\n', stderr);
+}
+
+const char *log_last_error(void)
+{
+	return last_error;
+}
+
+void log_clear_last_error(void)
+{
+	free(last_error);
+	last_error = NULL;
+}

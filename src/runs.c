@@ -1,0 +1,55 @@
+/*
+ * runs: writes the ops.runs history rows.
+ */
+#include "runs.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "db.h"
+#include "log.h"
+
+int64_t run_start(PGconn *db, const char *job, const char *args,
+		  int64_t parent_id, char *err, size_t errlen)
+{
+	char parent[32], id[32];
+	const char *params[3] = { job, args ? args : "", NULL };
+
+	if (parent_id > 0) {
+		snprintf(parent, sizeof(parent), "%" PRId64, parent_id);
+		params[2] = parent;
+	}
+	if (db_query_value(db,
+			   "INSERT INTO ops.runs (job, args, parent_id) "
+			   "VALUES ($1, $2, (SELECT id FROM ops.runs WHERE id = $3::bigint)) "
+			   "RETURNING id",
+			   3, params, id, sizeof(id), err, errlen) != 1)
+		return -1;
+	return strtoll(id, NULL, 10);
+}
+
+int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
+	       int64_t rows_written, int64_t rows_deleted,
+	       const char *detail_json, const char *error_text,
+	       char *err, size_t errlen)
+{
+	char sid[32], r[32], w[32], d[32];
+	char *clean = error_text ? log_redact(error_text) : NULL;
+	char *detail = detail_json ? log_redact(detail_json) : NULL;
+	int rc;
+
+	snprintf(sid, sizeof(sid), "%" PRId64, id);
+	snprintf(r, sizeof(r), "%" PRId64, rows_read);
+	snprintf(w, sizeof(w), "%" PRId64, rows_written);
+	snprintf(d, sizeof(d), "%" PRId64, rows_deleted);
+	const char *params[7] = { sid, ok ? "success" : "failed", r, w, d, detail, clean };
+	rc = db_exec_params(db,
+			    "UPDATE ops.runs SET finished_at = clock_timestamp(), status = $2, "
+			    "rows_read = $3, rows_written = $4, rows_deleted = $5, "
+			    "detail = $6::jsonb, error = $7 WHERE id = $1",
+			    7, params, err, errlen);
+	free(clean);
+	free(detail);
+	return rc;
+}

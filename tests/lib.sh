@@ -1,0 +1,126 @@
+# tests/lib.sh — helpers for the integration scripts (sourced).
+#
+# Each tests/integration/tNNNN-story.sh is a readable story: it sets up a
+# database of its own, runs the real dwhbi binary (and fake API servers), and
+# records test cases with t_ok / t_eq / t_skip.  tests/run provides DWHBI,
+# BUILD, SRCDIR, PGHOST, PGPORT, PGUSER and T_RESULTS.
+set -u
+: "${DWHBI:?run through tests/run}" "${T_RESULTS:?run through tests/run}"
+T_NAME=${T_NAME:-$(basename "$0")}
+T_TMP=$(mktemp -d "/tmp/${T_NAME%.sh}.XXXXXX")
+T_PIDS=()
+T_FAILED=0
+export DWHBI_TIMEZONE=${DWHBI_TIMEZONE:-UTC}
+# Never let a developer's own settings leak into a test.
+unset DATABASE_URL PGDATABASE PGPASSWORD TOGGL_API_TOKEN GOOGLE_CLIENT_ID \
+	GOOGLE_CLIENT_SECRET GOOGLE_REFRESH_TOKEN GITHUB_TOKEN GITHUB_REPOSITORY \
+	DWHBI_CONSOLE_TOKEN DWHBI_PARENT_RUN_ID DWHBI_DATADIR 2>/dev/null || true
+
+t__cleanup() {
+	local pid
+	for pid in "${T_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${T_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$T_TMP"
+}
+trap t__cleanup EXIT
+
+# t_fresh_db [NAME] — an empty database of this script's own.
+t_fresh_db() {
+	local name=${1:-}
+	if [ -z "$name" ]; then
+		name=$(printf '%s' "${T_NAME%.sh}" | tr -c 'a-zA-Z0-9\n' '_' | tr 'A-Z' 'a-z')
+		name="t_${name}_$$_${RANDOM}"
+	fi
+	psql -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\"" >/dev/null || {
+		echo "t_fresh_db: cannot create database $name" >&2
+		exit 1
+	}
+	export PGDATABASE="$name"
+	export DATABASE_URL="postgresql:///$name?host=$PGHOST&port=$PGPORT&user=$PGUSER"
+}
+
+# t_migrated_db [NAME] — a fresh database with every migration applied.
+t_migrated_db() {
+	t_fresh_db "$@"
+	"$DWHBI" -q migrate >/dev/null || {
+		echo "t_migrated_db: dwhbi migrate failed" >&2
+		exit 1
+	}
+}
+
+# t_psql SQL — rows unaligned, '|'-separated, no header; fails on error.
+t_psql() {
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"
+}
+
+t__record() {
+	echo "$1 $T_NAME: $2" >> "$T_RESULTS"
+}
+
+# t_ok NAME CODE — passes when CODE (run by bash in a subshell) exits 0.
+t_ok() {
+	local name=$1 code=$2
+	if ( set -e; eval "$code" ); then
+		t__record PASS "$name"
+		echo "ok - $name"
+	else
+		t__record FAIL "$name"
+		echo "not ok - $name"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+# t_eq NAME EXPECTED ACTUAL
+t_eq() {
+	if [ "$2" = "$3" ]; then
+		t__record PASS "$1"
+		echo "ok - $1"
+	else
+		t__record FAIL "$1"
+		echo "not ok - $1"
+		echo "    expected: $2"
+		echo "    actual:   $3"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+}
+
+# t_skip NAME REASON — reported as skipped, never as passed.
+t_skip() {
+	t__record SKIP "$1 ($2)"
+	echo "skip - $1 ($2)"
+}
+
+# t_start_fake NAME [ARGS...] — starts $BUILD/tests/fake/fake-NAME on a free
+# port; sets FAKE_PORT, FAKE_URL and FAKE_LOG (its request log).
+t_start_fake() {
+	local name=$1 bin="$BUILD/tests/fake/fake-$1" out i
+	shift
+	[ -x "$bin" ] || { echo "t_start_fake: $bin not built" >&2; exit 1; }
+	out="$T_TMP/fake-$name.out"
+	FAKE_LOG="$T_TMP/$name.log"
+	"$bin" --port 0 --log "$FAKE_LOG" "$@" >"$out" 2>"$T_TMP/fake-$name.err" &
+	T_PIDS+=($!)
+	for i in $(seq 1 100); do
+		if head -1 "$out" 2>/dev/null | grep -q '^port='; then
+			FAKE_PORT=$(head -1 "$out" | sed 's/^port=//')
+			FAKE_URL="http://127.0.0.1:$FAKE_PORT"
+			export FAKE_PORT FAKE_URL FAKE_LOG
+			return 0
+		fi
+		if ! kill -0 "${T_PIDS[-1]}" 2>/dev/null; then break; fi
+		sleep 0.1
+	done
+	echo "t_start_fake: fake-$name did not start:" >&2
+	cat "$T_TMP/fake-$name.err" >&2
+	exit 1
+}
+
+# t_done — ends the script; its exit status says whether a case failed.
+t_done() {
+	[ "$T_FAILED" -eq 0 ]
+	exit $?
+}
