@@ -11,6 +11,22 @@
  * are partly Japanese.  The last entry is running (stop_usec == 0) when
  * now_usec falls inside the range; a few entries are marked deleted.
  * Returns 0, or -1 with a reason in err.  person_release() frees everything.
+ *
+ * More promises (tests/unit/test_person.c pins them):
+ * - first_day is a local day in tz; entries are those whose start falls in
+ *   [first_day, first_day + ndays) local; an event is listed when it overlaps
+ *   those days.  A day's content depends only on (seed, day, tz), not on the
+ *   range, so two ranges agree on the days they share (ids included).
+ * - now_usec <= 0 means "no clock": nothing is running and nothing is cut.
+ *   Otherwise no entry starts after now_usec, no stop, at or deletion lies
+ *   after it, and the entry with the latest start is the running one.
+ * - Entries that are not deleted have stop > start (or run); two consecutive
+ *   ones overlap by at most 10 minutes; gaps are mostly 0, sometimes up to
+ *   5 minutes, rarely an untracked hour or so.  Ids are unique.
+ * - Events of the primary calendar are the plan; holiday events are all-day
+ *   and carry the Japanese name (e.g. "元日"); cancelled instances keep
+ *   their id.  original_start_usec is the series slot of an instance (the
+ *   time in its id), 0 for one-off and all-day events.
  */
 #ifndef DWHBI_FAKE_PERSON_H
 #define DWHBI_FAKE_PERSON_H
@@ -50,6 +66,7 @@ struct person_event {
 	const char *time_zone;      /* IANA zone written in start/end */
 	int64_t updated_usec;
 	int cancelled;
+	int64_t original_start_usec;    /* instances only (may differ from start_usec when moved) */
 };
 
 struct person {
@@ -68,5 +85,9 @@ int person_generate(struct person *p, uint64_t seed, int32_t first_day,
 		    int ndays, const char *tz, int64_t now_usec,
 		    char *err, size_t errlen);
 void person_release(struct person *p);
+
+/* The Japanese public holiday on a day (e.g. "春分の日", "振替休日"), or NULL.
+ * Rules of the 2007 law with the 2019-2021 exceptions; valid 1980-2099. */
+const char *person_jp_holiday(int32_t day);
 
 #endif
