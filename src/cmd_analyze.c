@@ -1,19 +1,107 @@
 /*
- * cmd_analyze: front end of `dwhbi analyze`.  Placeholder until issue 6 lands: it
- * answers --help and fails honestly.
+ * cmd_analyze: front end of `dwhbi analyze`.  Parses --as-of (default: the
+ * day before today in DWHBI_TIMEZONE, the last complete local day), runs
+ * analyze_run() and prints one line per category: the method chosen, its
+ * backtest MAE and the month-end projection.
  */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "analyzer/analyze.h"
 #include "cmd.h"
 #include "log.h"
+#include "timeutil.h"
 
 const char cmd_analyze_summary[] = "estimate minutes per category for the coming days";
 const char cmd_analyze_usage[] =
-	"usage: dwhbi analyze [--as-of DATE]\n";
+	"usage: dwhbi analyze [--as-of DATE]\n"
+	"\n"
+	"Estimates the minutes of every category for each day from the day after\n"
+	"DATE to the end of that day's month (and at least 14 days), with 80% and\n"
+	"95% prediction intervals; backtests every method over the last 8 weeks\n"
+	"and keeps the best per category; projects the month's total; and splits\n"
+	"each day's plan shortfalls over the categories that ran over plan.\n"
+	"Reads marts.daily_category and marts.plan_actual_daily (run 'dwhbi\n"
+	"transform' first); writes analytics.estimates, analytics.model_scores,\n"
+	"analytics.month_projections (snapshots) and analytics.plan_flows.\n"
+	"\n"
+	"  --as-of DATE   use only data up to DATE (YYYY-MM-DD); the results for a\n"
+	"                 past DATE are reproducible.  Default: yesterday in\n"
+	"                 DWHBI_TIMEZONE.\n";
+
+static void print_result(const struct analyze_result *r)
+{
+	char as_of[16], first[16], last[16], month[16];
+	int k;
+
+	time_format_date(r->as_of, as_of, sizeof(as_of));
+	time_format_date(r->first_target, first, sizeof(first));
+	time_format_date(r->last_target, last, sizeof(last));
+	time_format_date(r->month, month, sizeof(month));
+	printf("as of %s: estimates %s..%s for %d categories; month %.7s projected\n",
+	       as_of, first, last, r->ncategories, month);
+	printf("%-24s %-17s %9s %11s %23s\n", "category", "method", "mae", "month",
+	       "80% interval");
+	for (k = 0; k < r->ncategories; k++) {
+		const struct analyze_category *c = &r->categories[k];
+		char mae[32] = "-";
+
+		if (c->method >= 0 && c->backtest.score[c->method].n > 0)
+			snprintf(mae, sizeof(mae), "%.1f", c->backtest.score[c->method].mae);
+		printf("%-24s %-17s %9s %11.0f %11.0f..%-11.0f\n", c->name,
+		       backtest_method_name(c->method), mae, c->month_projected,
+		       c->month_lower80, c->month_upper80);
+	}
+	printf("wrote %lld estimates, %lld model scores, %lld month projections, "
+	       "%lld plan flows (%d plan days)\n", (long long)r->estimates,
+	       (long long)r->scores, (long long)r->projections, (long long)r->flows,
+	       r->plan_days);
+}
 
 int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	log_error("'dwhbi analyze' is not implemented yet");
-	return 1;
+	struct analyze_result r;
+	char err[512] = "";
+	int32_t as_of = 0;
+	int have_as_of = 0, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--as-of") && i + 1 < argc) {
+			if (time_parse_date(argv[++i], &as_of) < 0)
+				return cmd_bad_usage("analyze", "--as-of '%s' is not a date "
+						     "(YYYY-MM-DD)", argv[i]);
+			have_as_of = 1;
+		} else if (!strncmp(argv[i], "--as-of=", 8)) {
+			if (time_parse_date(argv[i] + 8, &as_of) < 0)
+				return cmd_bad_usage("analyze", "--as-of '%s' is not a date "
+						     "(YYYY-MM-DD)", argv[i] + 8);
+			have_as_of = 1;
+		} else {
+			return cmd_bad_usage("analyze", "unknown option '%s'", argv[i]);
+		}
+	}
+	if (!have_as_of) {
+		int32_t today;
+
+		if (tz_local_day(ctx->cfg.timezone, time_now_usec(), &today) < 0)
+			return log_error("cannot tell today's date in time zone '%s': "
+					 "check DWHBI_TIMEZONE", ctx->cfg.timezone) ? 1 : 1;
+		as_of = today - 1;
+	}
+
+	analyze_result_init(&r);
+	if (analyze_run(ctx->db, as_of, &r, err, sizeof(err)) < 0) {
+		analyze_result_release(&r);
+		log_error("analyze: %s", err);
+		return 1;
+	}
+	ctx->rows_read = r.rows_read;
+	ctx->rows_written = r.estimates + r.scores + r.projections + r.flows;
+	ctx->detail = analyze_result_json(&r);
+	print_result(&r);
+	analyze_result_release(&r);
+	return 0;
 }

@@ -1,0 +1,68 @@
+/*
+ * estimators: forecasts of one category's daily minutes, each a point
+ * estimate with 80% and 95% prediction intervals, from a series of past days.
+ *
+ * A series is indexed by day (index 0 = first_day); y[i] is NAN when the value
+ * is missing or not yet known.  Every estimator forecasts the days after an
+ * origin index and reads y only at indexes <= origin, so a backtest can cut a
+ * series anywhere without copying it.  Estimates and bounds are floored at 0
+ * minutes.  Three baselines (mean of the last 7 days, mean of the same weekday
+ * over the last 4 weeks, mean of the same day type over the last 30 days) and
+ * two regressions on the same design (intercept, day-of-week indicators, a
+ * public-holiday-on-a-weekday indicator, a linear trend and the lag-7 value):
+ * ordinary least squares and a bisquare robust fit.  Regressions train on at
+ * most EST_TRAIN_DAYS days before the origin and need EST_MIN_HISTORY rows.
+ */
+#ifndef DWHBI_ESTIMATORS_H
+#define DWHBI_ESTIMATORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum est_method {
+	EST_MEAN_7D = 0,
+	EST_SAME_WEEKDAY_4W,
+	EST_SAME_DAYTYPE_30D,
+	EST_OLS,
+	EST_ROBUST,
+	EST_NMETHODS
+};
+
+#define EST_TRAIN_DAYS 182   /* regression window: recent enough to follow habits */
+#define EST_MIN_HISTORY 28   /* fewer training rows than this: baselines only */
+
+struct est_series {
+	int32_t first_day;              /* day number (timeutil) of index 0 */
+	int n;                          /* length of y and holiday */
+	const double *y;                /* minutes; NAN = missing or unknown */
+	const unsigned char *holiday;   /* 1 = day type 'holiday' (weekend or public) */
+};
+
+struct est_point {
+	double minutes;                 /* point estimate, >= 0 */
+	double sd;                      /* predictive standard deviation (unfloored) */
+	double mean;                    /* unfloored point estimate */
+	double lower80, upper80;        /* >= 0 */
+	double lower95, upper95;
+};
+
+/* Calls gsl_set_error_handler_off() once; every entry point below does it
+ * too, so callers need not. */
+void est_init(void);
+
+/* "mean_7d", "same_weekday_4w", "same_daytype_30d", "ols", "robust". */
+const char *est_method_name(enum est_method m);
+int est_is_baseline(enum est_method m);
+
+/* Forecasts days origin+1 .. origin+horizon (indexes may run past s->n - 1
+ * only when s->holiday covers them: origin + horizon < s->n is required) from
+ * y at indexes <= origin only.  Returns 0 with out[0..horizon-1] filled; 1
+ * when the method does not apply (too little history, ill-conditioned or
+ * failed fit; reason in err); -1 on bad arguments (reason in err). */
+int est_forecast(enum est_method m, const struct est_series *s, int origin,
+		 int horizon, struct est_point *out, char *err, size_t errlen);
+
+/* The zero forecast for a category without history. */
+void est_zero(struct est_point *p);
+
+#endif
