@@ -404,7 +404,7 @@ bad:
 
 static void put_num(struct buf *b, double v)
 {
-	buf_printf(b, "\t%.10g", v);
+	buf_printf(b, "\t%.15g", v);
 }
 
 static int copy_flush(PGconn *db, struct buf *b, int force, char *err, size_t errlen)

@@ -30,9 +30,13 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 	for (i = 0; i <= origin; i++)
 		r->history_days += isfinite(s->y[i]) != 0;
 
+	/* origins before the first known day cannot be forecast from by any
+	 * method; scoring them would only make every method ineligible */
 	start = origin - BT_DAYS;
-	if (start < 0)
-		start = 0;
+	for (i = 0; i <= origin && !isfinite(s->y[i]); i++)
+		;
+	if (start < i)
+		start = i;
 	for (o = start; o < origin; o++) {
 		int horizon = origin - o < BT_HORIZON ? origin - o : BT_HORIZON;
 
