@@ -83,7 +83,7 @@ static void api_error(const struct http_response *r, char *reason,
 
 /* The shared retry policy retries 429 and 5xx by itself; Google also sends
  * its rate limits as 403 rateLimitExceeded / userRateLimitExceeded (the same
- * thing as a 429), and 403 quotaExceeded means the project's quota is gone,
+ * thing as a 429: backoff with jitter), and 403 quotaExceeded means the project's quota is gone,
  * which no backoff within a run fixes. */
 static enum http_action gcal_classify(void *arg,
 				      const struct http_response *resp,
@@ -94,13 +94,13 @@ static enum http_action gcal_classify(void *arg,
 
 	(void)arg;
 	(void)wait_ms;
-	if (resp->status != 403 && resp->status != 429)
+	/* A 429 is retried by the default policy, which honours Retry-After. */
+	if (resp->status != 403)
 		return HTTP_DEFAULT;
 	api_error(resp, reason, sizeof(reason), msg, sizeof(msg));
 	if (strcmp(reason, "rateLimitExceeded") == 0 ||
 	    strcmp(reason, "userRateLimitExceeded") == 0) {
-		snprintf(why, whylen, "google rate limit (%ld %s)",
-			 resp->status, reason);
+		snprintf(why, whylen, "google rate limit (403 %s)", reason);
 		return HTTP_RETRY;
 	}
 	if (strcmp(reason, "quotaExceeded") == 0 ||
