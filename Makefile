@@ -80,7 +80,7 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBOBJS)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/fake/fake-%: tests/fake/fake-%.c $(FAKE_OBJS) $(LIBOBJS)
 	@mkdir -p $(dir $@)
