@@ -16,6 +16,8 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 	double abs_sum[EST_NMETHODS] = { 0 };
 	int in80[EST_NMETHODS] = { 0 }, in95[EST_NMETHODS] = { 0 };
 	struct est_point pts[BT_HORIZON];
+	struct est_model *model[EST_NMETHODS] = { NULL };
+	int fit_at[EST_NMETHODS] = { 0 };
 	char why[256];
 	int o, h, m, i, start;
 
@@ -43,12 +45,25 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		for (h = 1; h <= horizon; h++)
 			r->n_scored += isfinite(s->y[o + h]) != 0;
 		for (m = 0; m < EST_NMETHODS; m++) {
-			int rc = est_forecast(m, s, o, horizon, pts, why, sizeof(why));
+			int rc;
 
-			if (rc < 0) {
-				snprintf(err, errlen, "backtest: %s", why);
-				return -1;
+			if (est_is_baseline(m)) {
+				rc = est_forecast(m, s, o, horizon, pts, why, sizeof(why));
+			} else {
+				/* refit weekly; a failed fit is retried at the next origin */
+				if (!model[m] || o - fit_at[m] >= BT_REFIT_DAYS) {
+					est_model_free(model[m]);
+					model[m] = NULL;
+					fit_at[m] = o;
+					rc = est_fit(m, s, o, &model[m], why, sizeof(why));
+					if (rc < 0)
+						goto fail;
+				}
+				rc = model[m] ? est_predict(model[m], s, o, horizon, pts, why,
+							    sizeof(why)) : 1;
 			}
+			if (rc < 0)
+				goto fail;
 			if (rc > 0)
 				continue;
 			for (h = 1; h <= horizon; h++) {
@@ -64,6 +79,8 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 			}
 		}
 	}
+	for (m = 0; m < EST_NMETHODS; m++)
+		est_model_free(model[m]);
 	for (m = 0; m < EST_NMETHODS; m++) {
 		struct bt_score *sc = &r->score[m];
 
@@ -76,6 +93,11 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		sc->coverage95 = (double)in95[m] / sc->n;
 	}
 	return 0;
+fail:
+	for (m = 0; m < EST_NMETHODS; m++)
+		est_model_free(model[m]);
+	snprintf(err, errlen, "backtest: %s", why);
+	return -1;
 }
 
 static int choose(const struct bt_result *r, int baselines_only)

@@ -4,7 +4,9 @@
  *
  * For each origin in the last BT_DAYS days before the final origin, every
  * method forecasts the next BT_HORIZON days (never past the final origin), so
- * a target day is only ever predicted from days strictly before it.  Each
+ * a target day is only ever predicted from days strictly before it (a
+ * regression fitted at an earlier origin is reused for up to BT_REFIT_DAYS
+ * origins: it has seen even less).  Each
  * method is scored by mean absolute error and by how often the 80% and 95%
  * intervals hold the actual value.
  */
@@ -17,6 +19,7 @@
 
 #define BT_DAYS 56      /* eight weeks of origins */
 #define BT_HORIZON 7
+#define BT_REFIT_DAYS 7 /* regressions are refitted weekly during a backtest */
 
 struct bt_score {
 	int n;                  /* predictions made */

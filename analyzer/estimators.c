@@ -12,6 +12,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
@@ -161,7 +162,8 @@ static int baseline(enum est_method m, const struct est_series *s, int origin,
 
 /* ---- regressions -------------------------------------------------------- */
 
-/* Value of full-design column c for day index t with lag value lag. */
+/* Value of full-design column c for day index t with lag value lag; the
+ * trend counts from the fit's origin. */
 static double design_value(const struct est_series *s, int origin, int t, int c, double lag)
 {
 	int wd = time_weekday(s->first_day + t);
@@ -178,6 +180,8 @@ static double design_value(const struct est_series *s, int origin, int t, int c,
 }
 
 struct fit {
+	enum est_method method;
+	int origin;             /* the fit saw days <= origin; the trend is 0 there */
 	int cols[NCOLS];        /* full-design column of each fitted column */
 	int p;                  /* fitted columns */
 	int lag_col;            /* index of the lag column among cols, -1 if dropped */
@@ -350,33 +354,75 @@ static int fit_design(enum est_method m, const struct est_series *s, int origin,
 	return rc;
 }
 
-static int regression(enum est_method m, const struct est_series *s, int origin,
-		      int horizon, struct est_point *out, char *err, size_t errlen)
+int est_fit(enum est_method m, const struct est_series *s, int origin,
+	    struct est_model **model, char *err, size_t errlen)
 {
 	int rows[EST_TRAIN_DAYS];
-	int n, h, j, rc;
-	struct fit f;
-	double q80, q95;
-	gsl_vector *x = NULL;
+	struct fit *f;
+	int n, rc;
 
-	n = training_rows(s, origin, rows);
+	est_init();
+	*model = NULL;
+	if (m != EST_OLS && m != EST_ROBUST) {
+		snprintf(err, errlen, "%s is not a regression", est_method_name(m));
+		return -1;
+	}
+	if (origin >= s->n) {
+		snprintf(err, errlen, "fit origin %d outside the series of %d days", origin, s->n);
+		return -1;
+	}
+	n = origin >= 0 ? training_rows(s, origin, rows) : 0;
 	if (n < EST_MIN_HISTORY) {
 		snprintf(err, errlen, "%s: %d days of history, %d needed",
 			 est_method_name(m), n, EST_MIN_HISTORY);
 		return 1;
 	}
-	rc = fit_design(m, s, origin, rows, n, &f, err, errlen);
-	if (rc != 0)
-		return rc;
-
-	x = gsl_vector_alloc(f.p);
-	if (!x) {
-		fit_release(&f);
+	f = calloc(1, sizeof(*f));
+	if (!f) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	q80 = gsl_cdf_tdist_Pinv(0.90, f.dof);
-	q95 = gsl_cdf_tdist_Pinv(0.975, f.dof);
+	rc = fit_design(m, s, origin, rows, n, f, err, errlen);
+	if (rc != 0) {
+		free(f);
+		return rc;
+	}
+	f->method = m;
+	f->origin = origin;
+	*model = (struct est_model *)f;
+	return 0;
+}
+
+void est_model_free(struct est_model *model)
+{
+	struct fit *f = (struct fit *)model;
+
+	if (!f)
+		return;
+	fit_release(f);
+	free(f);
+}
+
+int est_predict(const struct est_model *model, const struct est_series *s, int origin,
+		int horizon, struct est_point *out, char *err, size_t errlen)
+{
+	const struct fit *f = (const struct fit *)model;
+	gsl_vector *x;
+	double q80, q95;
+	int h, j, rc = 0;
+
+	if (origin < f->origin || horizon < 1 || origin + horizon >= s->n) {
+		snprintf(err, errlen, "prediction range %d+%d does not fit the model or series",
+			 origin, horizon);
+		return -1;
+	}
+	x = gsl_vector_alloc(f->p);
+	if (!x) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	q80 = gsl_cdf_tdist_Pinv(0.90, f->dof);
+	q95 = gsl_cdf_tdist_Pinv(0.975, f->dof);
 	for (h = 1; h <= horizon; h++) {
 		int t = origin + h, l = t - 7;
 		double lag, lag_var, yhat, yerr, var;
@@ -389,33 +435,45 @@ static int regression(enum est_method m, const struct est_series *s, int origin,
 			lag = out[l - origin - 1].minutes;
 			lag_var = out[l - origin - 1].sd * out[l - origin - 1].sd;
 		} else {
-			lag = f.lag_mean;
-			lag_var = f.lag_var;
+			lag = f->lag_mean;
+			lag_var = f->lag_var;
 		}
-		for (j = 0; j < f.p; j++)
-			gsl_vector_set(x, j, design_value(s, origin, t, f.cols[j], lag));
-		if (m == EST_ROBUST)
-			status = gsl_multifit_robust_est(x, f.c, f.cov, &yhat, &yerr);
+		for (j = 0; j < f->p; j++)
+			gsl_vector_set(x, j, design_value(s, f->origin, t, f->cols[j], lag));
+		if (f->method == EST_ROBUST)
+			status = gsl_multifit_robust_est(x, f->c, f->cov, &yhat, &yerr);
 		else
-			status = gsl_multifit_linear_est(x, f.c, f.cov, &yhat, &yerr);
+			status = gsl_multifit_linear_est(x, f->c, f->cov, &yhat, &yerr);
 		if (status != GSL_SUCCESS) {
 			snprintf(err, errlen, "%s: prediction failed: %s",
-				 est_method_name(m), gsl_strerror(status));
+				 est_method_name(f->method), gsl_strerror(status));
 			rc = 1;
 			break;
 		}
-		var = yerr * yerr + f.sigma * f.sigma;
-		if (f.lag_col >= 0)
-			var += gsl_vector_get(f.c, f.lag_col) * gsl_vector_get(f.c, f.lag_col) * lag_var;
+		var = yerr * yerr + f->sigma * f->sigma;
+		if (f->lag_col >= 0)
+			var += gsl_vector_get(f->c, f->lag_col) * gsl_vector_get(f->c, f->lag_col) * lag_var;
 		set_point(&out[h - 1], yhat, sqrt(var), q80, q95);
 		if (!finite_point(&out[h - 1])) {
-			snprintf(err, errlen, "%s: non-finite prediction", est_method_name(m));
+			snprintf(err, errlen, "%s: non-finite prediction", est_method_name(f->method));
 			rc = 1;
 			break;
 		}
 	}
 	gsl_vector_free(x);
-	fit_release(&f);
+	return rc;
+}
+
+static int regression(enum est_method m, const struct est_series *s, int origin,
+		      int horizon, struct est_point *out, char *err, size_t errlen)
+{
+	struct est_model *model;
+	int rc = est_fit(m, s, origin, &model, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	rc = est_predict(model, s, origin, horizon, out, err, errlen);
+	est_model_free(model);
 	return rc;
 }
 

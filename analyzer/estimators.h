@@ -62,6 +62,22 @@ int est_is_baseline(enum est_method m);
 int est_forecast(enum est_method m, const struct est_series *s, int origin,
 		 int horizon, struct est_point *out, char *err, size_t errlen);
 
+/* A fitted regression (EST_OLS or EST_ROBUST), so a backtest can reuse one
+ * fit for several later origins instead of refitting every day. */
+struct est_model;
+
+/* Fits method m on the days <= origin.  Returns 0 with *model set (free it
+ * with est_model_free), 1 when the method does not apply (reason in err), -1
+ * on bad arguments or out of memory. */
+int est_fit(enum est_method m, const struct est_series *s, int origin,
+	    struct est_model **model, char *err, size_t errlen);
+/* Forecasts origin+1 .. origin+horizon with a model fitted at an origin <=
+ * origin, reading y at indexes <= origin only (for the lag-7 values).
+ * Returns like est_forecast. */
+int est_predict(const struct est_model *model, const struct est_series *s, int origin,
+		int horizon, struct est_point *out, char *err, size_t errlen);
+void est_model_free(struct est_model *model);
+
 /* The zero forecast for a category without history. */
 void est_zero(struct est_point *p);
 
