@@ -1,0 +1,651 @@
+/*
+ * adjust: the engine behind `dwhbi adjust` (see adjust.h): goal status and
+ * probabilities, hit rates, breakdowns, proposals and the day budget, all in
+ * memory so unit tests can drive it without a database.
+ */
+#include "adjuster/adjust.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adjuster/breakdown.h"
+#include "adjuster/budget.h"
+#include "timeutil.h"
+
+/* A category's daily value on a day of one type when no estimate names the
+ * day. */
+struct type_model {
+	double mean, var;
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+
+	if (!p)
+		abort();
+	return p;
+}
+
+void adjust_input_range(int32_t as_of, const struct adjust_options *o,
+			int32_t *first_day, int *ndays)
+{
+	/* History: `history` months at most, plus the model window; future:
+	 * the month holding as_of + 1 and the next one (at most 62 days). */
+	int32_t first = as_of - 31 * (o->history + 1) - o->model_days - 7;
+	int32_t last = as_of + 70;
+
+	*first_day = first;
+	*ndays = (int)(last - first + 1);
+}
+
+void adjust_input_init(struct adjust_input *in)
+{
+	memset(in, 0, sizeof(*in));
+}
+
+void adjust_input_set_range(struct adjust_input *in, int32_t as_of,
+			    int32_t first_day, int ndays)
+{
+	in->as_of = as_of;
+	in->first_day = first_day;
+	in->ndays = ndays;
+	free(in->day_type);
+	free(in->in_data);
+	in->day_type = xcalloc((size_t)ndays, 1);
+	in->in_data = xcalloc((size_t)ndays, 1);
+}
+
+static double *nan_series(int n)
+{
+	double *v = xcalloc((size_t)n, sizeof(*v));
+	int i;
+
+	for (i = 0; i < n; i++)
+		v[i] = NAN;
+	return v;
+}
+
+size_t adjust_input_add_category(struct adjust_input *in, const char *name)
+{
+	struct adjust_category *c;
+
+	in->cats = realloc(in->cats, (in->ncats + 1) * sizeof(*in->cats));
+	if (!in->cats)
+		abort();
+	c = &in->cats[in->ncats];
+	c->name = strdup(name);
+	if (!c->name)
+		abort();
+	c->actual = nan_series(in->ndays);
+	c->est_mean = nan_series(in->ndays);
+	c->est_sd = nan_series(in->ndays);
+	return in->ncats++;
+}
+
+long adjust_input_find_category(const struct adjust_input *in, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < in->ncats; i++)
+		if (!strcmp(in->cats[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+void adjust_input_add_goal(struct adjust_input *in, const struct adjust_goal *g)
+{
+	in->goals = realloc(in->goals, (in->ngoals + 1) * sizeof(*in->goals));
+	if (!in->goals)
+		abort();
+	in->goals[in->ngoals++] = *g;
+}
+
+void adjust_input_release(struct adjust_input *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->ncats; i++) {
+		free(in->cats[i].name);
+		free(in->cats[i].actual);
+		free(in->cats[i].est_mean);
+		free(in->cats[i].est_sd);
+	}
+	free(in->cats);
+	free(in->goals);
+	free(in->day_type);
+	free(in->in_data);
+	adjust_input_init(in);
+}
+
+const char *goal_status_name(enum goal_status s)
+{
+	switch (s) {
+	case STATUS_MET: return "met";
+	case STATUS_ON_TRACK: return "on_track";
+	case STATUS_AT_RISK: return "at_risk";
+	case STATUS_OFF_TRACK: return "off_track";
+	default: return "neutral";
+	}
+}
+
+void adjust_result_release(struct adjust_result *r)
+{
+	free(r->goals);
+	memset(r, 0, sizeof(*r));
+}
+
+int adjust_options_check(const struct adjust_options *o, char *err, size_t errlen)
+{
+	if (proposal_options_check(&o->prop, err, errlen) < 0)
+		return -1;
+	if (!(o->at_risk > 0 && o->at_risk < o->on_track && o->on_track < 1)) {
+		snprintf(err, errlen, "thresholds must satisfy 0 < at-risk < on-track < 1 "
+			 "(got %g, %g)", o->at_risk, o->on_track);
+		return -1;
+	}
+	if (o->history < 1 || o->history > 60) {
+		snprintf(err, errlen, "history must be 1..60 periods (got %d)", o->history);
+		return -1;
+	}
+	if (o->model_days < 7 || o->model_days > 366) {
+		snprintf(err, errlen, "model-days must be 7..366 (got %d)", o->model_days);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- per-day distributions ------------------------------------------- */
+
+struct engine {
+	const struct adjust_input *in;
+	const struct adjust_options *o;
+	struct type_model (*model)[2];   /* [category][day type] */
+	double (*coef)[2];               /* [goal][day type]: daily minutes per goal minute */
+	char *err;
+	size_t errlen;
+};
+
+static int day_index(const struct engine *e, int32_t date)
+{
+	int32_t i = date - e->in->first_day;
+
+	if (i < 0 || i >= e->in->ndays)
+		return -1;
+	return (int)i;
+}
+
+static int actual_known(const struct adjust_input *in, const struct adjust_category *c, int i)
+{
+	return in->first_day + i <= in->as_of && in->in_data[i] && !isnan(c->actual[i]);
+}
+
+static void build_models(struct engine *e)
+{
+	const struct adjust_input *in = e->in;
+	size_t c;
+	int i, t;
+
+	for (c = 0; c < in->ncats; c++) {
+		const struct adjust_category *cat = &in->cats[c];
+
+		for (t = 0; t < 2; t++) {
+			double sum = 0, sumv = 0, sumsq = 0, mean;
+			int n = 0;
+
+			for (i = 0; i < in->ndays; i++) {
+				if (in->first_day + i <= in->as_of || in->day_type[i] != t ||
+				    isnan(cat->est_mean[i]))
+					continue;
+				sum += cat->est_mean[i];
+				sumv += isnan(cat->est_sd[i]) ? 0 : cat->est_sd[i] * cat->est_sd[i];
+				n++;
+			}
+			if (n > 0) {
+				e->model[c][t].mean = sum / n;
+				e->model[c][t].var = sumv / n;
+				continue;
+			}
+			for (i = 0; i < in->ndays; i++) {
+				int32_t d = in->first_day + i;
+
+				if (d > in->as_of || d <= in->as_of - e->o->model_days ||
+				    in->day_type[i] != t || !actual_known(in, cat, i))
+					continue;
+				sum += cat->actual[i];
+				n++;
+			}
+			mean = n ? sum / n : 0;
+			for (i = 0; i < in->ndays && n > 1; i++) {
+				int32_t d = in->first_day + i;
+
+				if (d > in->as_of || d <= in->as_of - e->o->model_days ||
+				    in->day_type[i] != t || !actual_known(in, cat, i))
+					continue;
+				sumsq += (cat->actual[i] - mean) * (cat->actual[i] - mean);
+			}
+			e->model[c][t].mean = mean;
+			e->model[c][t].var = n > 1 ? sumsq / (n - 1) : 0;
+		}
+	}
+}
+
+/* Mean and variance of category c on day index i; *known = 1 for an actual. */
+static void day_value(const struct engine *e, size_t c, int i, double *mean,
+		      double *var, int *known)
+{
+	const struct adjust_input *in = e->in;
+	const struct adjust_category *cat = &in->cats[c];
+
+	*known = 0;
+	if (actual_known(in, cat, i)) {
+		*mean = cat->actual[i];
+		*var = 0;
+		*known = 1;
+	} else if (in->first_day + i > in->as_of && !isnan(cat->est_mean[i])) {
+		*mean = cat->est_mean[i];
+		*var = isnan(cat->est_sd[i]) ? 0 : cat->est_sd[i] * cat->est_sd[i];
+	} else {
+		*mean = e->model[c][in->day_type[i]].mean;
+		*var = e->model[c][in->day_type[i]].var;
+	}
+}
+
+struct period_sum {
+	double mean, var, so_far;
+	int days[2], remaining[2];
+};
+
+static int period_sum(const struct engine *e, const struct adjust_goal *g,
+		      int32_t start, int32_t end, struct period_sum *s)
+{
+	int32_t d;
+
+	memset(s, 0, sizeof(*s));
+	for (d = start; d < end; d++) {
+		int i = day_index(e, d), known, t;
+		double m, v;
+
+		if (i < 0) {
+			snprintf(e->err, e->errlen, "day %d outside the loaded range", (int)d);
+			return -1;
+		}
+		t = e->in->day_type[i];
+		if (!day_type_matches(g->day_type, (enum day_type)t))
+			continue;
+		day_value(e, g->category, i, &m, &v, &known);
+		s->mean += m;
+		s->var += v;
+		s->days[t]++;
+		if (known)
+			s->so_far += m;
+		if (d > e->in->as_of)
+			s->remaining[t]++;
+	}
+	return 0;
+}
+
+static int goal_met(const struct adjust_goal *g, double value)
+{
+	/* A tolerance keeps 419.9999 from missing a 420 goal in numeric sums. */
+	if (g->direction == DIR_MORE)
+		return value >= g->minutes - 1e-9;
+	return value <= g->minutes + 1e-9;
+}
+
+/* ---- per goal --------------------------------------------------------- */
+
+static void hit_rate(const struct engine *e, const struct goal_result *r)
+{
+	const struct adjust_input *in = e->in;
+	const struct adjust_goal *g = r->goal;
+	const struct adjust_category *cat = &in->cats[g->category];
+	struct goal_result *w = (struct goal_result *)r;
+	int32_t s, end;
+	int i;
+
+	w->hits = w->periods = 0;
+	if (g->period == PERIOD_DAY) {
+		for (i = day_index(e, in->as_of); i >= 0 && w->periods < e->o->history; i--) {
+			if (!day_type_matches(g->day_type, (enum day_type)in->day_type[i]) ||
+			    !actual_known(in, cat, i))
+				continue;
+			w->periods++;
+			w->hits += goal_met(g, cat->actual[i]);
+		}
+		return;
+	}
+	s = period_start(g->period, in->as_of + 1);
+	while (w->periods < e->o->history) {
+		double sum = 0;
+		int ok = 1, matching = 0;
+		int32_t d;
+
+		end = s;
+		s = period_start(g->period, end - 1);
+		if (day_index(e, s) < 0)
+			break;
+		for (d = s; d < end && ok; d++) {
+			i = day_index(e, d);
+			if (!day_type_matches(g->day_type, (enum day_type)in->day_type[i]))
+				continue;
+			matching++;
+			if (!actual_known(in, cat, i))
+				ok = 0;
+			else
+				sum += cat->actual[i];
+		}
+		/* Stop at the first period the data does not cover completely:
+		 * that is where tracking started. */
+		if (!ok || matching == 0)
+			break;
+		w->periods++;
+		w->hits += goal_met(g, sum);
+	}
+}
+
+static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
+{
+	const struct adjust_input *in = e->in;
+	const struct adjust_goal *g = &in->goals[gi];
+	struct period_sum cur, next;
+	double w[2], unit[2], rem;
+	int t, i;
+
+	r->goal = g;
+	if (g->category >= in->ncats) {
+		snprintf(e->err, e->errlen, "goal %lld names no loaded category",
+			 (long long)g->goal_id);
+		return -1;
+	}
+	if (g->period == PERIOD_DAY) {
+		int32_t d = in->as_of + 1;
+
+		for (i = day_index(e, d); i >= 0 && i < in->ndays; i++, d++)
+			if (day_type_matches(g->day_type, (enum day_type)in->day_type[i]))
+				break;
+		if (i < 0 || i >= in->ndays) {
+			snprintf(e->err, e->errlen, "no %s day after the as-of date in range",
+				 day_type_name(g->day_type));
+			return -1;
+		}
+		r->start = d;
+		r->end = d + 1;
+		/* A changed day goal takes effect on the same first open day. */
+		r->next_start = r->start;
+		r->next_end = r->end;
+	} else {
+		r->start = period_start(g->period, in->as_of + 1);
+		r->end = period_end(g->period, r->start);
+		r->next_start = period_next_start(g->period, in->as_of);
+		r->next_end = period_end(g->period, r->next_start);
+	}
+	if (period_sum(e, g, r->start, r->end, &cur) < 0 ||
+	    period_sum(e, g, r->next_start, r->next_end, &next) < 0)
+		return -1;
+	r->actual_so_far = cur.so_far;
+	r->mean = cur.mean;
+	r->sd = sqrt(cur.var);
+	r->next_mean = next.mean;
+	r->next_sd = sqrt(next.var);
+	for (t = 0; t < 2; t++) {
+		r->days[t] = cur.days[t];
+		r->remaining[t] = cur.remaining[t];
+		w[t] = e->model[g->category][t].mean;
+	}
+
+	/* Daily minutes per goal minute by day type, over the next period. */
+	if (g->period == PERIOD_DAY) {
+		for (t = 0; t < 2; t++)
+			unit[t] = day_type_matches(g->day_type, (enum day_type)t) ? 1 : 0;
+	} else {
+		breakdown_allocate(1.0, next.days, w, unit);
+	}
+	for (t = 0; t < 2; t++) {
+		e->coef[gi][t] = unit[t];
+		r->per_day[t] = g->minutes * unit[t];
+	}
+	rem = g->minutes - cur.so_far;
+	if (rem < 0)
+		rem = 0;
+	if (g->period == PERIOD_DAY) {
+		for (t = 0; t < 2; t++)
+			r->remainder_per_day[t] = r->remaining[t] ? rem : 0;
+	} else {
+		breakdown_allocate(rem, cur.remaining, w, r->remainder_per_day);
+	}
+
+	/* Status of the current period. */
+	r->prob = NAN;
+	if (g->direction == DIR_NEUTRAL) {
+		r->status = STATUS_NEUTRAL;
+	} else if (g->direction == DIR_MORE && goal_met(g, cur.so_far)) {
+		r->status = STATUS_MET;
+		r->prob = 1.0;
+	} else {
+		if (normal_prob_meet(g->direction, r->mean, r->sd, g->minutes, &r->prob,
+				     e->err, e->errlen) < 0)
+			return -1;
+		if (r->remaining[0] + r->remaining[1] == 0)
+			r->status = goal_met(g, cur.mean) ? STATUS_MET : STATUS_OFF_TRACK;
+		else if (r->prob >= e->o->on_track)
+			r->status = STATUS_ON_TRACK;
+		else if (r->prob >= e->o->at_risk)
+			r->status = STATUS_AT_RISK;
+		else
+			r->status = STATUS_OFF_TRACK;
+	}
+	hit_rate(e, r);
+
+	if (proposal_compute(&e->o->prop, g->direction, g->minutes, r->next_mean,
+			     r->next_sd, DAY_MINUTES * (next.days[0] + next.days[1]),
+			     &r->calc, e->err, e->errlen) < 0)
+		return -1;
+	r->proposed = r->calc.proposed;
+	r->p_after = r->calc.p_after;
+	return 0;
+}
+
+/* ---- day budget ------------------------------------------------------- */
+
+static double budget_total(const struct engine *e, const struct adjust_result *res,
+			   int t, int use_proposed)
+{
+	const struct adjust_input *in = e->in;
+	double total = 0;
+	size_t c, gi;
+
+	for (c = 0; c < in->ncats; c++) {
+		double more = 0, less = INFINITY, expected = e->model[c][t].mean;
+		int has_more = 0;
+
+		if (!strcmp(in->cats[c].name, "Untracked"))
+			continue;
+		for (gi = 0; gi < in->ngoals; gi++) {
+			const struct adjust_goal *g = &in->goals[gi];
+			double eq;
+
+			if (g->category != c || e->coef[gi][t] <= 0)
+				continue;
+			eq = (use_proposed ? res->goals[gi].proposed : g->minutes) * e->coef[gi][t];
+			if (g->direction == DIR_MORE) {
+				has_more = 1;
+				if (eq > more)
+					more = eq;
+			} else if (g->direction == DIR_LESS && eq < less) {
+				less = eq;
+			}
+		}
+		if (has_more)
+			total += more;
+		else
+			total += expected < less ? expected : less;
+	}
+	return total;
+}
+
+static int fit_budget(struct engine *e, struct adjust_result *res, int t)
+{
+	const struct adjust_input *in = e->in;
+	double limit, excess, *inc, *wt, *cut;
+	size_t gi, gj, n = in->ngoals;
+	int rc;
+
+	limit = res->budget[t].current > DAY_MINUTES ? res->budget[t].current : DAY_MINUTES;
+	excess = budget_total(e, res, t, 1) - limit;
+	if (excess <= 1e-9)
+		return 0;
+	inc = xcalloc(n, sizeof(*inc));
+	wt = xcalloc(n, sizeof(*wt));
+	cut = xcalloc(n, sizeof(*cut));
+	for (gi = 0; gi < n; gi++) {
+		const struct adjust_goal *g = &in->goals[gi];
+		const struct goal_result *r = &res->goals[gi];
+		double eq_new, floor_eq;
+
+		wt[gi] = 1;
+		if (g->direction != DIR_MORE || r->proposed <= g->minutes || e->coef[gi][t] <= 0)
+			continue;
+		eq_new = r->proposed * e->coef[gi][t];
+		floor_eq = g->minutes * e->coef[gi][t];
+		/* Only the part above the category's other minimums adds to the
+		 * day: the budget counts the largest `more` goal per category. */
+		for (gj = 0; gj < n; gj++) {
+			const struct adjust_goal *h = &in->goals[gj];
+			double other;
+
+			if (gj == gi || h->category != g->category || h->direction != DIR_MORE ||
+			    e->coef[gj][t] <= 0)
+				continue;
+			other = res->goals[gj].proposed * e->coef[gj][t];
+			if (other > floor_eq)
+				floor_eq = other;
+		}
+		inc[gi] = eq_new > floor_eq ? eq_new - floor_eq : 0;
+	}
+	rc = budget_waterfill(n, inc, wt, excess, cut, NULL);
+	if (rc < 0) {
+		free(inc);
+		free(wt);
+		free(cut);
+		snprintf(e->err, e->errlen, "day budget: bad excess %g", excess);
+		return -1;
+	}
+	for (gi = 0; gi < n; gi++) {
+		struct goal_result *r = &res->goals[gi];
+		int unit = e->o->prop.round_to, newv;
+
+		if (cut[gi] <= 0)
+			continue;
+		/* Round down to the unit so the fitted value stays inside the
+		 * budget; never below the current goal. */
+		newv = (int)floor((r->proposed - cut[gi] / e->coef[gi][t]) / unit + 1e-9) * unit;
+		if (newv < r->goal->minutes)
+			newv = r->goal->minutes;
+		r->budget_cut += r->proposed - newv;
+		r->budget_cut_types |= 1 << t;
+		r->proposed = newv;
+	}
+	free(inc);
+	free(wt);
+	free(cut);
+	return 0;
+}
+
+static void describe(const struct engine *e, struct goal_result *r)
+{
+	const struct adjust_options *o = e->o;
+	const struct adjust_goal *g = r->goal;
+	size_t len;
+
+	r->reason[0] = '\0';
+	if (r->calc.kind == PROPOSAL_NONE)
+		return;
+	snprintf(r->reason, sizeof(r->reason),
+		 "%s: met with p=%.2f next %s (%s %.2f); p=%.2f needs %.0f min",
+		 r->calc.kind == PROPOSAL_TOO_HARD ? "too hard" : "too easy",
+		 r->calc.p_before, goal_period_name(g->period),
+		 r->calc.kind == PROPOSAL_TOO_HARD ? "below" : "above",
+		 r->calc.kind == PROPOSAL_TOO_HARD ? o->prop.band_low : o->prop.band_high,
+		 o->prop.target, r->calc.target_value);
+	len = strlen(r->reason);
+	if (r->calc.step_limited)
+		snprintf(r->reason + len, sizeof(r->reason) - len,
+			 "; limited to a %.0f%% step", o->prop.step * 100);
+	len = strlen(r->reason);
+	snprintf(r->reason + len, sizeof(r->reason) - len, "; rounded to %d min",
+		 o->prop.round_to);
+	len = strlen(r->reason);
+	if (r->budget_cut > 0)
+		snprintf(r->reason + len, sizeof(r->reason) - len,
+			 "; increase cut by %d min to fit the %s day budget of 1440 min",
+			 r->budget_cut,
+			 r->budget_cut_types == 3 ? "weekday and holiday" :
+			 r->budget_cut_types == 2 ? "holiday" : "weekday");
+	len = strlen(r->reason);
+	if (r->proposed == g->minutes)
+		snprintf(r->reason + len, sizeof(r->reason) - len, "; no change left to propose");
+	else if (!g->open)
+		snprintf(r->reason + len, sizeof(r->reason) - len,
+			 "; not stored: the goal already has a newer version");
+	else if (g->decided)
+		snprintf(r->reason + len, sizeof(r->reason) - len,
+			 "; not stored: a proposal for this as-of was already decided");
+}
+
+int adjust_compute(const struct adjust_input *in, const struct adjust_options *o,
+		   struct adjust_result *out, char *err, size_t errlen)
+{
+	struct engine e = { in, o, NULL, NULL, err, errlen };
+	size_t gi;
+	int t, rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	normal_init();
+	if (adjust_options_check(o, err, errlen) < 0)
+		return -1;
+	if (day_index(&e, in->as_of) < 0 || day_index(&e, in->as_of + 63) < 0) {
+		snprintf(err, errlen, "the loaded days do not cover the as-of date");
+		return -1;
+	}
+	e.model = xcalloc(in->ncats, sizeof(*e.model));
+	e.coef = xcalloc(in->ngoals, sizeof(*e.coef));
+	out->ngoals = in->ngoals;
+	out->goals = xcalloc(in->ngoals, sizeof(*out->goals));
+	build_models(&e);
+	for (gi = 0; gi < in->ngoals; gi++)
+		if (evaluate_goal(&e, gi, &out->goals[gi]) < 0)
+			goto done;
+	for (t = 0; t < 2; t++) {
+		out->budget[t].current = budget_total(&e, out, t, 0);
+		out->budget[t].proposed = budget_total(&e, out, t, 1);
+		out->budget[t].over = out->budget[t].current > DAY_MINUTES + 1e-9;
+	}
+	for (t = 0; t < 2; t++)
+		if (fit_budget(&e, out, t) < 0)
+			goto done;
+	for (t = 0; t < 2; t++)
+		out->budget[t].fitted = budget_total(&e, out, t, 1);
+	for (gi = 0; gi < in->ngoals; gi++) {
+		struct goal_result *r = &out->goals[gi];
+		const struct adjust_goal *g = r->goal;
+
+		if (r->proposed != r->calc.proposed &&
+		    normal_prob_meet(g->direction, r->next_mean, r->next_sd, r->proposed,
+				     &r->p_after, err, errlen) < 0)
+			goto done;
+		describe(&e, r);
+		r->propose = r->calc.kind != PROPOSAL_NONE && r->proposed != g->minutes &&
+			g->open && !g->decided;
+		out->nproposals += r->propose;
+	}
+	rc = 0;
+done:
+	free(e.model);
+	free(e.coef);
+	if (rc < 0)
+		adjust_result_release(out);
+	return rc;
+}

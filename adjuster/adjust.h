@@ -1,0 +1,145 @@
+/*
+ * adjust: the adjuster's engine.  From the days around the as-of date (day
+ * types, actual minutes per category, the analyzer's estimates) and the goals
+ * valid on the as-of date it computes, without touching the database:
+ *
+ * - per goal, the current period (the day/week/month that holds as_of + 1,
+ *   the first day without complete actuals; a day goal's period is the first
+ *   such day of its day type), its expected value and spread (actual so far
+ *   plus estimates; days independent), the probability of meeting it under a
+ *   normal model, a status (met, on_track, at_risk, off_track; neutral goals
+ *   have no probability) and the hit rate of the current goal value over the
+ *   last complete periods with data;
+ * - the breakdown of week/month goals into minutes per day of each day type
+ *   and the re-balanced remainder per remaining day;
+ * - proposals for the next period (the first period that starts after as_of),
+ *   see proposal.h, fitted into the day budget, see budget.h.
+ *
+ * A day without an estimate uses the category's model for its day type: the
+ * mean estimate (and mean variance) of that day type over the snapshot, else
+ * the mean and variance of the actuals of the last model_days days of that
+ * type.
+ *
+ * Day budget per day type: for each category except Untracked, the largest
+ * daily minimum of its `more` goals; else the smaller of its expected minutes
+ * and its `less` goals' daily allowance; else (neutral or no goal) its
+ * expected minutes.  Week/month goals count through their breakdown over the
+ * next period.
+ */
+#ifndef DWHBI_ADJUSTER_ADJUST_H
+#define DWHBI_ADJUSTER_ADJUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adjuster/normal.h"
+#include "adjuster/period.h"
+#include "adjuster/proposal.h"
+
+struct adjust_options {
+	struct proposal_options prop;
+	double on_track;   /* status on_track when P >= this (default 0.7) */
+	double at_risk;    /* at_risk when P >= this, else off_track (default 0.4) */
+	int history;       /* periods for the hit rate (default 8) */
+	int model_days;    /* days of actuals behind the fallback model (default 28) */
+};
+
+#define ADJUST_OPTIONS_INIT { PROPOSAL_OPTIONS_INIT, 0.7, 0.4, 8, 28 }
+
+/* Per-day series of one category over the input range; NAN = unknown. */
+struct adjust_category {
+	char *name;
+	double *actual;
+	double *est_mean;
+	double *est_sd;
+};
+
+struct adjust_goal {
+	int64_t goal_id;
+	size_t category;           /* index into adjust_input.cats */
+	enum day_type day_type;
+	enum goal_period period;
+	int minutes;
+	enum goal_direction direction;
+	int open;                  /* valid_to IS NULL: may get a proposal */
+	int decided;               /* a proposal for this as_of was accepted or rejected */
+};
+
+struct adjust_input {
+	int32_t as_of;
+	int32_t first_day;         /* range [first_day, first_day + ndays) */
+	int ndays;
+	unsigned char *day_type;   /* per day: DAYTYPE_WEEKDAY or DAYTYPE_HOLIDAY */
+	unsigned char *in_data;    /* per day: 1 when the marts hold the day */
+	size_t ncats;
+	struct adjust_category *cats;
+	size_t ngoals;
+	struct adjust_goal *goals;
+};
+
+/* The range a loader must fill for as_of and options. */
+void adjust_input_range(int32_t as_of, const struct adjust_options *o,
+			int32_t *first_day, int *ndays);
+void adjust_input_init(struct adjust_input *in);
+/* Allocates the day arrays (weekday, not in data) for the range. */
+void adjust_input_set_range(struct adjust_input *in, int32_t as_of,
+			    int32_t first_day, int ndays);
+/* Appends a category with all-NAN series; returns its index. */
+size_t adjust_input_add_category(struct adjust_input *in, const char *name);
+/* Index of the category called name, or -1. */
+long adjust_input_find_category(const struct adjust_input *in, const char *name);
+void adjust_input_add_goal(struct adjust_input *in, const struct adjust_goal *g);
+void adjust_input_release(struct adjust_input *in);
+
+enum goal_status { STATUS_MET, STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_OFF_TRACK,
+		   STATUS_NEUTRAL };
+const char *goal_status_name(enum goal_status s);
+
+struct goal_result {
+	const struct adjust_goal *goal;
+	int32_t start, end;           /* current period [start, end) */
+	double actual_so_far;         /* actual minutes of its days <= as_of */
+	double mean, sd;              /* the period's value */
+	double prob;                  /* NAN for neutral */
+	enum goal_status status;
+	int days[2];                  /* matching days of each type in the current period */
+	int remaining[2];             /* ... of them after as_of */
+	double per_day[2];            /* goal minutes per day of each type (next period) */
+	double remainder_per_day[2];  /* (goal - so far) per remaining day of each type */
+	int hits, periods;            /* hit rate over the last complete periods */
+	int32_t next_start, next_end; /* the period a proposal applies to */
+	double next_mean, next_sd;
+	struct proposal_calc calc;    /* before the day budget */
+	int proposed;                 /* after the day budget */
+	double p_after;               /* P(proposed met next period) */
+	int budget_cut;               /* minutes removed to fit the day budget */
+	int budget_cut_types;         /* bit t set: cut for day type t */
+	int propose;                  /* a proposal to store */
+	char reason[400];
+};
+
+struct day_budget {
+	double current;         /* minutes a day with the current goals */
+	double proposed;        /* with the proposals as computed */
+	double fitted;          /* after fitting the proposals */
+	int over;               /* over 1440 even with the current goals */
+};
+
+struct adjust_result {
+	size_t ngoals;
+	struct goal_result *goals;   /* same order as the input goals */
+	struct day_budget budget[2]; /* weekday, holiday */
+	int nproposals;
+};
+
+void adjust_result_release(struct adjust_result *r);
+
+/* Checks option ranges; -1 with a reason naming the option. */
+int adjust_options_check(const struct adjust_options *o, char *err, size_t errlen);
+
+/* Runs the engine.  Returns 0, or -1 with a reason (bad input or a GSL
+ * failure); the result is then empty. */
+int adjust_compute(const struct adjust_input *in, const struct adjust_options *o,
+		   struct adjust_result *out, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * Unit tests of the adjuster's engine (adjuster/adjust.c) on a hand-built
+ * person: as of Friday 2026-11-20, weekends are holidays, actuals are the
+ * same every day of a type and the estimates repeat them with known spreads,
+ * so every expected value below is computed by hand from Phi:
+ * Phi(2/3) = 0.747507, Phi(0.5) = 0.691462, Phi(1/sqrt 2) = 0.760250,
+ * Phi^-1(0.7) = 0.524401.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "adjuster/adjust.h"
+#include "adjuster/budget.h"
+#include "timeutil.h"
+
+#define near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
+
+struct series { const char *name; double weekday, holiday, sd; };
+
+/* Fills in with days around as_of: actuals for the 60 days up to as_of,
+ * estimates (mean = the actual of the type, given sd) after it. */
+static void build(struct adjust_input *in, const struct adjust_options *o,
+		  const struct series *s, size_t n)
+{
+	int32_t as_of = time_days_from_civil(2026, 11, 20), first;
+	int ndays, i;
+	size_t c;
+
+	adjust_input_init(in);
+	adjust_input_range(as_of, o, &first, &ndays);
+	adjust_input_set_range(in, as_of, first, ndays);
+	for (i = 0; i < ndays; i++) {
+		in->day_type[i] = time_weekday(first + i) >= 5 ? DAYTYPE_HOLIDAY : DAYTYPE_WEEKDAY;
+		in->in_data[i] = first + i <= as_of && first + i > as_of - 60;
+	}
+	for (c = 0; c < n; c++) {
+		size_t k = adjust_input_add_category(in, s[c].name);
+
+		for (i = 0; i < ndays; i++) {
+			double v = in->day_type[i] == DAYTYPE_HOLIDAY ? s[c].holiday : s[c].weekday;
+
+			if (in->in_data[i])
+				in->cats[k].actual[i] = v;
+			else if (first + i > as_of) {
+				in->cats[k].est_mean[i] = v;
+				in->cats[k].est_sd[i] = s[c].sd;
+			}
+		}
+	}
+}
+
+static void goal(struct adjust_input *in, int64_t id, const char *cat, enum day_type t,
+		 enum goal_period p, int minutes, enum goal_direction d)
+{
+	struct adjust_goal g;
+
+	memset(&g, 0, sizeof(g));
+	g.goal_id = id;
+	g.category = (size_t)adjust_input_find_category(in, cat);
+	g.day_type = t;
+	g.period = p;
+	g.minutes = minutes;
+	g.direction = d;
+	g.open = 1;
+	adjust_input_add_goal(in, &g);
+}
+
+static const struct series person[] = {
+	{ "Sleep", 400, 480, 30 },
+	{ "Work", 600, 0, 20 },
+	{ "Other", 440, 960, 10 },
+	{ "Exercise", 20, 30, 10 },
+	{ "Untracked", 0, 0, 0 },
+};
+
+static void test_day_goal_too_hard(void **state)
+{
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	const struct goal_result *g;
+	char err[300];
+
+	(void)state;
+	build(&in, &o, person, 5);
+	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 420, DIR_MORE);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	g = &r.goals[0];
+	/* as_of + 1 is a Saturday: a weekday goal's period is Monday 23rd. */
+	assert_int_equal(g->start, time_days_from_civil(2026, 11, 23));
+	near(g->mean, 400, 1e-9);
+	near(g->sd, 30, 1e-9);
+	near(g->prob, 1 - 0.747507, 1e-5);
+	assert_int_equal(g->status, STATUS_OFF_TRACK);
+	assert_int_equal(g->periods, 8);
+	assert_int_equal(g->hits, 0);
+	/* Too hard: 400 - 30 * 0.524401 = 384.27 -> 385, p after Phi(0.5). */
+	assert_int_equal(g->calc.kind, PROPOSAL_TOO_HARD);
+	assert_int_equal(g->proposed, 385);
+	near(g->p_after, 0.691462, 1e-5);
+	assert_true(g->propose);
+	assert_int_equal(r.nproposals, 1);
+	assert_non_null(strstr(g->reason, "too hard"));
+	/* Weekday budget: 420 + 600 (Work) + 440 (Other) + 20 (Exercise);
+	 * Untracked does not count. */
+	near(r.budget[DAYTYPE_WEEKDAY].current, 1480, 1e-9);
+	assert_true(r.budget[DAYTYPE_WEEKDAY].over);
+	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1445, 1e-9);
+	near(r.budget[DAYTYPE_HOLIDAY].current, 480 + 0 + 960 + 30, 1e-9);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
+static void test_budget_violation_fitted(void **state)
+{
+	static const struct series crowded[] = {
+		{ "Sleep", 400, 480, 30 },
+		{ "Work", 600, 0, 20 },
+		{ "Other", 600, 900, 10 },
+	};
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	char err[300];
+
+	(void)state;
+	build(&in, &o, crowded, 3);
+	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 300, DIR_MORE);
+	goal(&in, 2, "Work", DAYTYPE_WEEKDAY, PERIOD_DAY, 500, DIR_MORE);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	/* Both too easy; step-limited proposals 345 and 575 make the weekday
+	 * 345 + 575 + 600 = 1520, 80 over.  Water-filling cuts 40 from each
+	 * increase (45 and 75): 305 and 535, exactly 1440. */
+	assert_int_equal(r.goals[0].calc.proposed, 345);
+	assert_int_equal(r.goals[1].calc.proposed, 575);
+	near(r.budget[DAYTYPE_WEEKDAY].current, 1400, 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].proposed, 1520, 1e-9);
+	assert_int_equal(r.goals[0].proposed, 305);
+	assert_int_equal(r.goals[1].proposed, 535);
+	assert_int_equal(r.goals[0].budget_cut, 40);
+	assert_int_equal(r.goals[1].budget_cut, 40);
+	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1440, 1e-9);
+	assert_true(r.budget[DAYTYPE_WEEKDAY].fitted <= DAY_MINUTES);
+	assert_true(r.budget[DAYTYPE_HOLIDAY].fitted <= DAY_MINUTES);
+	/* The smallest total change: what was removed equals the excess. */
+	assert_int_equal(r.goals[0].budget_cut + r.goals[1].budget_cut,
+			 (int)(r.budget[DAYTYPE_WEEKDAY].proposed - DAY_MINUTES));
+	assert_non_null(strstr(r.goals[0].reason, "day budget"));
+	/* P(X >= 305) for N(400, 30) = 0.5 erfc((305 - 400) / (30 sqrt 2)). */
+	near(r.goals[0].p_after, 0.5 * erfc((305 - 400) / (30.0 * sqrt(2))), 1e-9);
+	assert_int_equal(r.nproposals, 2);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
+static void test_week_goal_breakdown_and_hits(void **state)
+{
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	const struct goal_result *g;
+	char err[300];
+
+	(void)state;
+	build(&in, &o, person, 5);
+	goal(&in, 7, "Exercise", DAYTYPE_ANY, PERIOD_WEEK, 150, DIR_MORE);
+	goal(&in, 8, "Other", DAYTYPE_ANY, PERIOD_DAY, 500, DIR_NEUTRAL);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	g = &r.goals[0];
+	/* Week Mon 16 .. Sun 22: 5 weekdays done (100), the weekend estimated
+	 * at 30 +- 10 each: N(160, sqrt 200); P(X >= 150) = Phi(1/sqrt 2). */
+	assert_int_equal(g->start, time_days_from_civil(2026, 11, 16));
+	near(g->actual_so_far, 100, 1e-9);
+	near(g->mean, 160, 1e-9);
+	near(g->sd, sqrt(200), 1e-9);
+	near(g->prob, 0.760250, 1e-5);
+	assert_int_equal(g->status, STATUS_ON_TRACK);
+	/* Every complete week with data had 160 >= 150; the 60 days of data
+	 * (Tue 2026-09-22 .. Fri 11-20) hold 7 complete weeks before the 16th
+	 * (Sep 28 .. Nov 9); the week of Sep 21 is where tracking started. */
+	assert_int_equal(g->periods, 7);
+	assert_int_equal(g->hits, 7);
+	/* Remainder 50 over the 2 weekend days. */
+	near(g->remainder_per_day[DAYTYPE_HOLIDAY], 25, 1e-9);
+	near(g->remainder_per_day[DAYTYPE_WEEKDAY], 0, 0);
+	/* Next week: 5 * 20 + 2 * 30 = 160 weight; 150 * 20/160 and 150 * 30/160. */
+	near(g->per_day[DAYTYPE_WEEKDAY], 18.75, 1e-9);
+	near(g->per_day[DAYTYPE_HOLIDAY], 28.125, 1e-9);
+	/* Next week N(160, sqrt 700): p = 0.647 is inside the band. */
+	near(g->next_sd, sqrt(700), 1e-9);
+	assert_int_equal(g->calc.kind, PROPOSAL_NONE);
+	assert_false(g->propose);
+	/* Neutral: no probability, no proposal. */
+	assert_int_equal(r.goals[1].status, STATUS_NEUTRAL);
+	assert_true(isnan(r.goals[1].prob));
+	assert_false(r.goals[1].propose);
+	assert_int_equal(r.nproposals, 0);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
+static void test_closed_goal_gets_no_proposal(void **state)
+{
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	char err[300];
+
+	(void)state;
+	build(&in, &o, person, 5);
+	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 420, DIR_MORE);
+	in.goals[0].open = 0;
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.goals[0].calc.kind, PROPOSAL_TOO_HARD);
+	assert_false(r.goals[0].propose);
+	assert_non_null(strstr(r.goals[0].reason, "newer version"));
+	adjust_result_release(&r);
+	/* Bad options are refused with the option named. */
+	o.on_track = 0.2;
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "on-track"));
+	adjust_input_release(&in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_day_goal_too_hard),
+		cmocka_unit_test(test_budget_violation_fitted),
+		cmocka_unit_test(test_week_goal_breakdown_and_hits),
+		cmocka_unit_test(test_closed_goal_gets_no_proposal),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
