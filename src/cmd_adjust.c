@@ -1,19 +1,249 @@
 /*
- * cmd_adjust: front end of `dwhbi adjust`.  Placeholder until issue 7 lands: it
- * answers --help and fails honestly.
+ * cmd_adjust: front end of `dwhbi adjust`: parses the options, loads the
+ * inputs through adjuster/adjust_db, runs the engine (adjuster/adjust),
+ * stores the proposals and prints the result; `adjust accept|reject ID`
+ * decides a proposal.
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "adjuster/adjust.h"
+#include "adjuster/adjust_db.h"
+#include "adjuster/adjust_output.h"
+#include "buf.h"
 #include "cmd.h"
 #include "log.h"
+#include "timeutil.h"
 
 const char cmd_adjust_summary[] = "goal status, probabilities and proposals";
 const char cmd_adjust_usage[] =
-	"usage: dwhbi adjust [--as-of DATE] [--format text|json] | adjust accept|reject ID\n";
+	"usage: dwhbi adjust [--as-of DATE] [--format text|json] [options]\n"
+	"       dwhbi adjust accept ID\n"
+	"       dwhbi adjust reject ID\n"
+	"\n"
+	"For every goal valid on the as-of date: the current period (the day, week\n"
+	"or month holding the day after as-of; a day goal's next day of its type),\n"
+	"actual minutes so far, the expected value and spread from the actuals plus\n"
+	"the analyzer's estimates, the probability of meeting the goal, a status\n"
+	"(met, on_track, at_risk, off_track; neutral goals have none) and the hit\n"
+	"rate of the goal over the last complete periods.  Probabilities come from a\n"
+	"normal model (sd of an estimate = width of its 80% interval / 2.563; days\n"
+	"independent).  Week and month goals are broken down into minutes per\n"
+	"weekday and holiday, weighted by the category's usual minutes.\n"
+	"\n"
+	"A goal whose probability of being met next period is outside the band gets\n"
+	"a proposal: the value met with the target probability, at most one step\n"
+	"away, rounded.  Raised `more` goals must fit a 1440-minute day per day type\n"
+	"(largest `more` goal per category plus the expected minutes of the other\n"
+	"categories, Untracked excluded); increases that do not fit are cut by\n"
+	"water-filling and the reason says so.  Proposals are stored as pending in\n"
+	"analytics.goal_proposals; running again for the same as-of updates them\n"
+	"(same ids) instead of adding duplicates.\n"
+	"\n"
+	"  --as-of DATE       last day with complete actuals (default: yesterday in\n"
+	"                     DWHBI_TIMEZONE); estimates come from the newest\n"
+	"                     analyzer snapshot made as of this date or earlier\n"
+	"  --format text|json output (default text)\n"
+	"  --on-track P       status on_track when P(met) >= P (default 0.7)\n"
+	"  --at-risk P        at_risk when P(met) >= P, else off_track (default 0.4)\n"
+	"  --band-low P       propose a lower/easier goal below P (default 0.3)\n"
+	"  --band-high P      propose a harder goal above P (default 0.9)\n"
+	"  --target P         probability a proposal aims at (default 0.7)\n"
+	"  --step F           largest change per proposal, a fraction of the goal,\n"
+	"                     at least one rounding unit (default 0.15)\n"
+	"  --round-to N       round proposals to N minutes (default 5)\n"
+	"  --history N        periods for the hit rate (default 8)\n"
+	"  --model-days N     days of actuals for days without an estimate (default 28)\n"
+	"\n"
+	"accept ID: closes the goal version and inserts the proposed one, valid from\n"
+	"the start of the first period after the proposal's as-of date (as-of + 1 for\n"
+	"day goals, the next Monday for week goals, the next 1st for month goals),\n"
+	"and marks the proposal accepted, in one transaction.  reject ID marks it\n"
+	"rejected.  An unknown or already decided ID changes nothing (exit 1).\n";
+
+static int parse_prob(const char *opt, const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (!*s || *end || !(v > 0 && v < 1))
+		return cmd_bad_usage("adjust", "%s needs a probability between 0 and 1, got '%s'",
+				     opt, s);
+	*out = v;
+	return 0;
+}
+
+static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < lo || v > hi)
+		return cmd_bad_usage("adjust", "%s needs a whole number from %d to %d, got '%s'",
+				     opt, lo, hi, s);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_id(const char *s, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (!*s || *end || v <= 0)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+static int decide(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct adjust_decision d;
+	char err[512];
+	int64_t id;
+	int accept = !strcmp(argv[1], "accept");
+
+	if (argc != 3)
+		return cmd_bad_usage("adjust", "'%s' needs exactly one proposal ID", argv[1]);
+	if (parse_id(argv[2], &id) < 0)
+		return cmd_bad_usage("adjust", "proposal ID must be a positive number, got '%s'",
+				     argv[2]);
+	if ((accept ? adjust_db_accept : adjust_db_reject)(ctx->db, id, &d, err, sizeof(err)) < 0) {
+		log_error("adjust %s %s: %s", argv[1], argv[2], err);
+		return 1;
+	}
+	if (accept) {
+		printf("accepted proposal %" PRId64 ": %s %s %s goal %d -> %d min from %s "
+		       "(goal %" PRId64 " closed, new goal %" PRId64 ")\n", id, d.category,
+		       d.day_type, d.period, d.from_minutes, d.to_minutes, d.valid_from,
+		       d.goal_id, d.new_goal_id);
+		ctx->rows_written = 3;
+	} else {
+		printf("rejected proposal %" PRId64 ": %s %s %s goal stays %d min\n", id,
+		       d.category, d.day_type, d.period, d.from_minutes);
+		ctx->rows_written = 1;
+	}
+	return 0;
+}
 
 int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	log_error("'dwhbi adjust' is not implemented yet");
-	return 1;
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	struct adjust_source src;
+	struct adjust_report rep;
+	struct buf out = BUF_INIT;
+	const char *as_of_s = NULL, *format = "text";
+	int64_t *ids = NULL, written = 0, deleted = 0;
+	int32_t as_of;
+	char err[512];
+	int i, rc = 1;
+
+	if (argc >= 2 && (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject")))
+		return decide(ctx, argc, argv);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int bad = 0;
+
+		if (!v && !strncmp(a, "--", 2))
+			return cmd_bad_usage("adjust", "option '%s' needs a value", a);
+		if (!strcmp(a, "--as-of"))
+			as_of_s = v;
+		else if (!strcmp(a, "--format"))
+			format = v;
+		else if (!strcmp(a, "--on-track"))
+			bad = parse_prob(a, v, &o.on_track);
+		else if (!strcmp(a, "--at-risk"))
+			bad = parse_prob(a, v, &o.at_risk);
+		else if (!strcmp(a, "--band-low"))
+			bad = parse_prob(a, v, &o.prop.band_low);
+		else if (!strcmp(a, "--band-high"))
+			bad = parse_prob(a, v, &o.prop.band_high);
+		else if (!strcmp(a, "--target"))
+			bad = parse_prob(a, v, &o.prop.target);
+		else if (!strcmp(a, "--step"))
+			bad = parse_prob(a, v, &o.prop.step);
+		else if (!strcmp(a, "--round-to"))
+			bad = parse_int(a, v, 1, 60, &o.prop.round_to);
+		else if (!strcmp(a, "--history"))
+			bad = parse_int(a, v, 1, 60, &o.history);
+		else if (!strcmp(a, "--model-days"))
+			bad = parse_int(a, v, 7, 366, &o.model_days);
+		else
+			return cmd_bad_usage("adjust", "unknown option '%s'", a);
+		if (bad)
+			return bad;
+		i++;
+	}
+	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+		return cmd_bad_usage("adjust", "--format must be text or json, got '%s'", format);
+	if (adjust_options_check(&o, err, sizeof(err)) < 0)
+		return cmd_bad_usage("adjust", "%s", err);
+	if (as_of_s) {
+		if (time_parse_date(as_of_s, &as_of) < 0)
+			return cmd_bad_usage("adjust", "--as-of needs a date YYYY-MM-DD, got '%s'",
+					     as_of_s);
+	} else {
+		int32_t today;
+
+		if (tz_local_day(ctx->cfg.timezone, time_now_usec(), &today) < 0) {
+			log_error("cannot find today's date in zone '%s': check DWHBI_TIMEZONE",
+				  ctx->cfg.timezone);
+			return 2;
+		}
+		as_of = today - 1;
+	}
+
+	adjust_input_init(&in);
+	memset(&r, 0, sizeof(r));
+	if (adjust_db_load(ctx->db, as_of, &o, &in, &src, &ctx->rows_read,
+			   err, sizeof(err)) < 0) {
+		log_error("adjust: cannot read the inputs: %s", err);
+		goto done;
+	}
+	if (adjust_compute(&in, &o, &r, err, sizeof(err)) < 0) {
+		log_error("adjust: %s", err);
+		goto done;
+	}
+	ids = calloc(r.ngoals ? r.ngoals : 1, sizeof(*ids));
+	if (!ids)
+		abort();
+	if (adjust_db_store(ctx->db, &in, &r, ids, &written, &deleted, err, sizeof(err)) < 0) {
+		log_error("adjust: cannot store the proposals: %s", err);
+		goto done;
+	}
+	ctx->rows_written = written;
+	ctx->rows_deleted = deleted;
+	rep.in = &in;
+	rep.o = &o;
+	rep.r = &r;
+	rep.src = &src;
+	rep.proposal_ids = ids;
+	if (!strcmp(format, "json"))
+		adjust_output_json(&rep, &out);
+	else
+		adjust_output_text(&rep, &out);
+	fwrite(out.data, 1, out.len, stdout);
+	fflush(stdout);
+	{
+		char d[16];
+
+		time_format_date(as_of, d, sizeof(d));
+		ctx->detail = cJSON_CreateObject();
+		cJSON_AddStringToObject(ctx->detail, "as_of", d);
+		cJSON_AddNumberToObject(ctx->detail, "goals", (double)r.ngoals);
+		cJSON_AddNumberToObject(ctx->detail, "proposals", r.nproposals);
+	}
+	rc = 0;
+done:
+	free(ids);
+	buf_release(&out);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+	return rc;
 }

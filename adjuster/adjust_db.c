@@ -1,0 +1,431 @@
+/*
+ * adjust_db: loading the adjuster's inputs and storing and deciding its
+ * proposals (see adjust_db.h).  Queries live in the .sql files of adjuster/.
+ */
+#include "adjuster/adjust_db.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adjuster/normal.h"
+#include "buf.h"
+#include "db.h"
+#include "resource.h"
+#include "timeutil.h"
+
+static PGresult *query_file(PGconn *db, const char *path, int n,
+			    const char *const *params, char *err, size_t errlen)
+{
+	char *sql = resource_read(path, NULL);
+	PGresult *res;
+
+	if (!sql) {
+		snprintf(err, errlen, "missing query '%s' in this build", path);
+		return NULL;
+	}
+	res = db_query(db, sql, n, params, err, errlen);
+	free(sql);
+	return res;
+}
+
+static int require_table(PGconn *db, const char *name, const char *hint,
+			 char *err, size_t errlen)
+{
+	char out[8];
+	const char *p[1] = { name };
+	int rc = db_query_value(db, "SELECT to_regclass($1) IS NOT NULL", 1, p,
+				out, sizeof(out), err, errlen);
+
+	if (rc < 0)
+		return -1;
+	if (strcmp(out, "t") != 0) {
+		snprintf(err, errlen, "'%s' does not exist: %s", name, hint);
+		return -1;
+	}
+	return 0;
+}
+
+static int day_of(const struct adjust_input *in, const char *date)
+{
+	int32_t d;
+
+	if (time_parse_date(date, &d) < 0 || d < in->first_day ||
+	    d >= in->first_day + in->ndays)
+		return -1;
+	return (int)(d - in->first_day);
+}
+
+static int load_days(PGconn *db, struct adjust_input *in, const char *from,
+		     const char *to, int64_t *rows, char *err, size_t errlen)
+{
+	const char *p[2] = { from, to };
+	PGresult *res = query_file(db, "adjuster/load_days.sql", 2, p, err, errlen);
+	int r, i;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++) {
+		enum day_type t;
+
+		i = day_of(in, PQgetvalue(res, r, 0));
+		if (i < 0 || day_type_parse(PQgetvalue(res, r, 1), &t) < 0 ||
+		    t == DAYTYPE_ANY) {
+			snprintf(err, errlen, "core.days: bad day '%s' (%s)",
+				 PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+			PQclear(res);
+			return -1;
+		}
+		in->day_type[i] = (unsigned char)t;
+		in->in_data[i] = PQgetvalue(res, r, 2)[0] == 't';
+	}
+	*rows += PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
+static int load_categories(PGconn *db, struct adjust_input *in, int64_t *rows,
+			   char *err, size_t errlen)
+{
+	PGresult *res = db_query(db, "SELECT category FROM ref.categories "
+				 "ORDER BY sort_order, category", 0, NULL, err, errlen);
+	int r;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++)
+		adjust_input_add_category(in, PQgetvalue(res, r, 0));
+	*rows += PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
+/* Categories that appear only in the marts or estimates still get a series. */
+static size_t category_index(struct adjust_input *in, const char *name)
+{
+	long c = adjust_input_find_category(in, name);
+
+	return c >= 0 ? (size_t)c : adjust_input_add_category(in, name);
+}
+
+static int load_actuals(PGconn *db, struct adjust_input *in, const char *from,
+			const char *as_of, int64_t *rows, char *err, size_t errlen)
+{
+	const char *p[2] = { from, as_of };
+	PGresult *res = query_file(db, "adjuster/load_actuals.sql", 2, p, err, errlen);
+	int r, i;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++) {
+		size_t c;
+
+		i = day_of(in, PQgetvalue(res, r, 0));
+		if (i < 0 || PQgetisnull(res, r, 2))
+			continue;
+		c = category_index(in, PQgetvalue(res, r, 1));
+		in->cats[c].actual[i] = strtod(PQgetvalue(res, r, 2), NULL);
+	}
+	*rows += PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
+static int load_estimates(PGconn *db, struct adjust_input *in, const char *as_of,
+			  const char *to, struct adjust_source *src, int64_t *rows,
+			  char *err, size_t errlen)
+{
+	const char *p[2] = { as_of, to };
+	PGresult *res = query_file(db, "adjuster/load_estimates.sql", 2, p, err, errlen);
+	int r, i;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++) {
+		double m = strtod(PQgetvalue(res, r, 2), NULL);
+		double lo = strtod(PQgetvalue(res, r, 3), NULL);
+		double hi = strtod(PQgetvalue(res, r, 4), NULL);
+		size_t c;
+
+		i = day_of(in, PQgetvalue(res, r, 0));
+		if (i < 0 || !isfinite(m))
+			continue;
+		c = category_index(in, PQgetvalue(res, r, 1));
+		in->cats[c].est_mean[i] = m;
+		in->cats[c].est_sd[i] = normal_sd_from_interval80(lo, hi);
+		if (r == 0) {
+			snprintf(src->estimates_as_of, sizeof(src->estimates_as_of), "%s",
+				 PQgetvalue(res, r, 5));
+			snprintf(src->estimates_calculated_at,
+				 sizeof(src->estimates_calculated_at), "%s",
+				 PQgetvalue(res, r, 6));
+		}
+	}
+	src->estimate_rows = PQntuples(res);
+	*rows += PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
+static int load_goals(PGconn *db, struct adjust_input *in, const char *as_of,
+		      int64_t *rows, char *err, size_t errlen)
+{
+	const char *p[1] = { as_of };
+	PGresult *res = query_file(db, "adjuster/load_goals.sql", 1, p, err, errlen);
+	int r;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++) {
+		struct adjust_goal g;
+
+		memset(&g, 0, sizeof(g));
+		g.goal_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		g.category = category_index(in, PQgetvalue(res, r, 1));
+		g.minutes = atoi(PQgetvalue(res, r, 4));
+		g.open = PQgetvalue(res, r, 6)[0] == 't';
+		g.decided = PQgetvalue(res, r, 7)[0] == 't';
+		if (day_type_parse(PQgetvalue(res, r, 2), &g.day_type) < 0 ||
+		    goal_period_parse(PQgetvalue(res, r, 3), &g.period) < 0 ||
+		    goal_direction_parse(PQgetvalue(res, r, 5), &g.direction) < 0) {
+			snprintf(err, errlen, "ref.goals: goal %" PRId64 " has an unknown "
+				 "day type, period or direction", g.goal_id);
+			PQclear(res);
+			return -1;
+		}
+		adjust_input_add_goal(in, &g);
+	}
+	*rows += PQntuples(res);
+	PQclear(res);
+	return 0;
+}
+
+int adjust_db_load(PGconn *db, int32_t as_of, const struct adjust_options *o,
+		   struct adjust_input *in, struct adjust_source *src,
+		   int64_t *rows_read, char *err, size_t errlen)
+{
+	char from[16], to[16], asof[16];
+	int32_t first;
+	int ndays;
+
+	memset(src, 0, sizeof(*src));
+	if (require_table(db, "ref.goals", "run 'dwhbi migrate' first", err, errlen) < 0 ||
+	    require_table(db, "marts.daily_category", "run 'dwhbi transform' first",
+			  err, errlen) < 0 ||
+	    require_table(db, "core.days", "run 'dwhbi transform' first", err, errlen) < 0)
+		return -1;
+	adjust_input_range(as_of, o, &first, &ndays);
+	adjust_input_set_range(in, as_of, first, ndays);
+	time_format_date(first, from, sizeof(from));
+	time_format_date(first + ndays - 1, to, sizeof(to));
+	time_format_date(as_of, asof, sizeof(asof));
+	if (load_days(db, in, from, to, rows_read, err, errlen) < 0 ||
+	    load_categories(db, in, rows_read, err, errlen) < 0 ||
+	    load_actuals(db, in, from, asof, rows_read, err, errlen) < 0 ||
+	    load_estimates(db, in, asof, to, src, rows_read, err, errlen) < 0 ||
+	    load_goals(db, in, asof, rows_read, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+int adjust_db_store(PGconn *db, const struct adjust_input *in,
+		    const struct adjust_result *r, int64_t *ids,
+		    int64_t *written, int64_t *deleted, char *err, size_t errlen)
+{
+	struct buf keep = BUF_INIT;
+	char *sql = resource_read("adjuster/store_proposal.sql", NULL);
+	char asof[16];
+	size_t i;
+	PGresult *res;
+
+	*written = *deleted = 0;
+	if (!sql) {
+		snprintf(err, errlen, "missing query 'adjuster/store_proposal.sql' in this build");
+		return -1;
+	}
+	time_format_date(in->as_of, asof, sizeof(asof));
+	if (db_begin(db, err, errlen) < 0) {
+		free(sql);
+		return -1;
+	}
+	buf_putc(&keep, '{');
+	for (i = 0; i < r->ngoals; i++) {
+		const struct goal_result *g = &r->goals[i];
+		char id[24], cur[16], prop[16], pb[32], pa[32];
+		const char *p[11];
+
+		ids[i] = 0;
+		if (!g->propose)
+			continue;
+		snprintf(id, sizeof(id), "%" PRId64, g->goal->goal_id);
+		snprintf(cur, sizeof(cur), "%d", g->goal->minutes);
+		snprintf(prop, sizeof(prop), "%d", g->proposed);
+		snprintf(pb, sizeof(pb), "%.17g", g->calc.p_before);
+		snprintf(pa, sizeof(pa), "%.17g", g->p_after);
+		p[0] = asof;
+		p[1] = id;
+		p[2] = in->cats[g->goal->category].name;
+		p[3] = day_type_name(g->goal->day_type);
+		p[4] = goal_period_name(g->goal->period);
+		p[5] = goal_direction_name(g->goal->direction);
+		p[6] = cur;
+		p[7] = prop;
+		p[8] = pb;
+		p[9] = pa;
+		p[10] = g->reason;
+		res = db_query(db, sql, 11, p, err, errlen);
+		if (!res)
+			goto fail;
+		ids[i] = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		(*written)++;
+		buf_printf(&keep, "%s%s", keep.len > 1 ? "," : "", id);
+	}
+	buf_putc(&keep, '}');
+	{
+		const char *p[2] = { asof, keep.data };
+
+		res = db_query(db, "DELETE FROM analytics.goal_proposals WHERE as_of = $1::date "
+			       "AND state = 'pending' AND goal_id <> ALL ($2::bigint[])",
+			       2, p, err, errlen);
+		if (!res)
+			goto fail;
+		*deleted = strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
+	if (db_commit(db, err, errlen) < 0)
+		goto fail;
+	free(sql);
+	buf_release(&keep);
+	return 0;
+fail:
+	db_rollback(db);
+	free(sql);
+	buf_release(&keep);
+	*written = *deleted = 0;
+	return -1;
+}
+
+/* Locks the proposal; fails unless it exists and is pending. */
+static PGresult *lock_pending(PGconn *db, int64_t proposal_id, const char *id,
+			      struct adjust_decision *d, char *err, size_t errlen)
+{
+	const char *p[1] = { id };
+	PGresult *res = query_file(db, "adjuster/lock_proposal.sql", 1, p, err, errlen);
+
+	if (!res)
+		return NULL;
+	if (PQntuples(res) == 0) {
+		snprintf(err, errlen, "no proposal %" PRId64 ": see the ids in 'dwhbi adjust'",
+			 proposal_id);
+		PQclear(res);
+		return NULL;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "pending") != 0) {
+		snprintf(err, errlen, "proposal %" PRId64 " is already %s: nothing changed",
+			 proposal_id, PQgetvalue(res, 0, 0));
+		PQclear(res);
+		return NULL;
+	}
+	memset(d, 0, sizeof(*d));
+	d->goal_id = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	snprintf(d->period, sizeof(d->period), "%s", PQgetvalue(res, 0, 2));
+	d->to_minutes = atoi(PQgetvalue(res, 0, 4));
+	snprintf(d->category, sizeof(d->category), "%s", PQgetvalue(res, 0, 7));
+	snprintf(d->day_type, sizeof(d->day_type), "%s", PQgetvalue(res, 0, 8));
+	d->from_minutes = atoi(PQgetvalue(res, 0, 10));
+	return res;
+}
+
+static int decide(PGconn *db, int64_t proposal_id, const char *state,
+		  char *err, size_t errlen)
+{
+	char id[24];
+	const char *p[2] = { id, state };
+
+	snprintf(id, sizeof(id), "%" PRId64, proposal_id);
+	return db_exec_params(db, "UPDATE analytics.goal_proposals SET state = $2, "
+			      "decided_at = now() WHERE proposal_id = $1::bigint", 2, p,
+			      err, errlen);
+}
+
+int adjust_db_accept(PGconn *db, int64_t proposal_id, struct adjust_decision *d,
+		     char *err, size_t errlen)
+{
+	char id[24], goal[24], minutes[16];
+	enum goal_period period;
+	int32_t as_of, from, eff;
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%" PRId64, proposal_id);
+	if (db_begin(db, err, errlen) < 0)
+		return -1;
+	res = lock_pending(db, proposal_id, id, d, err, errlen);
+	if (!res)
+		goto fail;
+	if (goal_period_parse(d->period, &period) < 0 ||
+	    time_parse_date(PQgetvalue(res, 0, 3), &as_of) < 0 ||
+	    time_parse_date(PQgetvalue(res, 0, 6), &from) < 0) {
+		snprintf(err, errlen, "proposal %s: bad period or dates", id);
+		PQclear(res);
+		goto fail;
+	}
+	eff = period_next_start(period, as_of);
+	if (PQgetvalue(res, 0, 5)[0] != 't' || from >= eff) {
+		snprintf(err, errlen, "goal %" PRId64 " of proposal %s has changed since it "
+			 "was made: reject it and run 'dwhbi adjust' again", d->goal_id, id);
+		PQclear(res);
+		goto fail;
+	}
+	PQclear(res);
+	time_format_date(eff, d->valid_from, sizeof(d->valid_from));
+	snprintf(goal, sizeof(goal), "%" PRId64, d->goal_id);
+	snprintf(minutes, sizeof(minutes), "%d", d->to_minutes);
+	{
+		const char *p[2] = { goal, d->valid_from };
+
+		if (db_exec_params(db, "UPDATE ref.goals SET valid_to = $2::date "
+				   "WHERE goal_id = $1::bigint", 2, p, err, errlen) < 0)
+			goto fail;
+	}
+	{
+		const char *p[3] = { goal, minutes, d->valid_from };
+
+		res = query_file(db, "adjuster/accept_goal.sql", 3, p, err, errlen);
+		if (!res)
+			goto fail;
+		d->new_goal_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+	}
+	if (decide(db, proposal_id, "accepted", err, errlen) < 0 ||
+	    db_commit(db, err, errlen) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int adjust_db_reject(PGconn *db, int64_t proposal_id, struct adjust_decision *d,
+		     char *err, size_t errlen)
+{
+	char id[24];
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%" PRId64, proposal_id);
+	if (db_begin(db, err, errlen) < 0)
+		return -1;
+	res = lock_pending(db, proposal_id, id, d, err, errlen);
+	if (!res)
+		goto fail;
+	PQclear(res);
+	if (decide(db, proposal_id, "rejected", err, errlen) < 0 ||
+	    db_commit(db, err, errlen) < 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
