@@ -1,0 +1,11 @@
+-- core.days: the calendar of the data range (docs/contracts.md): one row per
+-- local day with its day type ('holiday' = weekend or public holiday).
+-- has_actual: tracking had started and the day is not after the last sync;
+-- complete: the day had ended by the last sync of time entries.
+-- materialized: table
+-- unique_key: date
+select date, day_type, is_weekend, holiday_name, day_start, day_end, day_seconds,
+       week_start, month, has_actual, complete
+from core.calendar
+where in_range
+order by date

@@ -1,0 +1,882 @@
+/*
+ * runner: loads the embedded models, orders them by their dependencies,
+ * builds the selected ones in one transaction and runs the data tests
+ * (contract and atomicity rules in runner.h).
+ */
+#include "runner.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "db.h"
+#include "log.h"
+#include "resource.h"
+
+static const char *const layers[] = { "staging", "core", "marts" };
+#define NLAYERS 3
+#define TEST_DIR "transform/tests/"
+#define LOCK_NAME "dwhbi.transform"
+#define TEST_SHOW_ROWS 5
+#define TEST_FETCH_ROWS 101
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (!d)
+		abort();
+	memcpy(d, s, n);
+	return d;
+}
+
+static char *xstrndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (!d)
+		abort();
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void model_release(struct model *m)
+{
+	free(m->name);
+	free(m->path);
+	free(m->sql);
+	free(m->unique_key);
+	free(m->deps);
+	memset(m, 0, sizeof(*m));
+}
+
+void model_set_init(struct model_set *ms)
+{
+	ms->models = NULL;
+	ms->n = 0;
+}
+
+void model_set_release(struct model_set *ms)
+{
+	for (int i = 0; i < ms->n; i++)
+		model_release(&ms->models[i]);
+	free(ms->models);
+	model_set_init(ms);
+}
+
+void model_set_add(struct model_set *ms, struct model *m)
+{
+	struct model *grown = realloc(ms->models, sizeof(*ms->models) * (size_t)(ms->n + 1));
+	if (!grown)
+		abort();
+	ms->models = grown;
+	ms->models[ms->n++] = *m;
+	memset(m, 0, sizeof(*m));
+}
+
+/* The value of a header line "-- key: value" anywhere in the file's leading
+ * comment block, trimmed; NULL when absent. */
+static char *header_value(const char *sql, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = sql;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *q = p;
+		while (q < p + len && isspace((unsigned char)*q))
+			q++;
+		if (q == p + len) {
+			/* blank line inside the header */
+		} else if (len - (size_t)(q - p) >= 2 && q[0] == '-' && q[1] == '-') {
+			q += 2;
+			while (q < p + len && *q == ' ')
+				q++;
+			if ((size_t)(p + len - q) > klen && !strncmp(q, key, klen) && q[klen] == ':') {
+				const char *v = q + klen + 1, *end = p + len;
+				while (v < end && isspace((unsigned char)*v))
+					v++;
+				while (end > v && isspace((unsigned char)end[-1]))
+					end--;
+				return xstrndup(v, (size_t)(end - v));
+			}
+		} else {
+			break;          /* the SELECT starts: header over */
+		}
+		if (!eol)
+			break;
+		p = eol + 1;
+	}
+	return NULL;
+}
+
+int model_parse(struct model *m, const char *path, const char *sql,
+		char *err, size_t errlen)
+{
+	const char *prefix = "transform/";
+	const char *rest, *slash, *base;
+	char *kind;
+	size_t blen;
+
+	memset(m, 0, sizeof(*m));
+	if (strncmp(path, prefix, strlen(prefix))) {
+		snprintf(err, errlen, "model '%s' is not under transform/", path);
+		return -1;
+	}
+	rest = path + strlen(prefix);
+	slash = strchr(rest, '/');
+	if (!slash || strchr(slash + 1, '/')) {
+		snprintf(err, errlen, "model '%s' must be transform/<layer>/<name>.sql", path);
+		return -1;
+	}
+	m->layer = -1;
+	for (int i = 0; i < NLAYERS; i++)
+		if (strlen(layers[i]) == (size_t)(slash - rest) &&
+		    !strncmp(rest, layers[i], (size_t)(slash - rest)))
+			m->layer = i;
+	base = slash + 1;
+	blen = strlen(base);
+	if (m->layer < 0 || blen <= 4 || strcmp(base + blen - 4, ".sql")) {
+		snprintf(err, errlen, "model '%s' must be transform/{staging,core,marts}/<name>.sql",
+			 path);
+		return -1;
+	}
+	for (size_t i = 0; i < blen - 4; i++) {
+		if (!(islower((unsigned char)base[i]) || isdigit((unsigned char)base[i]) ||
+		      base[i] == '_')) {
+			snprintf(err, errlen,
+				 "model '%s': a model name has only a-z, 0-9 and '_'", path);
+			return -1;
+		}
+	}
+	{
+		struct buf name = BUF_INIT;
+		buf_printf(&name, "%s.%.*s", layers[m->layer], (int)(blen - 4), base);
+		m->name = buf_detach(&name);
+	}
+	m->path = xstrdup(path);
+	m->sql = xstrdup(sql);
+	m->kind = m->layer == 0 ? MODEL_VIEW : MODEL_TABLE;
+	kind = header_value(sql, "materialized");
+	if (kind) {
+		if (!strcmp(kind, "view")) {
+			m->kind = MODEL_VIEW;
+		} else if (!strcmp(kind, "table")) {
+			m->kind = MODEL_TABLE;
+		} else {
+			snprintf(err, errlen, "model '%s': materialized must be view or table, not '%s'",
+				 path, kind);
+			free(kind);
+			model_release(m);
+			return -1;
+		}
+		free(kind);
+	}
+	m->unique_key = header_value(sql, "unique_key");
+	if (m->unique_key) {
+		/* Pasted into ALTER TABLE ... PRIMARY KEY: only plain column names. */
+		for (const char *c = m->unique_key; *c; c++) {
+			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) ||
+			      *c == '_' || *c == ',' || *c == ' ')) {
+				snprintf(err, errlen, "model '%s': unique_key must be column names "
+					 "separated by commas", path);
+				model_release(m);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int model_set_find(const struct model_set *ms, const char *name)
+{
+	char buf[256];
+
+	for (int i = 0; i < ms->n; i++) {
+		const struct model *m = &ms->models[i];
+		const char *dot = strchr(m->name, '.');
+		if (!strcmp(m->name, name) || !strcmp(m->path, name) ||
+		    (dot && !strcmp(dot + 1, name)))
+			return i;
+		/* "marts/daily_category.sql" or "marts/daily_category" */
+		snprintf(buf, sizeof(buf), "%s/%s", layers[m->layer], dot ? dot + 1 : m->name);
+		if (!strcmp(buf, name))
+			return i;
+		snprintf(buf, sizeof(buf), "%s/%s.sql", layers[m->layer], dot ? dot + 1 : m->name);
+		if (!strcmp(buf, name))
+			return i;
+	}
+	return -1;
+}
+
+static int is_ident(int c)
+{
+	return isalnum(c) || c == '_';
+}
+
+/* Adds to deps (if new) every model named as schema.name in sql, skipping
+ * comments and string literals. */
+static int find_deps(const struct model_set *ms, int self, int *deps)
+{
+	const char *s = ms->models[self].sql;
+	int n = 0;
+
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (*p == '\'') {
+			p++;
+			while (*p && *p != '\'')
+				p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (p > s && is_ident((unsigned char)p[-1]))
+			continue;
+		for (int l = 0; l < NLAYERS; l++) {
+			size_t ll = strlen(layers[l]);
+			if (strncmp(p, layers[l], ll) || p[ll] != '.')
+				continue;
+			const char *q = p + ll + 1;
+			size_t len = 0;
+			while (is_ident((unsigned char)q[len]))
+				len++;
+			char name[256];
+			if (!len || len + ll + 1 >= sizeof(name))
+				continue;
+			snprintf(name, sizeof(name), "%.*s", (int)(len + ll + 1), p);
+			for (int i = 0; i < ms->n; i++) {
+				if (i == self || strcmp(ms->models[i].name, name))
+					continue;
+				int seen = 0;
+				for (int k = 0; k < n; k++)
+					seen |= deps[k] == i;
+				if (!seen)
+					deps[n++] = i;
+			}
+		}
+	}
+	return n;
+}
+
+static int cmp_model(const void *a, const void *b)
+{
+	const struct model *x = a, *y = b;
+	if (x->layer != y->layer)
+		return x->layer - y->layer;
+	return strcmp(x->path, y->path);
+}
+
+int model_set_resolve(struct model_set *ms, char *err, size_t errlen)
+{
+	int n = ms->n, placed = 0;
+	int *order, *pos, *done;
+	int **deps;
+	int *ndeps;
+	struct model *sorted;
+
+	if (n == 0)
+		return 0;
+	qsort(ms->models, (size_t)n, sizeof(*ms->models), cmp_model);
+	deps = calloc((size_t)n, sizeof(*deps));
+	ndeps = calloc((size_t)n, sizeof(*ndeps));
+	order = calloc((size_t)n, sizeof(*order));
+	pos = calloc((size_t)n, sizeof(*pos));
+	done = calloc((size_t)n, sizeof(*done));
+	if (!deps || !ndeps || !order || !pos || !done)
+		abort();
+	for (int i = 0; i < n; i++) {
+		deps[i] = calloc((size_t)n, sizeof(int));
+		if (!deps[i])
+			abort();
+		ndeps[i] = find_deps(ms, i, deps[i]);
+	}
+	/* Kahn's algorithm, always taking the first ready model in (layer,
+	 * path) order, so unrelated models keep the documented order. */
+	while (placed < n) {
+		int pick = -1;
+		for (int i = 0; i < n && pick < 0; i++) {
+			if (done[i])
+				continue;
+			int ready = 1;
+			for (int k = 0; k < ndeps[i]; k++)
+				ready &= done[deps[i][k]];
+			if (ready)
+				pick = i;
+		}
+		if (pick < 0) {
+			for (int i = 0; i < n; i++)
+				if (!done[i]) {
+					snprintf(err, errlen, "models form a dependency cycle through '%s'",
+						 ms->models[i].name);
+					break;
+				}
+			for (int i = 0; i < n; i++)
+				free(deps[i]);
+			free(deps);
+			free(ndeps);
+			free(order);
+			free(pos);
+			free(done);
+			return -1;
+		}
+		done[pick] = 1;
+		pos[pick] = placed;
+		order[placed++] = pick;
+	}
+	sorted = calloc((size_t)n, sizeof(*sorted));
+	if (!sorted)
+		abort();
+	for (int j = 0; j < n; j++) {
+		int i = order[j];
+		sorted[j] = ms->models[i];
+		free(sorted[j].deps);
+		sorted[j].deps = malloc(sizeof(int) * (size_t)(ndeps[i] ? ndeps[i] : 1));
+		if (!sorted[j].deps)
+			abort();
+		sorted[j].ndeps = ndeps[i];
+		for (int k = 0; k < ndeps[i]; k++)
+			sorted[j].deps[k] = pos[deps[i][k]];
+	}
+	free(ms->models);
+	ms->models = sorted;
+	for (int i = 0; i < n; i++)
+		free(deps[i]);
+	free(deps);
+	free(ndeps);
+	free(order);
+	free(pos);
+	free(done);
+	return 0;
+}
+
+int model_set_load(struct model_set *ms, char *err, size_t errlen)
+{
+	for (int l = 0; l < NLAYERS; l++) {
+		char prefix[64];
+		char **files;
+
+		snprintf(prefix, sizeof(prefix), "transform/%s/", layers[l]);
+		files = resource_list(prefix);
+		for (char **f = files; f && *f; f++) {
+			size_t len = strlen(*f);
+			struct model m;
+			char *sql;
+
+			if (len < 4 || strcmp(*f + len - 4, ".sql"))
+				continue;
+			sql = resource_read(*f, NULL);
+			if (!sql) {
+				snprintf(err, errlen, "cannot read model '%s'", *f);
+				resource_list_free(files);
+				return -1;
+			}
+			if (model_parse(&m, *f, sql, err, errlen)) {
+				free(sql);
+				resource_list_free(files);
+				return -1;
+			}
+			free(sql);
+			model_set_add(ms, &m);
+		}
+		resource_list_free(files);
+	}
+	if (ms->n == 0) {
+		snprintf(err, errlen, "no models found under transform/");
+		return -1;
+	}
+	return model_set_resolve(ms, err, errlen);
+}
+
+int model_set_select(struct model_set *ms, const char *const *names, int n,
+		     char *err, size_t errlen)
+{
+	for (int i = 0; i < ms->n; i++)
+		ms->models[i].selected = n == 0;
+	for (int k = 0; k < n; k++) {
+		int i = model_set_find(ms, names[k]);
+		if (i < 0) {
+			snprintf(err, errlen, "unknown model '%s'", names[k]);
+			return -1;
+		}
+		ms->models[i].selected = 1;
+	}
+	/* Build order puts dependencies first, so one pass carries the
+	 * selection downstream. */
+	for (int i = 0; i < ms->n; i++)
+		for (int k = 0; k < ms->models[i].ndeps; k++)
+			if (ms->models[ms->models[i].deps[k]].selected)
+				ms->models[i].selected = 1;
+	return 0;
+}
+
+/* ---- building --------------------------------------------------------- */
+
+/* "core.days" -> "core"."days" (escaped by libpq). */
+static int quoted_name(PGconn *db, const char *name, struct buf *out)
+{
+	const char *dot = strchr(name, '.');
+	char *schema, *rel;
+
+	if (!dot)
+		return -1;
+	schema = PQescapeIdentifier(db, name, (size_t)(dot - name));
+	rel = PQescapeIdentifier(db, dot + 1, strlen(dot + 1));
+	if (!schema || !rel) {
+		PQfreemem(schema);
+		PQfreemem(rel);
+		return -1;
+	}
+	buf_printf(out, "%s.%s", schema, rel);
+	PQfreemem(schema);
+	PQfreemem(rel);
+	return 0;
+}
+
+/* The server's primary message of a failed result, on one line. */
+static void result_reason(const PGresult *res, char *err, size_t errlen)
+{
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	char *nl;
+
+	snprintf(err, errlen, "%s", msg ? msg : PQresultErrorMessage(res));
+	nl = strchr(err, '\n');
+	if (nl)
+		*nl = '\0';
+}
+
+static int exec_counted(PGconn *db, const char *sql, int64_t *count, char *err, size_t errlen)
+{
+	PGresult *res = PQexec(db, sql);
+	ExecStatusType st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		result_reason(res, err, errlen);
+		PQclear(res);
+		return -1;
+	}
+	if (count)
+		*count = strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
+static int build_view(PGconn *db, const struct model *m, const char *qname,
+		      char *err, size_t errlen)
+{
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	if (exec_counted(db, "SAVEPOINT dwhbi_view", NULL, err, errlen))
+		return -1;
+	buf_printf(&sql, "CREATE OR REPLACE VIEW %s AS\n%s", qname, m->sql);
+	rc = exec_counted(db, sql.data, NULL, err, errlen);
+	if (rc) {
+		/* CREATE OR REPLACE cannot drop or retype columns: recreate. */
+		char first[512];
+		snprintf(first, sizeof(first), "%s", err);
+		buf_reset(&sql);
+		buf_printf(&sql, "ROLLBACK TO SAVEPOINT dwhbi_view; DROP VIEW IF EXISTS %s; "
+			   "CREATE VIEW %s AS\n%s", qname, qname, m->sql);
+		rc = exec_counted(db, sql.data, NULL, err, errlen);
+		if (rc) {
+			char second[512];
+			snprintf(second, sizeof(second), "%s", err);
+			snprintf(err, errlen, "%s", strstr(second, "depend") ? second : first);
+		}
+	}
+	buf_release(&sql);
+	if (!rc)
+		rc = exec_counted(db, "RELEASE SAVEPOINT dwhbi_view", NULL, err, errlen);
+	return rc;
+}
+
+/* 1 when every column the model returns exists in the table with the same
+ * type, 0 when not (or no table), -1 on error. */
+static int table_fits(PGconn *db, const struct model *m, const char *qname,
+		      const char *body, char *err, size_t errlen)
+{
+	const char *params[1] = { qname };
+	PGresult *desc, *cols;
+	int fits = 1;
+
+	cols = db_query(db,
+		"SELECT a.attname, a.atttypid::text FROM pg_attribute a "
+		"JOIN pg_class c ON c.oid = a.attrelid "
+		"WHERE a.attrelid = to_regclass($1) AND c.relkind = 'r' "
+		"AND a.attnum > 0 AND NOT a.attisdropped", 1, params, err, errlen);
+	if (!cols)
+		return -1;
+	if (PQntuples(cols) == 0) {
+		PQclear(cols);
+		return 0;
+	}
+	desc = PQprepare(db, "", body, 0, NULL);
+	if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
+		result_reason(desc, err, errlen);
+		PQclear(desc);
+		PQclear(cols);
+		return -1;
+	}
+	PQclear(desc);
+	desc = PQdescribePrepared(db, "");
+	if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
+		char reason[512];
+		result_reason(desc, reason, sizeof(reason));
+		snprintf(err, errlen, "cannot describe model '%s': %s", m->name, reason);
+		PQclear(desc);
+		PQclear(cols);
+		return -1;
+	}
+	for (int f = 0; f < PQnfields(desc) && fits; f++) {
+		char type[32];
+		int found = 0;
+		snprintf(type, sizeof(type), "%u", (unsigned)PQftype(desc, f));
+		for (int r = 0; r < PQntuples(cols); r++)
+			if (!strcmp(PQgetvalue(cols, r, 0), PQfname(desc, f)) &&
+			    !strcmp(PQgetvalue(cols, r, 1), type))
+				found = 1;
+		fits = found;
+	}
+	PQclear(desc);
+	PQclear(cols);
+	return fits;
+}
+
+/* The model's column list, quoted, for INSERT INTO t (cols). */
+static int model_columns(PGconn *db, struct buf *out, char *err, size_t errlen)
+{
+	PGresult *desc = PQdescribePrepared(db, "");
+	if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
+		result_reason(desc, err, errlen);
+		PQclear(desc);
+		return -1;
+	}
+	for (int f = 0; f < PQnfields(desc); f++) {
+		const char *name = PQfname(desc, f);
+		char *q = PQescapeIdentifier(db, name, strlen(name));
+		if (!q) {
+			PQclear(desc);
+			snprintf(err, errlen, "cannot quote column '%s'", name);
+			return -1;
+		}
+		buf_printf(out, "%s%s", f ? ", " : "", q);
+		PQfreemem(q);
+	}
+	PQclear(desc);
+	return 0;
+}
+
+static int build_table(PGconn *db, const struct model *m, const char *qname,
+		       int64_t *written, int64_t *deleted, int *recreated,
+		       char *err, size_t errlen)
+{
+	struct buf body = BUF_INIT, sql = BUF_INIT, cols = BUF_INIT;
+	int fits, rc = -1;
+
+	*written = *deleted = 0;
+	*recreated = 0;
+	buf_printf(&body, "SELECT * FROM (\n%s\n) AS model", m->sql);
+	fits = table_fits(db, m, qname, body.data, err, errlen);
+	if (fits < 0)
+		goto out;
+	if (fits) {
+		/* Refill in place: MVCC keeps the old rows visible to readers
+		 * until this transaction commits. */
+		if (model_columns(db, &cols, err, errlen))
+			goto out;
+		buf_printf(&sql, "DELETE FROM %s", qname);
+		if (exec_counted(db, sql.data, deleted, err, errlen))
+			goto out;
+		buf_reset(&sql);
+		buf_printf(&sql, "INSERT INTO %s (%s) %s", qname, cols.data, body.data);
+		if (exec_counted(db, sql.data, written, err, errlen))
+			goto out;
+	} else {
+		const char *params[1] = { qname };
+		char kind[8];
+		int k = db_query_value(db, "SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)",
+				       1, params, kind, sizeof(kind), err, errlen);
+		if (k < 0)
+			goto out;
+		*recreated = 1;
+		if (k == 1) {
+			buf_printf(&sql, "DROP %s %s", !strcmp(kind, "v") ? "VIEW" : "TABLE", qname);
+			if (exec_counted(db, sql.data, NULL, err, errlen)) {
+				char reason[512];
+				snprintf(reason, sizeof(reason), "%s", err);
+				snprintf(err, errlen, "its columns changed and it must be recreated, "
+					 "but that failed: %s", reason);
+				goto out;
+			}
+			buf_reset(&sql);
+		}
+		buf_printf(&sql, "CREATE TABLE %s AS %s", qname, body.data);
+		if (exec_counted(db, sql.data, written, err, errlen))
+			goto out;
+		if (m->unique_key) {
+			buf_reset(&sql);
+			buf_printf(&sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)", qname, m->unique_key);
+			if (exec_counted(db, sql.data, NULL, err, errlen))
+				goto out;
+		}
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, "ANALYZE %s", qname);
+	rc = exec_counted(db, sql.data, NULL, err, errlen);
+out:
+	buf_release(&body);
+	buf_release(&sql);
+	buf_release(&cols);
+	return rc;
+}
+
+/* ops.model_builds: what `dwhbi status` and the console show as the last
+ * refresh of each model; committed together with the model's rows. */
+static int record_build(PGconn *db, const struct model *m, int64_t rows, double ms_taken,
+			char *err, size_t errlen)
+{
+	char rows_s[32], ms_s[32];
+	const char *params[3] = { m->name, rows_s, ms_s };
+
+	snprintf(rows_s, sizeof(rows_s), "%lld", (long long)rows);
+	snprintf(ms_s, sizeof(ms_s), "%.1f", ms_taken);
+	if (m->kind == MODEL_VIEW)
+		params[1] = NULL;
+	return db_exec_params(db,
+		"INSERT INTO ops.model_builds (model, built_at, rows, duration_ms) "
+		"VALUES ($1, now(), $2, $3) ON CONFLICT (model) DO UPDATE "
+		"SET built_at = excluded.built_at, rows = excluded.rows, "
+		"duration_ms = excluded.duration_ms", 3, params, err, errlen);
+}
+
+static int build_models(PGconn *db, const struct model_set *ms, struct transform_result *res,
+			cJSON *list, char *err, size_t errlen)
+{
+	for (int i = 0; i < ms->n; i++) {
+		const struct model *m = &ms->models[i];
+		struct buf qname = BUF_INIT;
+		int64_t written = 0, deleted = 0;
+		int recreated = 0, rc;
+		char reason[768];
+		double t0;
+
+		if (!m->selected)
+			continue;
+		if (quoted_name(db, m->name, &qname)) {
+			snprintf(err, errlen, "cannot quote model name '%s'", m->name);
+			return -1;
+		}
+		log_debug("building %s", m->name);
+		log_progress("transform: %s", m->name);
+		t0 = now_ms();
+		if (m->kind == MODEL_VIEW)
+			rc = build_view(db, m, qname.data, reason, sizeof(reason));
+		else
+			rc = build_table(db, m, qname.data, &written, &deleted, &recreated,
+					 reason, sizeof(reason));
+		buf_release(&qname);
+		if (rc) {
+			log_progress_done();
+			snprintf(err, errlen, "model '%s' (%s) failed: %s", m->name, m->path, reason);
+			return -1;
+		}
+		double ms_taken = now_ms() - t0;
+		if (record_build(db, m, written, ms_taken, reason, sizeof(reason))) {
+			log_progress_done();
+			snprintf(err, errlen, "cannot record the build of '%s': %s", m->name, reason);
+			return -1;
+		}
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "model", m->name);
+		cJSON_AddStringToObject(o, "materialized", m->kind == MODEL_VIEW ? "view" : "table");
+		if (m->kind == MODEL_TABLE) {
+			cJSON_AddNumberToObject(o, "rows", (double)written);
+			if (recreated)
+				cJSON_AddBoolToObject(o, "recreated", 1);
+		}
+		cJSON_AddNumberToObject(o, "ms", (double)(int64_t)(ms_taken * 10 + 0.5) / 10);
+		cJSON_AddItemToArray(list, o);
+		res->rows_written += written;
+		res->rows_deleted += deleted;
+		res->models_built++;
+		log_debug("built %s (%s, %lld rows) in %.0f ms", m->name,
+			  m->kind == MODEL_VIEW ? "view" : "table", (long long)written, ms_taken);
+	}
+	log_progress_done();
+	return 0;
+}
+
+/* ---- data tests ------------------------------------------------------- */
+
+static void print_offending(const char *test, PGresult *r)
+{
+	int n = PQntuples(r);
+
+	fprintf(stderr, "data test '%s' failed: %s%d offending row%s; first rows:\n", test,
+		n >= TEST_FETCH_ROWS ? "at least " : "", n >= TEST_FETCH_ROWS ? n - 1 : n,
+		n == 1 ? "" : "s");
+	for (int i = 0; i < n && i < TEST_SHOW_ROWS; i++) {
+		fputs("  ", stderr);
+		for (int f = 0; f < PQnfields(r); f++)
+			fprintf(stderr, "%s%s=%s", f ? " | " : "", PQfname(r, f),
+				PQgetisnull(r, i, f) ? "NULL" : PQgetvalue(r, i, f));
+		fputc('\n', stderr);
+	}
+}
+
+static int run_tests(PGconn *db, struct transform_result *res, cJSON *list,
+		     char *err, size_t errlen)
+{
+	char **files = resource_list(TEST_DIR);
+	struct buf failed = BUF_INIT;
+	int rc = 0;
+
+	for (char **f = files; f && *f; f++) {
+		size_t len = strlen(*f);
+		const char *base = *f + strlen(TEST_DIR);
+		char name[256];
+		struct buf sql = BUF_INIT;
+		char *text;
+		PGresult *r;
+		double t0;
+		int bad;
+
+		if (len < 4 || strcmp(*f + len - 4, ".sql"))
+			continue;
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 4), base);
+		text = resource_read(*f, NULL);
+		if (!text) {
+			snprintf(err, errlen, "cannot read data test '%s'", *f);
+			rc = -1;
+			break;
+		}
+		buf_printf(&sql, "SAVEPOINT dwhbi_test; SELECT * FROM (\n%s\n) AS test LIMIT %d",
+			   text, TEST_FETCH_ROWS);
+		free(text);
+		t0 = now_ms();
+		r = PQexec(db, sql.data);
+		buf_release(&sql);
+		res->tests_run++;
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			char msg[512];
+			result_reason(r, msg, sizeof(msg));
+			fprintf(stderr, "data test '%s' could not run: %s\n", name, msg);
+			bad = -1;
+			PQclear(r);
+			r = PQexec(db, "ROLLBACK TO SAVEPOINT dwhbi_test");
+		} else {
+			bad = PQntuples(r);
+			if (bad)
+				print_offending(name, r);
+		}
+		PQclear(r);
+		r = PQexec(db, "RELEASE SAVEPOINT dwhbi_test");
+		PQclear(r);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "test", name);
+		cJSON_AddNumberToObject(o, "failures", bad < 0 ? -1 : bad);
+		cJSON_AddNumberToObject(o, "ms", (double)(int64_t)((now_ms() - t0) * 10 + 0.5) / 10);
+		cJSON_AddItemToArray(list, o);
+		if (bad) {
+			res->tests_failed++;
+			buf_printf(&failed, "%s%s", failed.len ? ", " : "", name);
+		}
+	}
+	resource_list_free(files);
+	if (!rc && res->tests_failed) {
+		snprintf(err, errlen, "%d data test%s failed (%s); nothing was committed, "
+			 "the previous marts are in place", res->tests_failed,
+			 res->tests_failed == 1 ? "" : "s", failed.data);
+		rc = -1;
+	}
+	buf_release(&failed);
+	return rc;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int take_lock(PGconn *db, int wait_seconds, char *err, size_t errlen)
+{
+	for (int waited = 0;; waited++) {
+		int got = db_lock(db, LOCK_NAME, 0, err, errlen);
+		if (got != 0)
+			return got > 0 ? 0 : -1;
+		if (waited >= wait_seconds) {
+			snprintf(err, errlen, "another 'dwhbi transform' is running (waited %d s); "
+				 "try again when it has finished", waited);
+			return -1;
+		}
+		if (waited == 0)
+			log_info("waiting for another transform to finish");
+		sleep(1);
+	}
+}
+
+int transform_run(PGconn *db, const struct transform_opts *opts,
+		  struct transform_result *res, char *err, size_t errlen)
+{
+	struct model_set ms;
+	const char *params[2];
+	cJSON *models, *tests;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->detail = cJSON_CreateObject();
+	cJSON_AddStringToObject(res->detail, "timezone", opts->timezone);
+	models = cJSON_AddArrayToObject(res->detail, "models");
+	tests = cJSON_AddArrayToObject(res->detail, "tests");
+
+	model_set_init(&ms);
+	if (model_set_load(&ms, err, errlen) ||
+	    model_set_select(&ms, opts->select, opts->nselect, err, errlen))
+		goto out_models;
+	if (take_lock(db, opts->lock_wait_seconds, err, errlen))
+		goto out_models;
+	if (db_begin(db, err, errlen))
+		goto out_lock;
+	params[0] = opts->timezone;
+	params[1] = opts->holiday_calendar_id ? opts->holiday_calendar_id : "";
+	if (db_exec_params(db, "SELECT set_config('dwhbi.timezone', $1, true), "
+			   "set_config('dwhbi.holiday_calendar_id', $2, true), "
+			   "now() AT TIME ZONE $1", 2, params, err, errlen))
+		goto out_rollback;
+	if (opts->build && build_models(db, &ms, res, models, err, errlen))
+		goto out_rollback;
+	if (opts->test && run_tests(db, res, tests, err, errlen))
+		goto out_rollback;
+	if (db_commit(db, err, errlen))
+		goto out_lock;
+	rc = 0;
+	goto out_lock;
+out_rollback:
+	db_rollback(db);
+out_lock:
+	{
+		char ignored[128];
+		db_unlock(db, LOCK_NAME, ignored, sizeof(ignored));
+	}
+out_models:
+	model_set_release(&ms);
+	return rc;
+}

@@ -1,0 +1,26 @@
+-- staging.stg_google_calendar__events: typed live Google Calendar events.
+-- source_id is '<calendarId>:<eventId>'; event ids never hold ':' so the
+-- calendar id is everything before the last one.  start/end hold either
+-- dateTime (timed) or date (all-day, end exclusive); absent status means
+-- confirmed.
+-- materialized: view
+select
+    r.source_id                                              as event_key,
+    substring(r.source_id from '^(.*):[^:]*$')               as calendar_id,
+    coalesce(r.data->>'id', substring(r.source_id from ':([^:]*)$')) as event_id,
+    coalesce(r.data->>'status', 'confirmed')                 as status,
+    r.data->>'summary'                                       as summary,
+    r.data->>'colorId'                                       as color_id,
+    (r.data->'start'->>'dateTime' is null
+        and r.data->'start'->>'date' is not null)            as is_all_day,
+    (r.data->'start'->>'dateTime')::timestamptz              as start_at,
+    (r.data->'end'->>'dateTime')::timestamptz                as end_at,
+    (r.data->'start'->>'date')::date                         as start_date,
+    (r.data->'end'->>'date')::date                           as end_date,
+    r.data->>'recurringEventId'                              as recurring_event_id,
+    r.data->>'eventType'                                     as event_type,
+    r.data->>'transparency'                                  as transparency,
+    (r.data->>'updated')::timestamptz                        as updated_at,
+    r.synced_at
+from raw.google_calendar__events r
+where r.deleted_at is null

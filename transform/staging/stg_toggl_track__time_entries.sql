@@ -1,0 +1,30 @@
+-- staging.stg_toggl_track__time_entries: one typed row per live Toggl time
+-- entry.  Rows come from two APIs with different field names (v9
+-- /me/time_entries: project_id/pid, user_id/uid, duration; Reports v3,
+-- flattened by the connector: seconds), so every field is read tolerantly.
+-- A running entry has a negative duration (-1 or -start epoch) or no stop.
+-- materialized: view
+select
+    r.source_id::bigint                                          as time_entry_id,
+    coalesce(r.data->>'workspace_id', r.data->>'wid')::bigint     as workspace_id,
+    coalesce(r.data->>'project_id', r.data->>'pid')::bigint       as project_id,
+    coalesce(r.data->>'user_id', r.data->>'uid')::bigint          as user_id,
+    nullif(r.data->>'description', '')                           as description,
+    (r.data->>'start')::timestamptz                              as start_at,
+    (r.data->>'stop')::timestamptz                               as stop_at,
+    coalesce(r.data->>'duration', r.data->>'seconds')::bigint     as duration_seconds,
+    coalesce(coalesce(r.data->>'duration', r.data->>'seconds')::bigint < 0, false)
+        or r.data->>'stop' is null                               as is_running,
+    case when jsonb_typeof(r.data->'tags') = 'array'
+         then array(select jsonb_array_elements_text(r.data->'tags'))
+         else '{}'::text[] end                                   as tags,
+    case when jsonb_typeof(r.data->'tag_ids') = 'array'
+         then array(select t::bigint from jsonb_array_elements_text(r.data->'tag_ids') t)
+         else '{}'::bigint[] end                                 as tag_ids,
+    nullif(r.data->>'project_name', '')                          as project_name,
+    (r.data->>'at')::timestamptz                                 as updated_at,
+    r.synced_at
+from raw.toggl_track__time_entries r
+where r.deleted_at is null
+  and r.data->>'server_deleted_at' is null
+  and r.data->>'start' is not null
