@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS marts.daily_category (date date NOT NULL, time timest
     category text NOT NULL, display_name text, coarse_group text, color text, sort_order int,
     day_type text NOT NULL, actual_minutes numeric, plan_minutes numeric, goal_minutes numeric,
     goal_direction text, estimate_minutes double precision, estimate_lower80 double precision,
-    estimate_upper80 double precision, PRIMARY KEY (date, category));
+    estimate_upper80 double precision, complete boolean, PRIMARY KEY (date, category));
 CREATE TABLE IF NOT EXISTS marts.plan_actual_daily (date date NOT NULL, time timestamptz NOT NULL,
     category text NOT NULL, plan_minutes numeric, actual_minutes numeric);
 INSERT INTO ref.categories SELECT 'C' || i, 'C' || i, 'G', '#000000', i FROM generate_series(1, 10) i;

@@ -160,5 +160,12 @@ t_ok "a later as_of sees the new data" '
 	v=$(t_psql "SELECT min(minutes) FROM marts.latest_estimates WHERE category = '\''Zeros'\''")
 	[ "$v" != 0 ]
 '
+t_ok "a day not complete at the last sync is not read as history" '
+	t_psql "UPDATE marts.daily_category SET complete = false, actual_minutes = 100000
+	        WHERE date = '\''2026-03-18'\'' AND category = '\''Zeros'\''" > /dev/null
+	"$DWHBI" -q analyze --as-of 2026-03-18 > /dev/null
+	v=$(t_psql "SELECT max(upper95) < 5000 FROM marts.latest_estimates WHERE category = '\''Zeros'\''")
+	[ "$v" = t ]
+'
 
 t_done
