@@ -1,19 +1,404 @@
 /*
- * cmd_run: front end of `dwhbi run`.  Placeholder until issue 9 lands: it
- * answers --help and fails honestly.
+ * cmd_run: `dwhbi run daily` and `dwhbi run monthly` — the pipeline as one
+ * command, for cron, GitHub Actions or a person.
+ *
+ * Each step is a child process of this same binary (ctx->argv0) with
+ * DWHBI_PARENT_RUN_ID set to this run's ops.runs id, so every step is its own
+ * row under this one.  Steps in their own processes keep their failures apart:
+ * a source that fails has rolled back what it had not committed when its
+ * process ends, so the transform that starts afterwards sees committed data
+ * only.  The daily order is sync toggl, sync gcal (a failing source does not
+ * stop the other), transform, data tests, analyze, adjust (these need the
+ * transform to have succeeded).  A session-level advisory lock keeps two runs
+ * from interleaving; a second run exits at once with a message or, with
+ * --wait, waits a bounded time for the first.
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
 #include "cmd.h"
+#include "db.h"
 #include "log.h"
+#include "timeutil.h"
 
 const char cmd_run_summary[] = "run the daily or monthly pipeline";
 const char cmd_run_usage[] =
-	"usage: dwhbi run daily | run monthly --month YYYY-MM\n";
+	"usage: dwhbi run daily [--wait [SECS]] [--step-timeout SECS]\n"
+	"       dwhbi run monthly [--month YYYY-MM] [-o PATH] [--wait [SECS]]\n"
+	"\n"
+	"daily:   sync toggl, sync gcal, transform, transform --test (data tests),\n"
+	"         analyze, adjust.  A source without credentials is skipped; a\n"
+	"         source that fails does not stop the other; transform and what\n"
+	"         follows run on the data the syncs committed, and the later steps\n"
+	"         only after a successful transform.\n"
+	"monthly: report for --month (default: the last complete month in\n"
+	"         DWHBI_TIMEZONE), written to -o PATH when given.\n"
+	"\n"
+	"Every step is its own row in ops.runs with this run as parent_id\n"
+	"('dwhbi status' shows them).  Only one run at a time: a second one exits\n"
+	"with status 1, or with --wait waits up to SECS (default 1800) for the\n"
+	"first to finish.\n"
+	"\n"
+	"  --step-timeout SECS  stop a step that runs longer (default 3600)\n"
+	"\n"
+	"exit status: 0 every step succeeded (or was skipped), 1 a step failed or\n"
+	"another run holds the lock, 2 usage error.\n";
+
+#define RUN_LOCK "dwhbi run"
+#define MAX_STEP_ARGS 8
+
+enum step_state { STEP_SKIPPED, STEP_OK, STEP_FAILED };
+
+struct step {
+	const char *name;                       /* "sync toggl", as printed */
+	const char *job;                        /* its ops.runs job; NULL = name */
+	const char *args[MAX_STEP_ARGS];        /* after the binary, NULL-ended */
+	enum step_state state;
+	int exit_code;                          /* -1 = did not exit normally */
+	double seconds;
+	char note[512];                         /* why skipped / failed */
+	int64_t run_id;                         /* the step's ops.runs row */
+};
+
+struct run_opts {
+	int wait_secs;          /* 0 = do not wait for the lock */
+	int step_timeout;
+	const char *month;
+	const char *output;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs argv0 with the step's arguments and DWHBI_PARENT_RUN_ID; returns the
+ * exit status, -1 when it could not start or was killed (note says why). */
+static int spawn_step(struct cmd_ctx *ctx, struct step *st, int timeout_s)
+{
+	const char *argv[MAX_STEP_ARGS + 3];
+	int n = 0;
+	char parent[32];
+	pid_t pid;
+	int status;
+
+	argv[n++] = ctx->argv0;
+	if (log_get_level() >= LOG_DEBUG)
+		argv[n++] = "--verbose";
+	else if (log_get_level() <= LOG_ERROR)
+		argv[n++] = "--quiet";
+	for (int i = 0; st->args[i] && n < MAX_STEP_ARGS + 2; i++)
+		argv[n++] = st->args[i];
+	argv[n] = NULL;
+	snprintf(parent, sizeof(parent), "%lld", (long long)ctx->run_id);
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(st->note, sizeof(st->note), "cannot start: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		setenv("DWHBI_PARENT_RUN_ID", parent, 1);
+		if (strchr(ctx->argv0, '/'))
+			execv(ctx->argv0, (char *const *)argv);
+		else
+			execvp(ctx->argv0, (char *const *)argv);
+		fprintf(stderr, "dwhbi run: cannot run '%s': %s\n", ctx->argv0, strerror(errno));
+		_exit(127);
+	}
+
+	/* Bounded wait: a step that hangs is stopped (TERM, then KILL). */
+	double deadline = now_seconds() + timeout_s, killed_at = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			snprintf(st->note, sizeof(st->note), "lost the step process: %s", strerror(errno));
+			return -1;
+		}
+		double t = now_seconds();
+		if (!killed_at && t > deadline) {
+			kill(pid, SIGTERM);
+			killed_at = t;
+			snprintf(st->note, sizeof(st->note),
+				 "stopped after %d s (--step-timeout)", timeout_s);
+		} else if (killed_at && t > killed_at + 10) {
+			kill(pid, SIGKILL);
+		}
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (killed_at)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	snprintf(st->note, sizeof(st->note), "killed by signal %d", WTERMSIG(status));
+	return -1;
+}
+
+/* Reads the step's own ops.runs row (the newest child of this run with the
+ * step's job name): its id, error text and counts. */
+static void read_step_row(struct cmd_ctx *ctx, struct step *st)
+{
+	char err[256], id[32];
+	const char *params[2] = { id, st->job ? st->job : st->name };
+	PGresult *res;
+
+	snprintf(id, sizeof(id), "%lld", (long long)ctx->run_id);
+	res = db_query(ctx->db,
+		       "SELECT id, coalesce(error, ''), rows_read, rows_written, rows_deleted"
+		       " FROM ops.runs WHERE parent_id = $1 AND job = $2 ORDER BY id DESC LIMIT 1",
+		       2, params, err, sizeof(err));
+	if (!res) {
+		log_warn("run: cannot read the row of step '%s': %s", st->name, err);
+		return;
+	}
+	if (PQntuples(res) == 1) {
+		st->run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		if (st->state == STEP_FAILED && !st->note[0])
+			snprintf(st->note, sizeof(st->note), "%s", PQgetvalue(res, 0, 1));
+		ctx->rows_read += strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+		ctx->rows_written += strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+		ctx->rows_deleted += strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+	}
+	PQclear(res);
+}
+
+static void run_step(struct cmd_ctx *ctx, struct step *st, const struct run_opts *o)
+{
+	double t0 = now_seconds();
+	log_info("run: %s", st->name);
+	st->exit_code = spawn_step(ctx, st, o->step_timeout);
+	st->seconds = now_seconds() - t0;
+	st->state = st->exit_code == 0 ? STEP_OK : STEP_FAILED;
+	if (st->state == STEP_FAILED && !st->note[0] && st->exit_code == 127)
+		snprintf(st->note, sizeof(st->note), "cannot run '%s'", ctx->argv0);
+	read_step_row(ctx, st);
+	if (st->state == STEP_FAILED && !st->note[0])
+		snprintf(st->note, sizeof(st->note), "exit status %d", st->exit_code);
+}
+
+static void skip_step(struct step *st, const char *why)
+{
+	st->state = STEP_SKIPPED;
+	st->exit_code = 0;
+	snprintf(st->note, sizeof(st->note), "%s", why);
+}
+
+/* Prints the table, fills ctx->detail, and returns 0 or 1 with the failed
+ * steps named in the run's error. */
+static int report(struct cmd_ctx *ctx, const char *what, struct step *steps, int n)
+{
+	static const char *const state_name[] = { "skipped", "ok", "FAILED" };
+	struct buf failed = BUF_INIT;
+	int nfailed = 0;
+	cJSON *arr;
+
+	ctx->detail = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(ctx->detail, "steps");
+	printf("dwhbi run %s (run %lld):\n", what, (long long)ctx->run_id);
+	for (int i = 0; i < n; i++) {
+		struct step *st = &steps[i];
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "step", st->name);
+		cJSON_AddStringToObject(j, "status", st->state == STEP_OK ? "success"
+					: st->state == STEP_FAILED ? "failed" : "skipped");
+		if (st->state != STEP_SKIPPED) {
+			cJSON_AddNumberToObject(j, "exit", st->exit_code);
+			cJSON_AddNumberToObject(j, "seconds", (double)(int64_t)(st->seconds * 10) / 10);
+		}
+		if (st->run_id)
+			cJSON_AddNumberToObject(j, "run_id", (double)st->run_id);
+		if (st->note[0])
+			cJSON_AddStringToObject(j, "note", st->note);
+		cJSON_AddItemToArray(arr, j);
+
+		printf("  %-16s %-8s", st->name, state_name[st->state]);
+		if (st->state != STEP_SKIPPED)
+			printf(" %6.1fs", st->seconds);
+		else
+			printf("        ");
+		printf("%s%s\n", st->note[0] ? "  " : "", st->note);
+		if (st->state == STEP_FAILED) {
+			buf_printf(&failed, "%s%s (%s)", nfailed ? "; " : "", st->name, st->note);
+			nfailed++;
+		}
+	}
+	fflush(stdout);
+	if (nfailed) {
+		log_error("run %s: %d of %d steps failed: %s", what, nfailed, n, failed.data);
+		buf_release(&failed);
+		return 1;
+	}
+	buf_release(&failed);
+	return 0;
+}
+
+static int take_lock(struct cmd_ctx *ctx, const struct run_opts *o)
+{
+	char err[256];
+	int rc = db_lock(ctx->db, RUN_LOCK, 0, err, sizeof(err));
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return log_error("run: cannot take the run lock: %s", err);
+	if (o->wait_secs <= 0)
+		return log_error("run: another 'dwhbi run' is in progress on this database "
+				 "(advisory lock '%s'); try again later or pass --wait", RUN_LOCK);
+	log_info("run: another 'dwhbi run' is in progress; waiting up to %d s", o->wait_secs);
+	double deadline = now_seconds() + o->wait_secs;
+	while (now_seconds() < deadline) {
+		struct timespec ts = { 1, 0 };
+		nanosleep(&ts, NULL);
+		rc = db_lock(ctx->db, RUN_LOCK, 0, err, sizeof(err));
+		if (rc == 1)
+			return 0;
+		if (rc < 0)
+			return log_error("run: cannot take the run lock: %s", err);
+	}
+	return log_error("run: the other 'dwhbi run' still holds the lock after %d s; "
+			 "try again later", o->wait_secs);
+}
+
+static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
+{
+	struct step steps[] = {
+		{ .name = "sync toggl", .args = { "sync", "toggl" } },
+		{ .name = "sync gcal", .args = { "sync", "gcal" } },
+		{ .name = "transform", .args = { "transform" } },
+		{ .name = "transform --test", .job = "transform", .args = { "transform", "--test" } },
+		{ .name = "analyze", .args = { "analyze" } },
+		{ .name = "adjust", .args = { "adjust" } },
+	};
+	enum { TOGGL, GCAL, TRANSFORM, TESTS, ANALYZE, ADJUST, NSTEPS };
+	const struct config *c = &ctx->cfg;
+
+	if (!c->toggl_api_token || !*c->toggl_api_token)
+		skip_step(&steps[TOGGL], "TOGGL_API_TOKEN is not set");
+	else
+		run_step(ctx, &steps[TOGGL], o);
+	if (!c->google_refresh_token || !*c->google_refresh_token ||
+	    !c->google_client_id || !*c->google_client_id)
+		skip_step(&steps[GCAL], "GOOGLE_CLIENT_ID/GOOGLE_REFRESH_TOKEN are not set");
+	else
+		run_step(ctx, &steps[GCAL], o);
+
+	/* Both syncs have ended: what they committed is all there is. */
+	run_step(ctx, &steps[TRANSFORM], o);
+	if (steps[TRANSFORM].state == STEP_OK) {
+		run_step(ctx, &steps[TESTS], o);
+		run_step(ctx, &steps[ANALYZE], o);
+		run_step(ctx, &steps[ADJUST], o);
+	} else {
+		for (int i = TESTS; i < NSTEPS; i++)
+			skip_step(&steps[i], "the transform failed");
+	}
+	/* A data-test failure is reported but does not undo the marts. */
+	return report(ctx, "daily", steps, NSTEPS);
+}
+
+/* The last complete month before today in the configured zone. */
+static void last_month(const char *tz, char *out, size_t outlen)
+{
+	int32_t today;
+	int y, m, d;
+	if (tz_local_day(tz, time_now_usec(), &today) < 0)
+		tz_local_day("UTC", time_now_usec(), &today);
+	time_civil_from_days(today, &y, &m, &d);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	snprintf(out, outlen, "%04d-%02d", y, m);
+}
+
+static int monthly(struct cmd_ctx *ctx, const struct run_opts *o)
+{
+	char month[16];
+	struct step st = { .name = "report" };
+	int n = 0;
+
+	if (o->month)
+		snprintf(month, sizeof(month), "%s", o->month);
+	else
+		last_month(ctx->cfg.timezone ? ctx->cfg.timezone : "UTC", month, sizeof(month));
+	st.args[n++] = "report";
+	st.args[n++] = "--month";
+	st.args[n++] = month;
+	if (o->output) {
+		st.args[n++] = "-o";
+		st.args[n++] = o->output;
+	}
+	st.args[n] = NULL;
+	run_step(ctx, &st, o);
+	return report(ctx, "monthly", &st, 1);
+}
+
+static int parse_secs(const char *opt, const char *v, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < 1 || n > 86400)
+		return cmd_bad_usage("run", "%s wants seconds (1-86400), not '%s'", opt, v);
+	*out = (int)n;
+	return 0;
+}
 
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	log_error("'dwhbi run' is not implemented yet");
-	return 1;
+	struct run_opts o = { .wait_secs = 0, .step_timeout = 3600 };
+	const char *what;
+	int rc;
+
+	if (argc < 2 || (strcmp(argv[1], "daily") && strcmp(argv[1], "monthly")))
+		return cmd_bad_usage("run", "say 'run daily' or 'run monthly'");
+	what = argv[1];
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--wait")) {
+			o.wait_secs = 1800;
+			if (i + 1 < argc && argv[i + 1][0] != '-' &&
+			    parse_secs(a, argv[++i], &o.wait_secs))
+				return 2;
+		} else if (!strcmp(a, "--step-timeout") && i + 1 < argc) {
+			if (parse_secs(a, argv[++i], &o.step_timeout))
+				return 2;
+		} else if (!strcmp(what, "monthly") && !strcmp(a, "--month") && i + 1 < argc) {
+			int32_t day;
+			char probe[16];
+			o.month = argv[++i];
+			snprintf(probe, sizeof(probe), "%s-01", o.month);
+			if (strlen(o.month) != 7 || time_parse_date(probe, &day) < 0)
+				return cmd_bad_usage("run", "--month wants YYYY-MM, not '%s'", o.month);
+		} else if (!strcmp(what, "monthly") && (!strcmp(a, "-o") || !strcmp(a, "--output")) &&
+			   i + 1 < argc) {
+			o.output = argv[++i];
+		} else {
+			return cmd_bad_usage("run", "unknown option '%s' for 'run %s'", a, what);
+		}
+	}
+	if (!ctx->run_id)
+		return log_error("run: no ops.runs row for this run; run 'dwhbi migrate' first") ? 1 : 1;
+
+	if (take_lock(ctx, &o) < 0)
+		return 1;
+	rc = !strcmp(what, "daily") ? daily(ctx, &o) : monthly(ctx, &o);
+	char err[256];
+	if (db_unlock(ctx->db, RUN_LOCK, err, sizeof(err)) < 0)
+		log_warn("run: cannot release the run lock: %s", err);
+	return rc;
 }
