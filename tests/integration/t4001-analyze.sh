@@ -43,6 +43,14 @@ t_eq "no NaN anywhere in the analyzer tables" "0" "$(t_psql "
 	                        lower80, upper80, lower95, upper95))
 	     + (SELECT count(*) FROM analytics.plan_flows WHERE minutes = 'NaN')")"
 
+t_eq "the data test transform/tests/analytics_no_nan.sql finds nothing" "0" \
+	"$(t_psql "SELECT count(*) FROM ($(grep -v '^--' "$SRCDIR/transform/tests/analytics_no_nan.sql")) t")"
+t_ok "the data test would catch a NaN" '
+	t_psql "BEGIN; UPDATE analytics.estimates SET upper95 = '\''NaN'\'' WHERE category = '\''Work'\'';
+	        SELECT count(*) FROM ($(grep -v "^--" "$SRCDIR/transform/tests/analytics_no_nan.sql")) t; ROLLBACK" > "$T_TMP/nan"
+	[ "$(cat "$T_TMP/nan")" = 16 ]
+'
+
 t_eq "intervals are ordered and never below 0" "0" "$(t_psql "
 	SELECT count(*) FROM analytics.estimates
 	WHERE NOT (0 <= lower95 AND lower95 <= lower80 AND lower80 <= minutes + 1e-9
