@@ -1,0 +1,497 @@
+/*
+ * data: the console's queries (console/*.sql) turned into JSON (see
+ * data.h).
+ */
+#include "data.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "db.h"
+#include "form.h"
+#include "log.h"
+#include "resource.h"
+#include "timeutil.h"
+#include "web.h"
+
+/* PostgreSQL type OIDs (pg_type.h) the JSON conversion cares about. */
+enum {
+	OID_BOOL = 16, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23,
+	OID_JSON = 114, OID_FLOAT4 = 700, OID_FLOAT8 = 701,
+	OID_TIMESTAMPTZ = 1184, OID_NUMERIC = 1700, OID_JSONB = 3802,
+};
+
+/* "2026-11-27 15:10:06.123+00" -> "2026-11-27T15:10:06Z"; anything else is
+ * kept as it is (e.g. "infinity"). */
+static void iso_from_pg(const char *pg, char *out, size_t outlen)
+{
+	size_t n = strlen(pg);
+	const char *off;
+
+	if (n < 22 || pg[10] != ' ' || outlen < 32) {
+		snprintf(out, outlen, "%s", pg);
+		return;
+	}
+	off = pg + 19;
+	if (*off == '.')
+		while (*++off >= '0' && *off <= '9')
+			;
+	if (strcmp(off, "+00") == 0)
+		snprintf(out, outlen, "%.10sT%.8sZ", pg, pg + 11);
+	else if (strlen(off) == 3)
+		snprintf(out, outlen, "%.10sT%.8s%s:00", pg, pg + 11, off);
+	else
+		snprintf(out, outlen, "%.10sT%.8s%s", pg, pg + 11, off);
+}
+
+cJSON *data_rows(PGresult *res)
+{
+	cJSON *rows = cJSON_CreateArray();
+	int nf = PQnfields(res);
+
+	for (int r = 0; r < PQntuples(res); r++) {
+		cJSON *row = cJSON_CreateObject();
+		for (int f = 0; f < nf; f++) {
+			const char *name = PQfname(res, f);
+			const char *v = PQgetvalue(res, r, f);
+			Oid t = PQftype(res, f);
+
+			if (PQgetisnull(res, r, f)) {
+				cJSON_AddNullToObject(row, name);
+			} else if (t == OID_BOOL) {
+				cJSON_AddBoolToObject(row, name, v[0] == 't');
+			} else if (t == OID_INT8 || t == OID_INT2 || t == OID_INT4 ||
+				   t == OID_FLOAT4 || t == OID_FLOAT8 || t == OID_NUMERIC) {
+				cJSON_AddNumberToObject(row, name, strtod(v, NULL));
+			} else if (t == OID_TIMESTAMPTZ) {
+				char iso[64];
+				iso_from_pg(v, iso, sizeof(iso));
+				cJSON_AddStringToObject(row, name, iso);
+			} else if (t == OID_JSON || t == OID_JSONB) {
+				char *safe = log_redact(v);
+				cJSON *j = cJSON_Parse(safe);
+				free(safe);
+				if (j)
+					cJSON_AddItemToObject(row, name, j);
+				else
+					cJSON_AddNullToObject(row, name);
+			} else {
+				char *safe = log_redact(v);
+				cJSON_AddStringToObject(row, name, safe);
+				free(safe);
+			}
+		}
+		cJSON_AddItemToArray(rows, row);
+	}
+	return rows;
+}
+
+static PGresult *query_file(struct console *c, const char *name, int n,
+			    const char *const *params, char *err, size_t errlen)
+{
+	char path[128];
+	char *sql;
+	PGresult *res;
+
+	snprintf(path, sizeof(path), "console/%s", name);
+	sql = resource_read(path, NULL);
+	if (!sql) {
+		snprintf(err, errlen, "missing embedded query '%s'; rebuild dwhbi", path);
+		return NULL;
+	}
+	res = db_query(c->db, sql, n, params, err, errlen);
+	free(sql);
+	return res;
+}
+
+static cJSON *query_rows(struct console *c, const char *name, int n,
+			 const char *const *params, char *err, size_t errlen)
+{
+	PGresult *res = query_file(c, name, n, params, err, errlen);
+	cJSON *rows;
+
+	if (!res)
+		return NULL;
+	rows = data_rows(res);
+	PQclear(res);
+	return rows;
+}
+
+/* 1 when the relation exists, 0 when not, -1 on error. */
+static int relation_exists(struct console *c, const char *rel, char *err, size_t errlen)
+{
+	char v[8];
+	const char *params[1] = { rel };
+
+	if (db_query_value(c->db, "SELECT to_regclass($1) IS NOT NULL", 1, params,
+			   v, sizeof(v), err, errlen) < 0)
+		return -1;
+	return v[0] == 't';
+}
+
+static void add_note(cJSON *obj, const char *note)
+{
+	cJSON *notes = cJSON_GetObjectItemCaseSensitive(obj, "notes");
+	if (!notes)
+		notes = cJSON_AddArrayToObject(obj, "notes");
+	cJSON_AddItemToArray(notes, cJSON_CreateString(note));
+}
+
+static const char *str_of(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void copy_item(cJSON *to, const cJSON *from, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+	cJSON_AddItemToObject(to, key, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+}
+
+/* fresh / stale / failing / never for one service, from its rows. */
+static const char *freshness(const cJSON *svc, int stale_hours, int64_t now)
+{
+	const char *finished = str_of(svc, "last_finished_status");
+	const char *synced = str_of(svc, "last_synced_at");
+	int64_t usec;
+
+	if (finished && strcmp(finished, "failed") == 0)
+		return "failing";
+	if (!synced || time_parse_rfc3339(synced, &usec, NULL) < 0)
+		return "never";
+	if (now - usec > (int64_t)stale_hours * 3600 * USEC_PER_SEC)
+		return "stale";
+	return "fresh";
+}
+
+/* Builds one service entry from its freshness rows and its job's runs: the
+ * row named exactly like the service is its summary; without one (no mart
+ * yet) the tables are summed. */
+static cJSON *service_entry(struct console *c, const struct service *s,
+			    cJSON *rows, const cJSON *runs, int64_t now)
+{
+	cJSON *svc = cJSON_CreateObject();
+	cJSON *tables = cJSON_CreateArray();
+	const cJSON *summary = NULL, *row;
+	const char *max_synced = NULL, *max_changed = NULL;
+	double count = 0, deleted = 0;
+	int have_count = 0;
+
+	cJSON_AddStringToObject(svc, "name", s->name);
+	cJSON_AddStringToObject(svc, "label", s->label);
+	cJSON_AddStringToObject(svc, "job", s->job);
+	cJSON_AddStringToObject(svc, "workflow", s->workflow);
+	cJSON_ArrayForEach(row, rows) {
+		const char *src = str_of(row, "source");
+		const char *ls = str_of(row, "last_synced_at");
+		const char *lc = str_of(row, "last_changed_at");
+		const cJSON *rc = cJSON_GetObjectItemCaseSensitive(row, "row_count");
+		const cJSON *dc = cJSON_GetObjectItemCaseSensitive(row, "deleted_count");
+
+		if (src && strcmp(src, s->source) == 0) {
+			summary = row;
+			continue;
+		}
+		/* RFC 3339 UTC strings of one format sort as text. */
+		if (ls && (!max_synced || strcmp(ls, max_synced) > 0))
+			max_synced = ls;
+		if (lc && (!max_changed || strcmp(lc, max_changed) > 0))
+			max_changed = lc;
+		if (cJSON_IsNumber(rc)) {
+			count += rc->valuedouble;
+			have_count = 1;
+		}
+		if (cJSON_IsNumber(dc))
+			deleted += dc->valuedouble;
+		cJSON_AddItemToArray(tables, cJSON_Duplicate(row, 1));
+	}
+	if (summary) {
+		copy_item(svc, summary, "last_synced_at");
+		copy_item(svc, summary, "last_changed_at");
+		copy_item(svc, summary, "row_count");
+		copy_item(svc, summary, "deleted_count");
+	} else {
+		cJSON_AddItemToObject(svc, "last_synced_at", max_synced ?
+			cJSON_CreateString(max_synced) : cJSON_CreateNull());
+		cJSON_AddItemToObject(svc, "last_changed_at", max_changed ?
+			cJSON_CreateString(max_changed) : cJSON_CreateNull());
+		cJSON_AddItemToObject(svc, "row_count", have_count ?
+			cJSON_CreateNumber(count) : cJSON_CreateNull());
+		cJSON_AddItemToObject(svc, "deleted_count", have_count ?
+			cJSON_CreateNumber(deleted) : cJSON_CreateNull());
+	}
+	copy_item(svc, runs, "last_run_id");
+	copy_item(svc, runs, "last_run_status");
+	copy_item(svc, runs, "last_run_started_at");
+	copy_item(svc, runs, "last_finished_status");
+	copy_item(svc, runs, "last_finished_error");
+	cJSON_AddStringToObject(svc, "state", freshness(svc, c->stale_hours, now));
+	const char *st = str_of(runs, "last_run_status");
+	cJSON_AddBoolToObject(svc, "running", jobs_find(&c->jobs, s->job) != NULL ||
+			      (st && strcmp(st, "running") == 0));
+	cJSON_AddItemToObject(svc, "tables", tables);
+	return svc;
+}
+
+/* One row of last_runs.sql for job, as an object (the caller frees). */
+static cJSON *job_runs(struct console *c, const char *job, char *err, size_t errlen)
+{
+	const char *params[1] = { job };
+	cJSON *rows = query_rows(c, "last_runs.sql", 1, params, err, errlen);
+	cJSON *row;
+
+	if (!rows)
+		return NULL;
+	row = cJSON_DetachItemFromArray(rows, 0);
+	cJSON_Delete(rows);
+	return row ? row : cJSON_CreateObject();
+}
+
+cJSON *data_status(struct console *c, char *err, size_t errlen)
+{
+	cJSON *out = cJSON_CreateObject();
+	cJSON *services = cJSON_AddArrayToObject(out, "services");
+	int64_t now = time_now_usec();
+	char iso[32];
+	int have_mart = relation_exists(c, "marts.source_freshness", err, errlen);
+
+	if (have_mart < 0)
+		goto fail;
+	time_format_rfc3339(now, iso, sizeof(iso));
+	cJSON_AddStringToObject(out, "generated_at", iso);
+	cJSON_AddStringToObject(out, "sync_mode",
+				jobs_dispatch_configured(c->cfg) ? "github" : "local");
+	cJSON_AddNumberToObject(out, "stale_hours", c->stale_hours);
+	if (!have_mart)
+		add_note(out, "marts.source_freshness does not exist yet: run 'dwhbi transform' "
+			      "(sync times below come from ops.sync_state)");
+	for (const struct service *s = jobs_services; s->name; s++) {
+		const char *params[1] = { s->source };
+		cJSON *rows, *runs;
+
+		if (!s->source)
+			continue;
+		rows = query_rows(c, have_mart ? "sources.sql" : "sources_fallback.sql",
+				  1, params, err, errlen);
+		if (!rows)
+			goto fail;
+		runs = job_runs(c, s->job, err, errlen);
+		if (!runs) {
+			cJSON_Delete(rows);
+			goto fail;
+		}
+		cJSON_AddItemToArray(services, service_entry(c, s, rows, runs, now));
+		cJSON_Delete(rows);
+		cJSON_Delete(runs);
+	}
+
+	cJSON *marts = query_rows(c, "marts.sql", 0, NULL, err, errlen);
+	if (!marts)
+		goto fail;
+	if (cJSON_GetArraySize(marts) == 0)
+		add_note(out, "no marts yet: run 'dwhbi transform' to build them");
+	cJSON_AddItemToObject(out, "marts", marts);
+
+	cJSON *transform = job_runs(c, "transform", err, errlen);
+	if (!transform)
+		goto fail;
+	cJSON_AddItemToObject(out, "transform", transform);
+	cJSON_AddBoolToObject(transform, "running",
+			      jobs_find(&c->jobs, "transform") != NULL);
+	return out;
+fail:
+	cJSON_Delete(out);
+	return NULL;
+}
+
+cJSON *data_runs(struct console *c, const char *job, const char *status,
+		 int64_t before, int limit, char *err, size_t errlen)
+{
+	char before_s[32], limit_s[16];
+	const char *params[4] = { job, status, NULL, limit_s };
+	cJSON *out, *runs, *jobs;
+	PGresult *res;
+
+	if (before > 0) {
+		snprintf(before_s, sizeof(before_s), "%lld", (long long)before);
+		params[2] = before_s;
+	}
+	snprintf(limit_s, sizeof(limit_s), "%d", limit);
+	runs = query_rows(c, "runs.sql", 4, params, err, errlen);
+	if (!runs)
+		return NULL;
+	res = db_query(c->db, "SELECT DISTINCT job FROM ops.runs ORDER BY job", 0, NULL,
+		       err, errlen);
+	if (!res) {
+		cJSON_Delete(runs);
+		return NULL;
+	}
+	out = cJSON_CreateObject();
+	jobs = cJSON_AddArrayToObject(out, "jobs");
+	for (int i = 0; i < PQntuples(res); i++)
+		cJSON_AddItemToArray(jobs, cJSON_CreateString(PQgetvalue(res, i, 0)));
+	PQclear(res);
+	cJSON_AddItemToObject(out, "job", job ? cJSON_CreateString(job) : cJSON_CreateNull());
+	cJSON_AddItemToObject(out, "status", status ? cJSON_CreateString(status) : cJSON_CreateNull());
+	cJSON_AddItemToObject(out, "runs", runs);
+	return out;
+}
+
+cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen)
+{
+	char id_s[32];
+	const char *params[4] = { NULL, NULL, id_s, "1" };
+	cJSON *rows, *out;
+
+	/* runs.sql pages with "id < $3", so ask for ids below id + 1. */
+	snprintf(id_s, sizeof(id_s), "%lld", (long long)id + 1);
+	rows = query_rows(c, "runs.sql", 4, params, err, errlen);
+	if (!rows)
+		return NULL;
+	out = cJSON_CreateObject();
+	cJSON *run = cJSON_DetachItemFromArray(rows, 0);
+	if (run) {
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(run, "id");
+		if (!cJSON_IsNumber(rid) || (int64_t)rid->valuedouble != id) {
+			cJSON_Delete(run);
+			run = NULL;
+		}
+	}
+	cJSON_AddItemToObject(out, "run", run ? run : cJSON_CreateNull());
+	cJSON_Delete(rows);
+	return out;
+}
+
+cJSON *data_goals(struct console *c, char *err, size_t errlen)
+{
+	const char *params[1] = { c->zone };
+	cJSON *out = cJSON_CreateObject(), *goals, *goal;
+	int have = relation_exists(c, "marts.goal_achievement", err, errlen);
+
+	if (have < 0)
+		goto fail;
+	cJSON_AddStringToObject(out, "timezone", c->zone);
+	goals = query_rows(c, "goals.sql", 1, params, err, errlen);
+	if (!goals)
+		goto fail;
+	cJSON_AddItemToObject(out, "goals", goals);
+	if (have) {
+		cJSON *ach = query_rows(c, "goal_achievement.sql", 1, params, err, errlen);
+		if (!ach)
+			goto fail;
+		cJSON_ArrayForEach(goal, goals) {
+			const cJSON *gid = cJSON_GetObjectItemCaseSensitive(goal, "goal_id");
+			cJSON *a, *found = NULL;
+			cJSON_ArrayForEach(a, ach) {
+				const cJSON *aid = cJSON_GetObjectItemCaseSensitive(a, "goal_id");
+				if (cJSON_IsNumber(gid) && cJSON_IsNumber(aid) &&
+				    gid->valuedouble == aid->valuedouble)
+					found = a;
+			}
+			cJSON *period = cJSON_CreateObject();
+			if (found) {
+				copy_item(period, found, "period_start");
+				copy_item(period, found, "period_goal_minutes");
+				copy_item(period, found, "actual_minutes");
+				copy_item(period, found, "achievement_rate");
+				copy_item(period, found, "met");
+				copy_item(period, found, "complete");
+				cJSON_AddItemToObject(goal, "current_period", period);
+			} else {
+				cJSON_Delete(period);
+				cJSON_AddNullToObject(goal, "current_period");
+			}
+		}
+		cJSON_Delete(ach);
+	} else {
+		cJSON_ArrayForEach(goal, goals)
+			cJSON_AddNullToObject(goal, "current_period");
+		add_note(out, "marts.goal_achievement does not exist yet: run 'dwhbi transform' "
+			      "to see how each goal is doing");
+	}
+	cJSON *est = query_rows(c, "estimates.sql", 1, params, err, errlen);
+	if (!est)
+		goto fail;
+	if (cJSON_GetArraySize(est) == 0)
+		add_note(out, "no estimates yet: run 'dwhbi analyze'");
+	cJSON_AddItemToObject(out, "estimates", est);
+	return out;
+fail:
+	cJSON_Delete(out);
+	return NULL;
+}
+
+cJSON *data_proposals(struct console *c, const char *state, int limit,
+		      char *err, size_t errlen)
+{
+	char limit_s[16];
+	const char *params[2] = { state, limit_s };
+	cJSON *rows, *out;
+
+	snprintf(limit_s, sizeof(limit_s), "%d", limit);
+	rows = query_rows(c, "proposals.sql", 2, params, err, errlen);
+	if (!rows)
+		return NULL;
+	out = cJSON_CreateObject();
+	cJSON_AddItemToObject(out, "state", state ? cJSON_CreateString(state) : cJSON_CreateNull());
+	cJSON_AddItemToObject(out, "proposals", rows);
+	return out;
+}
+
+static int by_modified_desc(const void *a, const void *b)
+{
+	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+	const char *mx = str_of(x, "modified_at"), *my = str_of(y, "modified_at");
+	int c = strcmp(my ? my : "", mx ? mx : "");
+	return c ? c : strcmp(str_of(x, "name"), str_of(y, "name"));
+}
+
+cJSON *data_reports(struct console *c, char *err, size_t errlen)
+{
+	cJSON *out = cJSON_CreateObject();
+	cJSON *files = cJSON_AddArrayToObject(out, "files");
+	cJSON *list[500];
+	size_t n = 0;
+	DIR *d;
+	struct dirent *e;
+
+	(void)err;
+	(void)errlen;
+	cJSON_AddStringToObject(out, "directory", c->reports_dir);
+	const struct job *rj = jobs_find(&c->jobs, "report");
+	cJSON_AddBoolToObject(out, "rendering", rj != NULL);
+	d = opendir(c->reports_dir);
+	if (!d) {
+		add_note(out, "no reports yet: the reports directory does not exist; render a month below");
+		return out;
+	}
+	/* Bounded: a directory with more files shows the first 500 read. */
+	while ((e = readdir(d)) && n < sizeof(list) / sizeof(list[0])) {
+		char path[2048], iso[32];
+		struct stat st;
+
+		if (!form_valid_report_name(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", c->reports_dir, e->d_name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "name", e->d_name);
+		cJSON_AddNumberToObject(f, "size", (double)st.st_size);
+		time_format_rfc3339((int64_t)st.st_mtime * USEC_PER_SEC, iso, sizeof(iso));
+		cJSON_AddStringToObject(f, "modified_at", iso);
+		list[n++] = f;
+	}
+	closedir(d);
+	qsort(list, n, sizeof(list[0]), by_modified_desc);
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(files, list[i]);
+	if (n == 0)
+		add_note(out, "no reports yet: render a month below");
+	return out;
+}

@@ -1,0 +1,827 @@
+/*
+ * pages: the console's server-rendered HTML — overview, runs, goals,
+ * reports, login — and the form posts behind their buttons.  Each page
+ * renders the JSON of data.c, so it shows exactly what the API returns.
+ * Markup is appended literally; every value goes through html.c's escaping.
+ * Forms post to the same paths the buttons name and answer with 303 to a
+ * page (post/redirect/get), carrying the outcome as the session's flash
+ * message.
+ */
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "actions.h"
+#include "data.h"
+#include "form.h"
+#include "html.h"
+#include "timeutil.h"
+#include "web.h"
+
+#define P(b, s) buf_puts((b), (s))
+#define E(b, s) html_escape((b), (s))
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const cJSON *item(const cJSON *o, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(o, key);
+}
+
+static void page_begin(struct console *c, struct request *rq, struct buf *b,
+		       const char *title, const char *active)
+{
+	static const struct { const char *path, *name, *label; } nav[] = {
+		{ "/", "overview", "Overview" },
+		{ "/runs", "runs", "Runs" },
+		{ "/goals", "goals", "Goals" },
+		{ "/reports", "reports", "Reports" },
+	};
+
+	(void)c;
+	P(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	     "<title>");
+	E(b, title);
+	P(b, " · dwhbi</title><link rel=\"stylesheet\" href=\"/static/console.css\">"
+	     "<script src=\"/static/console.js\" defer></script></head>\n<body data-page=\"");
+	E(b, active);
+	P(b, "\"><header class=\"top\"><a class=\"brand\" href=\"/\">dwhbi</a><nav>");
+	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+		P(b, "<a href=\"");
+		P(b, nav[i].path);
+		P(b, strcmp(nav[i].name, active) == 0 ? "\" class=\"active\">" : "\">");
+		P(b, nav[i].label);
+		P(b, "</a>");
+	}
+	P(b, "</nav><div class=\"who\">");
+	if (rq->session) {
+		P(b, "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"");
+		E(b, rq->session->csrf);
+		P(b, "\"><button class=\"link\" type=\"submit\">Log out</button></form>");
+	} else if (strcmp(active, "login") != 0) {
+		P(b, "<a href=\"/login\">Log in</a>");
+	}
+	P(b, "</div></header>\n<main>\n");
+	if (rq->session && rq->session->flash[0]) {
+		P(b, rq->session->flash_error ? "<p class=\"flash error\" role=\"alert\">"
+					       : "<p class=\"flash\" role=\"status\">");
+		E(b, rq->session->flash);
+		P(b, "</p>\n");
+		rq->session->flash[0] = '\0';
+	}
+}
+
+static void page_end(struct console *c, struct buf *b)
+{
+	P(b, "</main>\n<footer>dwhbi console · times in ");
+	E(b, c->zone);
+	P(b, "</footer>\n</body></html>\n");
+}
+
+static void notes(struct buf *b, const cJSON *data)
+{
+	const cJSON *n;
+	cJSON_ArrayForEach(n, item(data, "notes")) {
+		P(b, "<p class=\"note\">");
+		E(b, n->valuestring);
+		P(b, "</p>\n");
+	}
+}
+
+static void csrf_field(struct request *rq, struct buf *b)
+{
+	if (!rq->session)
+		return;
+	P(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	E(b, rq->session->csrf);
+	P(b, "\">");
+}
+
+/* A POST button, or a login link when there is no session to post with. */
+static void action_button(struct request *rq, struct buf *b, const char *action,
+			  const char *label, const char *cls, const char *testid)
+{
+	if (!rq->session && !rq->bearer) {
+		P(b, "<a class=\"button ghost\" href=\"/login\">Log in to ");
+		E(b, label);
+		P(b, "</a>");
+		return;
+	}
+	P(b, "<form method=\"post\" class=\"inline\" action=\"");
+	E(b, action);
+	P(b, "\">");
+	csrf_field(rq, b);
+	P(b, "<button type=\"submit\" class=\"");
+	E(b, cls);
+	P(b, "\" data-testid=\"");
+	E(b, testid);
+	P(b, "\">");
+	E(b, label);
+	P(b, "</button></form>");
+}
+
+static void when(struct console *c, struct buf *b, const char *iso)
+{
+	if (!iso) {
+		P(b, "<span class=\"muted\">never</span>");
+		return;
+	}
+	P(b, "<time datetime=\"");
+	E(b, iso);
+	P(b, "\">");
+	html_local_time(b, iso, c->zone);
+	P(b, "</time> <span class=\"muted\">");
+	html_age(b, iso, time_now_usec());
+	P(b, "</span>");
+}
+
+static void badge(struct buf *b, const char *word)
+{
+	P(b, "<span class=\"badge ");
+	E(b, word);
+	P(b, "\">");
+	E(b, word);
+	P(b, "</span>");
+}
+
+static void swatch(struct buf *b, const char *color)
+{
+	if (!color || strlen(color) != 7 || color[0] != '#' ||
+	    strspn(color + 1, "0123456789abcdefABCDEF") != 6)
+		return;
+	/* An SVG fill, not a style attribute: the CSP forbids inline styles. */
+	P(b, "<svg class=\"swatch\" width=\"10\" height=\"10\" aria-hidden=\"true\">"
+	     "<rect width=\"10\" height=\"10\" rx=\"2\" fill=\"");
+	E(b, color);
+	P(b, "\"/></svg>");
+}
+
+static void count(struct buf *b, const cJSON *o, const char *key)
+{
+	double v = num_of(o, key);
+	if (isnan(v))
+		P(b, "<span class=\"muted\">—</span>");
+	else
+		buf_printf(b, "%.0f", v);
+}
+
+static void error_page(struct console *c, struct request *rq, struct response *rs,
+		       unsigned status, const char *title, const char *msg)
+{
+	page_begin(c, rq, &rs->body, title, "error");
+	P(&rs->body, "<h1>");
+	E(&rs->body, title);
+	P(&rs->body, "</h1><p class=\"flash error\">");
+	E(&rs->body, msg);
+	P(&rs->body, "</p>");
+	page_end(c, &rs->body);
+	resp_html(rs, status);
+}
+
+/* ---- overview ---------------------------------------------------------- */
+
+static void overview(struct console *c, struct request *rq, struct response *rs)
+{
+	char err[512];
+	cJSON *st = data_status(c, err, sizeof(err));
+	struct buf *b = &rs->body;
+	const cJSON *svc, *mart;
+	int github;
+
+	if (!st)
+		return error_page(c, rq, rs, 500, "Database error", err);
+	github = strcmp(str_of(st, "sync_mode"), "github") == 0;
+	page_begin(c, rq, b, "Overview", "overview");
+	P(b, "<h1>Overview</h1>\n");
+	notes(b, st);
+	P(b, "<section><h2>Sources</h2><p class=\"hint\">");
+	P(b, github ? "“Sync now” dispatches the source’s GitHub Actions workflow."
+		    : "“Sync now” runs the sync on this machine in the background.");
+	buf_printf(b, " A source is stale when its last sync is older than %.0f hours.</p>\n",
+		   num_of(st, "stale_hours"));
+	P(b, "<table class=\"sources\"><thead><tr><th>Source</th><th>State</th><th>Last sync</th>"
+	     "<th>Last change</th><th class=\"num\">Rows</th><th class=\"num\">Deleted</th>"
+	     "<th>Last run</th><th></th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(svc, item(st, "services")) {
+		const char *name = str_of(svc, "name");
+		const char *lrs = str_of(svc, "last_run_status");
+		const char *lerr = str_of(svc, "last_finished_error");
+		const cJSON *t;
+		char action[64];
+
+		P(b, "<tr class=\"service\" data-service=\"");
+		E(b, name);
+		P(b, "\"><td><strong>");
+		E(b, str_of(svc, "label"));
+		P(b, "</strong></td><td>");
+		badge(b, str_of(svc, "state"));
+		if (cJSON_IsTrue(item(svc, "running")))
+			P(b, " <span class=\"badge running\" data-status=\"running\">syncing</span>");
+		P(b, "</td><td>");
+		when(c, b, str_of(svc, "last_synced_at"));
+		P(b, "</td><td>");
+		when(c, b, str_of(svc, "last_changed_at"));
+		P(b, "</td><td class=\"num\">");
+		count(b, svc, "row_count");
+		P(b, "</td><td class=\"num\">");
+		count(b, svc, "deleted_count");
+		P(b, "</td><td>");
+		if (lrs) {
+			P(b, "<a href=\"/runs?job=");
+			html_urlencode(b, str_of(svc, "job"));
+			buf_printf(b, "\">#%.0f</a> ", num_of(svc, "last_run_id"));
+			badge(b, lrs);
+		} else {
+			P(b, "<span class=\"muted\">none</span>");
+		}
+		P(b, "</td><td class=\"actions\">");
+		snprintf(action, sizeof(action), "/sync/%s", name);
+		char testid[64];
+		snprintf(testid, sizeof(testid), "sync-%s", name);
+		action_button(rq, b, action, "Sync now", "primary", testid);
+		P(b, "</td></tr>\n");
+		if (lerr && strcmp(str_of(svc, "state"), "failing") == 0) {
+			P(b, "<tr class=\"error-row\"><td></td><td colspan=\"7\"><pre class=\"error\">");
+			E(b, lerr);
+			P(b, "</pre></td></tr>\n");
+		}
+		cJSON_ArrayForEach(t, item(svc, "tables")) {
+			P(b, "<tr class=\"table-row\"><td class=\"sub\">");
+			E(b, str_of(t, "source"));
+			P(b, "</td><td></td><td>");
+			when(c, b, str_of(t, "last_synced_at"));
+			P(b, "</td><td>");
+			when(c, b, str_of(t, "last_changed_at"));
+			P(b, "</td><td class=\"num\">");
+			count(b, t, "row_count");
+			P(b, "</td><td class=\"num\">");
+			count(b, t, "deleted_count");
+			P(b, "</td><td></td><td></td></tr>\n");
+		}
+	}
+	P(b, "</tbody></table></section>\n");
+
+	const cJSON *tr = item(st, "transform");
+	P(b, "<section><h2>Marts</h2><div class=\"row\"><p class=\"hint\">Last transform: ");
+	if (str_of(tr, "last_run_status")) {
+		buf_printf(b, "<a href=\"/runs?job=transform\">#%.0f</a> ",
+			   num_of(tr, "last_run_id"));
+		badge(b, str_of(tr, "last_run_status"));
+		P(b, " ");
+		when(c, b, str_of(tr, "last_run_started_at"));
+	} else {
+		P(b, "never");
+	}
+	P(b, "</p>");
+	action_button(rq, b, "/sync/transform", "Refresh marts", "", "sync-transform");
+	P(b, "</div>\n<table class=\"marts\"><thead><tr><th>Mart</th><th>Kind</th>"
+	     "<th class=\"num\">Rows</th><th>Last refresh</th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(mart, item(st, "marts")) {
+		P(b, "<tr><td><code>marts.");
+		E(b, str_of(mart, "name"));
+		P(b, "</code></td><td>");
+		E(b, str_of(mart, "kind"));
+		P(b, "</td><td class=\"num\">");
+		count(b, mart, "row_count");
+		P(b, "</td><td>");
+		when(c, b, str_of(mart, "last_refresh"));
+		P(b, "</td></tr>\n");
+	}
+	if (cJSON_GetArraySize(item(st, "marts")) == 0)
+		P(b, "<tr><td colspan=\"4\" class=\"muted\">No marts yet.</td></tr>\n");
+	P(b, "</tbody></table></section>\n");
+	page_end(c, b);
+	resp_html(rs, 200);
+	cJSON_Delete(st);
+}
+
+/* ---- runs -------------------------------------------------------------- */
+
+static void select_options(struct buf *b, const cJSON *values, const char *chosen)
+{
+	const cJSON *v;
+	cJSON_ArrayForEach(v, values) {
+		P(b, "<option value=\"");
+		E(b, v->valuestring);
+		P(b, chosen && strcmp(chosen, v->valuestring) == 0 ? "\" selected>" : "\">");
+		E(b, v->valuestring);
+		P(b, "</option>");
+	}
+}
+
+static void runs_page(struct console *c, struct request *rq, struct response *rs)
+{
+	const char *job = req_arg(rq, "job"), *status = req_arg(rq, "status");
+	const char *before_s = req_arg(rq, "before");
+	int64_t before = 0;
+	char err[512];
+	struct buf *b = &rs->body;
+	cJSON *data, *states;
+	const cJSON *run;
+	double last_id = 0;
+	int n = 0;
+
+	if (job && !*job)
+		job = NULL;
+	if (status && strcmp(status, "running") != 0 && strcmp(status, "success") != 0 &&
+	    strcmp(status, "failed") != 0)
+		status = NULL;
+	if (before_s && form_parse_id(before_s, &before) < 0)
+		before = 0;
+	data = data_runs(c, job, status, before, 100, err, sizeof(err));
+	if (!data)
+		return error_page(c, rq, rs, 500, "Database error", err);
+	page_begin(c, rq, b, "Runs", "runs");
+	P(b, "<h1>Runs</h1>\n<form class=\"filters\" method=\"get\" action=\"/runs\">"
+	     "<label>Job <select name=\"job\"><option value=\"\">all jobs</option>");
+	select_options(b, item(data, "jobs"), job);
+	P(b, "</select></label> <label>Status <select name=\"status\"><option value=\"\">any</option>");
+	states = cJSON_CreateArray();
+	cJSON_AddItemToArray(states, cJSON_CreateString("running"));
+	cJSON_AddItemToArray(states, cJSON_CreateString("success"));
+	cJSON_AddItemToArray(states, cJSON_CreateString("failed"));
+	select_options(b, states, status);
+	cJSON_Delete(states);
+	P(b, "</select></label> <button type=\"submit\">Filter</button></form>\n");
+	P(b, "<table class=\"runs\"><thead><tr><th class=\"num\">Run</th><th>Job</th><th>Started</th>"
+	     "<th>Duration</th><th>Status</th><th class=\"num\">Read</th><th class=\"num\">Written</th>"
+	     "<th class=\"num\">Deleted</th><th>Error</th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(run, item(data, "runs")) {
+		const char *st = str_of(run, "status");
+		const char *args = str_of(run, "args");
+		n++;
+		last_id = num_of(run, "id");
+		buf_printf(b, "<tr id=\"run-%.0f\" data-run-id=\"%.0f\" data-status=\"", last_id, last_id);
+		E(b, st);
+		buf_printf(b, "\"><td class=\"num\">%.0f</td><td>", last_id);
+		if (!isnan(num_of(run, "parent_id")))
+			buf_printf(b, "<span class=\"muted\" title=\"step of run %.0f\">↳</span> ",
+				   num_of(run, "parent_id"));
+		P(b, "<a href=\"/runs?job=");
+		html_urlencode(b, str_of(run, "job"));
+		P(b, "\">");
+		E(b, str_of(run, "job"));
+		P(b, "</a>");
+		if (args && *args) {
+			P(b, " <code class=\"args\">");
+			E(b, args);
+			P(b, "</code>");
+		}
+		P(b, "</td><td>");
+		when(c, b, str_of(run, "started_at"));
+		P(b, "</td><td>");
+		html_duration(b, num_of(run, "duration_seconds"));
+		P(b, "</td><td>");
+		badge(b, st);
+		P(b, "</td><td class=\"num\">");
+		count(b, run, "rows_read");
+		P(b, "</td><td class=\"num\">");
+		count(b, run, "rows_written");
+		P(b, "</td><td class=\"num\">");
+		count(b, run, "rows_deleted");
+		P(b, "</td><td class=\"error\">");
+		E(b, str_of(run, "error"));
+		P(b, "</td></tr>\n");
+	}
+	if (n == 0)
+		P(b, "<tr><td colspan=\"9\" class=\"muted\">No runs match.</td></tr>\n");
+	P(b, "</tbody></table>\n");
+	if (n == 100) {
+		P(b, "<p><a class=\"button ghost\" href=\"/runs?");
+		if (job) {
+			P(b, "job=");
+			html_urlencode(b, job);
+			P(b, "&amp;");
+		}
+		if (status) {
+			P(b, "status=");
+			html_urlencode(b, status);
+			P(b, "&amp;");
+		}
+		buf_printf(b, "before=%.0f\">Older runs →</a></p>\n", last_id);
+	}
+	page_end(c, b);
+	resp_html(rs, 200);
+	cJSON_Delete(data);
+}
+
+/* ---- goals ------------------------------------------------------------- */
+
+static void percent(struct buf *b, double p)
+{
+	if (isnan(p))
+		P(b, "<span class=\"muted\">—</span>");
+	else
+		buf_printf(b, "%.0f%%", p * 100);
+}
+
+static void goals_page(struct console *c, struct request *rq, struct response *rs)
+{
+	char err[512];
+	struct buf *b = &rs->body;
+	cJSON *goals = data_goals(c, err, sizeof(err));
+	cJSON *props = goals ? data_proposals(c, NULL, 50, err, sizeof(err)) : NULL;
+	const cJSON *g, *p, *e;
+	int pending = 0, decided = 0;
+
+	if (!goals || !props) {
+		cJSON_Delete(goals);
+		return error_page(c, rq, rs, 500, "Database error", err);
+	}
+	page_begin(c, rq, b, "Goals", "goals");
+	P(b, "<h1>Goals</h1>\n");
+	notes(b, goals);
+
+	P(b, "<section><h2>Proposals</h2>\n");
+	cJSON_ArrayForEach(p, item(props, "proposals")) {
+		char action[64];
+		double id = num_of(p, "proposal_id");
+		if (strcmp(str_of(p, "state"), "pending") != 0)
+			continue;
+		pending++;
+		buf_printf(b, "<article class=\"proposal\" id=\"proposal-%.0f\" data-proposal-id=\"%.0f\">", id, id);
+		P(b, "<div class=\"what\"><h3>");
+		E(b, str_of(p, "display_name"));
+		P(b, " <span class=\"muted\">");
+		E(b, str_of(p, "period"));
+		P(b, " · ");
+		E(b, str_of(p, "day_type"));
+		P(b, " · ");
+		E(b, str_of(p, "direction"));
+		P(b, "</span></h3><p class=\"change\">");
+		html_minutes(b, num_of(p, "current_minutes"));
+		P(b, " → <strong>");
+		html_minutes(b, num_of(p, "proposed_minutes"));
+		P(b, "</strong> <span class=\"muted\">chance of meeting it ");
+		percent(b, num_of(p, "probability_before"));
+		P(b, " → ");
+		percent(b, num_of(p, "probability_after"));
+		P(b, "</span></p><p class=\"reason\">");
+		E(b, str_of(p, "reason"));
+		P(b, "</p></div><div class=\"actions\">");
+		snprintf(action, sizeof(action), "/proposals/%.0f/accept", id);
+		char testid[64];
+		snprintf(testid, sizeof(testid), "accept-%.0f", id);
+		action_button(rq, b, action, "Accept", "primary", testid);
+		snprintf(action, sizeof(action), "/proposals/%.0f/reject", id);
+		snprintf(testid, sizeof(testid), "reject-%.0f", id);
+		action_button(rq, b, action, "Reject", "", testid);
+		P(b, "</div></article>\n");
+	}
+	if (!pending)
+		P(b, "<p class=\"muted\">No pending proposals.</p>\n");
+	P(b, "</section>\n");
+
+	P(b, "<section><h2>Current goals</h2>\n<table class=\"goals\"><thead><tr><th>Category</th>"
+	     "<th>Period</th><th>Day type</th><th>Direction</th><th class=\"num\">Goal</th>"
+	     "<th>This period</th><th class=\"num\">Actual</th><th>Achievement</th><th>Met</th>"
+	     "<th class=\"num\">Chance</th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(g, item(goals, "goals")) {
+		const cJSON *cp = item(g, "current_period");
+		buf_printf(b, "<tr data-goal-id=\"%.0f\"><td>", num_of(g, "goal_id"));
+		swatch(b, str_of(g, "color"));
+		P(b, " ");
+		E(b, str_of(g, "display_name"));
+		P(b, "</td><td>");
+		E(b, str_of(g, "period"));
+		P(b, "</td><td>");
+		E(b, str_of(g, "day_type"));
+		P(b, "</td><td>");
+		E(b, str_of(g, "direction"));
+		P(b, "</td><td class=\"num\">");
+		html_minutes(b, num_of(g, "minutes"));
+		P(b, "</td>");
+		if (cJSON_IsObject(cp)) {
+			double rate = num_of(cp, "achievement_rate");
+			const cJSON *met = item(cp, "met");
+			P(b, "<td>");
+			E(b, str_of(cp, "period_start"));
+			if (cJSON_IsFalse(item(cp, "complete")))
+				P(b, " <span class=\"muted\">(so far)</span>");
+			P(b, "</td><td class=\"num\">");
+			html_minutes(b, num_of(cp, "actual_minutes"));
+			P(b, "</td><td>");
+			if (!isnan(rate)) {
+				buf_printf(b, "<meter min=\"0\" max=\"1\" value=\"%.3f\"></meter> %.0f%%",
+					   rate > 1 ? 1.0 : rate, rate * 100);
+			} else {
+				P(b, "<span class=\"muted\">—</span>");
+			}
+			P(b, "</td><td>");
+			if (cJSON_IsBool(met))
+				badge(b, cJSON_IsTrue(met) ? "met" : "not met");
+			else
+				P(b, "<span class=\"muted\">—</span>");
+			P(b, "</td>");
+		} else {
+			P(b, "<td colspan=\"4\" class=\"muted\">no achievement data</td>");
+		}
+		P(b, "<td class=\"num\">");
+		percent(b, num_of(g, "probability"));
+		P(b, "</td></tr>\n");
+	}
+	if (cJSON_GetArraySize(item(goals, "goals")) == 0)
+		P(b, "<tr><td colspan=\"10\" class=\"muted\">No goals: import them with "
+		     "<code>dwhbi goals import</code>.</td></tr>\n");
+	P(b, "</tbody></table></section>\n");
+
+	const cJSON *est = item(goals, "estimates");
+	if (cJSON_GetArraySize(est) > 0) {
+		P(b, "<section><h2>Estimates for ");
+		E(b, str_of(cJSON_GetArrayItem(est, 0), "target_date"));
+		P(b, "</h2>\n<table class=\"estimates\"><thead><tr><th>Category</th>"
+		     "<th class=\"num\">Estimate</th><th>80% interval</th><th>Method</th>"
+		     "</tr></thead><tbody>\n");
+		cJSON_ArrayForEach(e, est) {
+			P(b, "<tr><td>");
+			E(b, str_of(e, "display_name"));
+			P(b, "</td><td class=\"num\">");
+			html_minutes(b, num_of(e, "minutes"));
+			P(b, "</td><td>");
+			html_minutes(b, num_of(e, "lower80"));
+			P(b, " – ");
+			html_minutes(b, num_of(e, "upper80"));
+			P(b, "</td><td>");
+			E(b, str_of(e, "method"));
+			P(b, "</td></tr>\n");
+		}
+		P(b, "</tbody></table></section>\n");
+	}
+
+	P(b, "<section><h2>Decided proposals</h2>\n<table class=\"decided\"><thead><tr>"
+	     "<th class=\"num\">#</th><th>Category</th><th>Change</th><th>State</th><th>Decided</th>"
+	     "</tr></thead><tbody>\n");
+	cJSON_ArrayForEach(p, item(props, "proposals")) {
+		if (strcmp(str_of(p, "state"), "pending") == 0)
+			continue;
+		decided++;
+		buf_printf(b, "<tr data-proposal-id=\"%.0f\"><td class=\"num\">%.0f</td><td>",
+			   num_of(p, "proposal_id"), num_of(p, "proposal_id"));
+		E(b, str_of(p, "display_name"));
+		P(b, "</td><td>");
+		html_minutes(b, num_of(p, "current_minutes"));
+		P(b, " → ");
+		html_minutes(b, num_of(p, "proposed_minutes"));
+		P(b, "</td><td>");
+		badge(b, str_of(p, "state"));
+		P(b, "</td><td>");
+		when(c, b, str_of(p, "decided_at"));
+		P(b, "</td></tr>\n");
+	}
+	if (!decided)
+		P(b, "<tr><td colspan=\"5\" class=\"muted\">None yet.</td></tr>\n");
+	P(b, "</tbody></table></section>\n");
+	page_end(c, b);
+	resp_html(rs, 200);
+	cJSON_Delete(goals);
+	cJSON_Delete(props);
+}
+
+/* ---- reports ----------------------------------------------------------- */
+
+static void last_month(char *out, size_t outlen)
+{
+	int32_t day;
+	int y, m, d;
+
+	if (tz_local_day("UTC", time_now_usec(), &day) < 0) {
+		snprintf(out, outlen, "2026-01");
+		return;
+	}
+	time_civil_from_days(day, &y, &m, &d);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	snprintf(out, outlen, "%04d-%02d", y, m);
+}
+
+static void reports_page(struct console *c, struct request *rq, struct response *rs)
+{
+	char err[512], month[16];
+	struct buf *b = &rs->body;
+	cJSON *data = data_reports(c, err, sizeof(err));
+	const cJSON *f;
+
+	if (!data)
+		return error_page(c, rq, rs, 500, "Cannot list reports", err);
+	page_begin(c, rq, b, "Reports", "reports");
+	P(b, "<h1>Reports</h1>\n");
+	notes(b, data);
+	P(b, "<section><h2>Monthly PDFs</h2><table class=\"reports\"><thead><tr><th>File</th>"
+	     "<th class=\"num\">Size</th><th>Written</th></tr></thead><tbody>\n");
+	cJSON_ArrayForEach(f, item(data, "files")) {
+		P(b, "<tr><td><a href=\"/reports/files/");
+		html_urlencode(b, str_of(f, "name"));
+		P(b, "\">");
+		E(b, str_of(f, "name"));
+		P(b, "</a></td><td class=\"num\">");
+		buf_printf(b, "%.0f KiB", ceil(num_of(f, "size") / 1024));
+		P(b, "</td><td>");
+		when(c, b, str_of(f, "modified_at"));
+		P(b, "</td></tr>\n");
+	}
+	if (cJSON_GetArraySize(item(data, "files")) == 0)
+		P(b, "<tr><td colspan=\"3\" class=\"muted\">No reports yet.</td></tr>\n");
+	P(b, "</tbody></table><p class=\"hint\">Directory: <code>");
+	E(b, str_of(data, "directory"));
+	P(b, "</code></p></section>\n<section><h2>Render a month</h2>");
+	if (cJSON_IsTrue(item(data, "rendering")))
+		P(b, "<p class=\"note\" data-status=\"running\">A report is being rendered…</p>");
+	if (rq->session || rq->bearer) {
+		last_month(month, sizeof(month));
+		P(b, "<form method=\"post\" action=\"/reports/render\" class=\"render\">");
+		csrf_field(rq, b);
+		P(b, "<label>Month <input type=\"month\" name=\"month\" required "
+		     "pattern=\"[0-9]{4}-[0-9]{2}\" value=\"");
+		E(b, month);
+		P(b, "\"></label> <button type=\"submit\" class=\"primary\" data-testid=\"render\">"
+		     "Render PDF</button></form>\n");
+	} else {
+		P(b, "<p><a class=\"button ghost\" href=\"/login?next=/reports\">Log in to render a report</a></p>");
+	}
+	P(b, "</section>\n");
+	page_end(c, b);
+	resp_html(rs, 200);
+	cJSON_Delete(data);
+}
+
+static void report_file(struct console *c, struct request *rq, struct response *rs,
+			const char *name)
+{
+	char path[1400];
+	struct stat st;
+	int fd;
+
+	if (!form_valid_report_name(name))
+		return error_page(c, rq, rs, 404, "Not found", "no such report");
+	snprintf(path, sizeof(path), "%s/%s", c->reports_dir, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return error_page(c, rq, rs, 404, "Not found", "no such report");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error_page(c, rq, rs, 404, "Not found", "no such report");
+	}
+	rs->status = 200;
+	rs->content_type = "application/pdf";
+	rs->file_fd = fd;
+	rs->file_size = (long long)st.st_size;
+	snprintf(rs->filename, sizeof(rs->filename), "%s", name);
+}
+
+/* ---- login ------------------------------------------------------------- */
+
+static void login_form(struct console *c, struct request *rq, struct response *rs,
+		       unsigned status, const char *message, const char *next)
+{
+	struct buf *b = &rs->body;
+
+	buf_reset(b);
+	page_begin(c, rq, b, "Log in", "login");
+	P(b, "<section class=\"login\"><h1>Log in</h1>");
+	if (message) {
+		P(b, "<p class=\"flash error\" role=\"alert\">");
+		E(b, message);
+		P(b, "</p>");
+	}
+	P(b, "<form method=\"post\" action=\"/login\"><label>Console token "
+	     "<input type=\"password\" name=\"token\" autocomplete=\"current-password\" "
+	     "required autofocus></label><input type=\"hidden\" name=\"next\" value=\"");
+	E(b, next && form_safe_redirect(next) ? next : "/");
+	P(b, "\"><button type=\"submit\" class=\"primary\">Log in</button></form>"
+	     "<p class=\"hint\">The token is <code>DWHBI_CONSOLE_TOKEN</code>, or the one "
+	     "<code>dwhbi serve</code> printed when it started.</p></section>\n");
+	page_end(c, b);
+	resp_html(rs, status);
+}
+
+static void login_post(struct console *c, struct request *rq, struct response *rs)
+{
+	char *token = req_form(rq, "token"), *next = req_form(rq, "next");
+	struct session *s;
+	int limited;
+
+	s = auth_login(&c->auth, token, time_now_usec(), &limited);
+	free(token);
+	if (!s) {
+		login_form(c, rq, rs, limited ? 429 : 401,
+			   limited ? "Too many failed attempts; wait a minute."
+				   : "That token is not right.", next);
+		free(next);
+		return;
+	}
+	snprintf(rs->cookie, sizeof(rs->cookie),
+		 "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", AUTH_COOKIE, s->id,
+		 AUTH_SESSION_HOURS * 3600);
+	resp_redirect(rs, next && form_safe_redirect(next) ? next : "/");
+	free(next);
+}
+
+void pages_unauthorized(struct console *c, struct request *rq, struct response *rs)
+{
+	login_form(c, rq, rs, 401, "This action needs the console token: log in first.", "/");
+}
+
+void pages_not_found(struct console *c, struct request *rq, struct response *rs)
+{
+	buf_reset(&rs->body);
+	error_page(c, rq, rs, 404, "Not found", "There is no such page.");
+}
+
+/* ---- form posts -------------------------------------------------------- */
+
+static void flash_result(struct request *rq, const struct action_result *r)
+{
+	auth_flash(rq->session, r->status == NULL || r->http_status >= 400, "%s", r->message);
+}
+
+static int post(struct console *c, struct request *rq, struct response *rs)
+{
+	const char *url = rq->url;
+	struct action_result r;
+
+	if (strcmp(url, "/login") == 0) {
+		login_post(c, rq, rs);
+	} else if (strcmp(url, "/logout") == 0) {
+		if (rq->session)
+			auth_logout(rq->session);
+		snprintf(rs->cookie, sizeof(rs->cookie),
+			 "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", AUTH_COOKIE);
+		resp_redirect(rs, "/login");
+	} else if (strncmp(url, "/sync/", 6) == 0) {
+		const struct service *s = jobs_service(url + 6);
+		action_sync(c, url + 6, &r);
+		flash_result(rq, &r);
+		if (s && r.status && strcmp(r.status, "triggered") != 0) {
+			struct buf to = BUF_INIT;
+			buf_puts(&to, "/runs?job=");
+			html_urlencode(&to, s->job);
+			resp_redirect(rs, to.data);
+			buf_release(&to);
+		} else {
+			resp_redirect(rs, "/");
+		}
+	} else if (strncmp(url, "/proposals/", 11) == 0) {
+		char id_s[32];
+		const char *slash = strchr(url + 11, '/');
+		int64_t id;
+		if (!slash || (size_t)(slash - url - 11) >= sizeof(id_s))
+			return 0;
+		snprintf(id_s, sizeof(id_s), "%.*s", (int)(slash - url - 11), url + 11);
+		if (form_parse_id(id_s, &id) < 0 ||
+		    (strcmp(slash, "/accept") != 0 && strcmp(slash, "/reject") != 0))
+			return 0;
+		action_decide(c, id, strcmp(slash, "/accept") == 0, &r);
+		flash_result(rq, &r);
+		resp_redirect(rs, "/goals");
+	} else if (strcmp(url, "/reports/render") == 0) {
+		char *month = req_form(rq, "month");
+		action_render(c, month, &r);
+		free(month);
+		flash_result(rq, &r);
+		resp_redirect(rs, "/reports");
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+int pages_handle(struct console *c, struct request *rq, struct response *rs)
+{
+	const char *url = rq->url;
+
+	if (strcmp(rq->method, "POST") == 0)
+		return post(c, rq, rs);
+	if (strcmp(url, "/") == 0)
+		overview(c, rq, rs);
+	else if (strcmp(url, "/runs") == 0)
+		runs_page(c, rq, rs);
+	else if (strcmp(url, "/goals") == 0)
+		goals_page(c, rq, rs);
+	else if (strcmp(url, "/reports") == 0)
+		reports_page(c, rq, rs);
+	else if (strncmp(url, "/reports/files/", 15) == 0)
+		report_file(c, rq, rs, url + 15);
+	else if (strcmp(url, "/login") == 0)
+		login_form(c, rq, rs, 200, NULL, req_arg(rq, "next"));
+	else
+		return 0;
+	return 1;
+}
