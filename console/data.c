@@ -1,5 +1,5 @@
 /*
- * data: the console's queries (console/*.sql) turned into JSON (see
+ * data: the console's queries (the .sql files beside it) turned into JSON (see
  * data.h).
  */
 #include "data.h"

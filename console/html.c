@@ -92,7 +92,9 @@ void html_age(struct buf *b, const char *iso, int64_t now_usec)
 	int64_t s = (now_usec - usec) / USEC_PER_SEC;
 	if (s < 0)
 		s = 0;
-	if (s < 60)
+	if (s < 10)
+		buf_puts(b, "just now");
+	else if (s < 60)
 		buf_printf(b, "%d s ago", (int)s);
 	else if (s < 3600)
 		buf_printf(b, "%d min ago", (int)(s / 60));

@@ -2,7 +2,6 @@
  * jobs: background and foreground runs of other dwhbi commands for the
  * console (see jobs.h).
  */
-#define _GNU_SOURCE
 #include "jobs.h"
 
 #include <errno.h>

@@ -56,6 +56,7 @@ static void page_begin(struct console *c, struct request *rq, struct buf *b,
 	(void)c;
 	P(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	     "<link rel=\"icon\" href=\"data:,\">"
 	     "<title>");
 	E(b, title);
 	P(b, " · dwhbi</title><link rel=\"stylesheet\" href=\"/static/console.css\">"
@@ -118,9 +119,9 @@ static void action_button(struct request *rq, struct buf *b, const char *action,
 			  const char *label, const char *cls, const char *testid)
 {
 	if (!rq->session && !rq->bearer) {
-		P(b, "<a class=\"button ghost\" href=\"/login\">Log in to ");
+		P(b, "<a class=\"button ghost\" href=\"/login\" title=\"log in to ");
 		E(b, label);
-		P(b, "</a>");
+		P(b, "\">Log in to act</a>");
 		return;
 	}
 	P(b, "<form method=\"post\" class=\"inline\" action=\"");
@@ -142,13 +143,13 @@ static void when(struct console *c, struct buf *b, const char *iso)
 		P(b, "<span class=\"muted\">never</span>");
 		return;
 	}
-	P(b, "<time datetime=\"");
+	P(b, "<span class=\"when\"><time datetime=\"");
 	E(b, iso);
 	P(b, "\">");
 	html_local_time(b, iso, c->zone);
 	P(b, "</time> <span class=\"muted\">");
 	html_age(b, iso, time_now_usec());
-	P(b, "</span>");
+	P(b, "</span></span>");
 }
 
 static void badge(struct buf *b, const char *word)
@@ -241,7 +242,7 @@ static void overview(struct console *c, struct request *rq, struct response *rs)
 		count(b, svc, "row_count");
 		P(b, "</td><td class=\"num\">");
 		count(b, svc, "deleted_count");
-		P(b, "</td><td>");
+		P(b, "</td><td class=\"nowrap\">");
 		if (lrs) {
 			P(b, "<a href=\"/runs?job=");
 			html_urlencode(b, str_of(svc, "job"));
@@ -300,7 +301,10 @@ static void overview(struct console *c, struct request *rq, struct response *rs)
 		P(b, "</td><td class=\"num\">");
 		count(b, mart, "row_count");
 		P(b, "</td><td>");
-		when(c, b, str_of(mart, "last_refresh"));
+		if (strcmp(str_of(mart, "kind"), "view") == 0)
+			P(b, "<span class=\"muted\">— (view)</span>");
+		else
+			when(c, b, str_of(mart, "last_refresh"));
 		P(b, "</td></tr>\n");
 	}
 	if (cJSON_GetArraySize(item(st, "marts")) == 0)
@@ -359,7 +363,7 @@ static void runs_page(struct console *c, struct request *rq, struct response *rs
 	select_options(b, states, status);
 	cJSON_Delete(states);
 	P(b, "</select></label> <button type=\"submit\">Filter</button></form>\n");
-	P(b, "<table class=\"runs\"><thead><tr><th class=\"num\">Run</th><th>Job</th><th>Started</th>"
+	P(b, "<section><table class=\"runs\"><thead><tr><th class=\"num\">Run</th><th>Job</th><th>Started</th>"
 	     "<th>Duration</th><th>Status</th><th class=\"num\">Read</th><th class=\"num\">Written</th>"
 	     "<th class=\"num\">Deleted</th><th>Error</th></tr></thead><tbody>\n");
 	cJSON_ArrayForEach(run, item(data, "runs")) {
@@ -401,7 +405,7 @@ static void runs_page(struct console *c, struct request *rq, struct response *rs
 	}
 	if (n == 0)
 		P(b, "<tr><td colspan=\"9\" class=\"muted\">No runs match.</td></tr>\n");
-	P(b, "</tbody></table>\n");
+	P(b, "</tbody></table></section>\n");
 	if (n == 100) {
 		P(b, "<p><a class=\"button ghost\" href=\"/runs?");
 		if (job) {

@@ -6,7 +6,6 @@
  * lifecycle — body limits, Host/Origin checks, authentication, the security
  * headers on every response — and hands each request to api.c or pages.c.
  */
-#define _GNU_SOURCE
 #include "console.h"
 
 #include <cjson/cJSON.h>
