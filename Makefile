@@ -49,6 +49,9 @@ FAKE_OBJS := $(FAKE_CORE:%.c=$(BUILD)/%.o)
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 
+# Keep the objects of fakes, tests and benchmarks between builds.
+.SECONDARY:
+
 .PHONY: all build deps check asan demo demo-clean bench install uninstall clean
 
 all: deps
