@@ -1,19 +1,139 @@
 /*
- * cmd_report: front end of `dwhbi report`.  Placeholder until issue 8 lands: it
- * answers --help and fails honestly.
+ * cmd_report: front end of `dwhbi report`.  It parses the options, loads the
+ * month from the marts (reporter/report_load.c) and hands the data to the
+ * PDF renderer or the Typst emitter; it never draws or queries itself.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
 #include "cmd.h"
 #include "log.h"
+#include "reporter/pdf.h"
+#include "reporter/report.h"
+#include "reporter/report_load.h"
+#include "reporter/typst.h"
+#include "timeutil.h"
 
 const char cmd_report_summary[] = "render the monthly report (PDF or Typst)";
 const char cmd_report_usage[] =
-	"usage: dwhbi report --month YYYY-MM [--format pdf|typst] [-o PATH]\n";
+	"usage: dwhbi report --month YYYY-MM [--format pdf|typst] [-o PATH]\n"
+	"                    [--generated-at RFC3339]\n"
+	"\n"
+	"Renders the report of one month from the marts and analytics tables:\n"
+	"data freshness, key figures, actual time per day, a table per category,\n"
+	"the weekday pattern, where planned time went, month-end projections and\n"
+	"pending goal proposals.  Run 'dwhbi transform' (and 'dwhbi analyze',\n"
+	"'dwhbi adjust') first; sections without data show a note.\n"
+	"\n"
+	"  --month YYYY-MM       the month to report (required)\n"
+	"  --format pdf|typst    pdf (default): an A4 PDF of 3 pages; typst: a folder\n"
+	"                        with report.json and monthly.typ ('typst compile\n"
+	"                        monthly.typ' renders it; edit the template freely)\n"
+	"  -o PATH               output file (pdf) or folder (typst); default\n"
+	"                        report-YYYY-MM.pdf or report-YYYY-MM\n"
+	"  --generated-at TIME   the generation time printed in the report and the\n"
+	"                        PDF's dates (default now), for reproducible files\n"
+	"\n"
+	"Japanese category names need a CJK font (e.g. Debian's fonts-noto-cjk).\n";
 
 int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	log_error("'dwhbi report' is not implemented yet");
-	return 1;
+	const char *month = NULL, *format = "pdf", *out = NULL, *generated = NULL;
+	char err[1024], month_label[16], default_out[64], when[40];
+	struct report r;
+	struct render_stats st;
+	int64_t usec, rows = 0;
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--month") || !strcmp(a, "--format") || !strcmp(a, "-o") ||
+		    !strcmp(a, "--output") || !strcmp(a, "--generated-at")) {
+			if (!v)
+				return cmd_bad_usage("report", "%s needs a value", a);
+			i++;
+			if (!strcmp(a, "--month"))
+				month = v;
+			else if (!strcmp(a, "--format"))
+				format = v;
+			else if (!strcmp(a, "--generated-at"))
+				generated = v;
+			else
+				out = v;
+		} else {
+			return cmd_bad_usage("report", "unknown option '%s'", a);
+		}
+	}
+	if (!month)
+		return cmd_bad_usage("report", "--month YYYY-MM is required");
+	if (strcmp(format, "pdf") && strcmp(format, "typst"))
+		return cmd_bad_usage("report", "--format must be pdf or typst, not '%s'", format);
+
+	report_init(&r);
+	if (report_set_month(&r, month) < 0) {
+		report_release(&r);
+		return cmd_bad_usage("report", "--month must look like 2026-11, not '%s'", month);
+	}
+	if (generated) {
+		if (time_parse_rfc3339(generated, &usec, NULL) < 0) {
+			report_release(&r);
+			return cmd_bad_usage("report", "--generated-at must be RFC 3339 like "
+					     "2026-12-01T06:00:00Z, not '%s'", generated);
+		}
+	} else {
+		usec = time_now_usec();
+	}
+	time_format_rfc3339(usec, when, sizeof(when));
+	r.generated_at = strdup(when);
+	r.timezone = strdup(ctx->cfg.timezone ? ctx->cfg.timezone : "UTC");
+	report_month_label(&r, month_label, sizeof(month_label));
+	if (!out) {
+		snprintf(default_out, sizeof(default_out), "report-%s%s", month_label,
+			 strcmp(format, "pdf") ? "" : ".pdf");
+		out = default_out;
+	}
+
+	if (report_load(ctx->db, &r, &rows, err, sizeof(err)) < 0) {
+		log_error("cannot load the report of %s: %s", month_label, err);
+		report_release(&r);
+		return 1;
+	}
+	ctx->rows_read = rows;
+
+	ctx->detail = cJSON_CreateObject();
+	cJSON_AddStringToObject(ctx->detail, "month", month_label);
+	cJSON_AddStringToObject(ctx->detail, "format", format);
+	cJSON_AddStringToObject(ctx->detail, "output", out);
+	if (!strcmp(format, "pdf")) {
+		rc = report_render_pdf(&r, out, &st, err, sizeof(err));
+		if (rc == 0) {
+			cJSON_AddNumberToObject(ctx->detail, "pages", st.pages);
+			cJSON_AddNumberToObject(ctx->detail, "texts", (double)st.ntexts);
+			cJSON_AddNumberToObject(ctx->detail, "overflowing_texts", (double)st.noverflow);
+			cJSON_AddNumberToObject(ctx->detail, "shortened_texts", (double)st.nellipsized);
+			if (st.noverflow)
+				log_warn("%zu texts do not fit their box (first: '%s'); "
+					 "please report this layout bug", st.noverflow,
+					 st.first_overflow);
+		}
+	} else {
+		rc = report_write_typst(&r, out, err, sizeof(err));
+	}
+	report_release(&r);
+	if (rc < 0) {
+		log_error("cannot render the report of %s: %s", month_label, err);
+		return 1;
+	}
+	ctx->rows_written = 1;
+	if (!strcmp(format, "pdf"))
+		printf("wrote %s (%d pages)\n", out, REPORT_PDF_PAGES);
+	else
+		printf("wrote %s/report.json and %s/monthly.typ "
+		       "(render with: typst compile %s/monthly.typ)\n", out, out, out);
+	return 0;
 }

@@ -1,0 +1,175 @@
+/*
+ * canvas: pango text in checked boxes.  Every text of the report is drawn by
+ * canvas_text(), which is where the "no text overflows its box" and "no tofu"
+ * guarantees live (see canvas.h).
+ */
+#include "reporter/canvas.h"
+
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rounding slack: pango works in 1/1024 pt units. */
+#define FIT_EPSILON 0.01
+
+void canvas_init(struct canvas *cv, cairo_t *cr)
+{
+	memset(cv, 0, sizeof(*cv));
+	cv->cr = cr;
+	cv->family = CANVAS_FONT_FAMILY;
+}
+
+static PangoLayout *make_layout(struct canvas *cv, const char *text, double size,
+				int flags)
+{
+	PangoLayout *layout = pango_cairo_create_layout(cv->cr);
+	PangoFontDescription *fd = pango_font_description_new();
+
+	pango_font_description_set_family(fd, cv->family);
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	pango_font_description_set_weight(fd, (flags & TEXT_BOLD) ? PANGO_WEIGHT_BOLD
+								 : PANGO_WEIGHT_NORMAL);
+	pango_layout_set_font_description(layout, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(layout, text ? text : "", -1);
+	return layout;
+}
+
+/* Copies text into slot, cut at a character boundary so a long Japanese
+ * name never becomes invalid UTF-8. */
+static void remember(char *slot, size_t len, const char *text)
+{
+	size_t n;
+
+	if (slot[0] || !text)
+		return;
+	n = strlen(text);
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(slot, text, n);
+	slot[n] = 0;
+}
+
+double canvas_text(struct canvas *cv, double x, double y, double w, double h,
+		   const char *text, double size, int flags, const double *rgb)
+{
+	PangoLayout *layout;
+	PangoRectangle ink, logical;
+	double tw, th, dx = 0, dy = 0, excess;
+
+	if (!text || !*text)
+		return 0;
+	if (!g_utf8_validate(text, -1, NULL)) {
+		/* cairo would go into an error state; count it as tofu. */
+		cv->nunknown++;
+		remember(cv->first_unknown, sizeof(cv->first_unknown), "(invalid UTF-8)");
+		return 0;
+	}
+	layout = make_layout(cv, text, size, flags);
+	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+	if (flags & TEXT_WRAP) {
+		pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+		/* A positive height makes pango drop lines that do not fit and
+		 * ellipsize the last one that does. */
+		pango_layout_set_height(layout, (int)(h * PANGO_SCALE));
+	} else {
+		pango_layout_set_height(layout, -1);  /* one line */
+	}
+	if (!(flags & TEXT_NO_ELLIPSIZE))
+		pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END);
+	else
+		pango_layout_set_width(layout, -1);
+	if (flags & TEXT_RIGHT)
+		pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
+	else if (flags & TEXT_CENTER)
+		pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+
+	pango_layout_get_extents(layout, &ink, &logical);
+	tw = (double)logical.width / PANGO_SCALE;
+	th = (double)logical.height / PANGO_SCALE;
+	if (flags & TEXT_NO_ELLIPSIZE) {
+		if (flags & TEXT_RIGHT)
+			dx = w - tw;
+		else if (flags & TEXT_CENTER)
+			dx = (w - tw) / 2;
+	} else {
+		/* With a width set, the logical rectangle starts at the aligned
+		 * position inside the box. */
+		tw += (double)logical.x / PANGO_SCALE;
+	}
+	if ((flags & TEXT_MIDDLE) && th < h)
+		dy = (h - th) / 2;
+
+	cv->ntexts++;
+	if (pango_layout_is_ellipsized(layout))
+		cv->nellipsized++;
+	excess = tw + dx - w;
+	if (th - h > excess)
+		excess = th - h;
+	if ((double)logical.x / PANGO_SCALE + dx < -FIT_EPSILON &&
+	    -((double)logical.x / PANGO_SCALE + dx) > excess)
+		excess = -((double)logical.x / PANGO_SCALE + dx);
+	if (excess > FIT_EPSILON) {
+		cv->noverflow++;
+		if (excess > cv->max_overflow)
+			cv->max_overflow = excess;
+		remember(cv->first_overflow, sizeof(cv->first_overflow), text);
+		if (getenv("DWHBI_CANVAS_DEBUG"))
+			fprintf(stderr, "canvas: '%s' overflows its %.1fx%.1f box by %.2f pt "
+				"(text %.1fx%.1f)\n", text, w, h, excess, tw, th);
+	}
+	if (pango_layout_get_unknown_glyphs_count(layout) > 0) {
+		cv->nunknown++;
+		remember(cv->first_unknown, sizeof(cv->first_unknown), text);
+	}
+
+	cairo_save(cv->cr);
+	if (rgb)
+		cairo_set_source_rgb(cv->cr, rgb[0], rgb[1], rgb[2]);
+	else
+		cairo_set_source_rgb(cv->cr, 0.13, 0.13, 0.15);
+	cairo_move_to(cv->cr, x + dx, y + dy);
+	pango_cairo_show_layout(cv->cr, layout);
+	cairo_restore(cv->cr);
+	g_object_unref(layout);
+	return th;
+}
+
+void canvas_measure(struct canvas *cv, const char *text, double size, int flags,
+		    double *width, double *height)
+{
+	PangoLayout *layout = make_layout(cv, text, size, flags);
+	PangoRectangle logical;
+
+	pango_layout_get_extents(layout, NULL, &logical);
+	if (width)
+		*width = (double)logical.width / PANGO_SCALE;
+	if (height)
+		*height = (double)logical.height / PANGO_SCALE;
+	g_object_unref(layout);
+}
+
+int canvas_check_fonts(cairo_t *cr, char *err, size_t errlen)
+{
+	struct canvas cv;
+	PangoLayout *layout;
+	int unknown;
+
+	canvas_init(&cv, cr);
+	/* Kana, kanji and the digits and latin letters of a report line. */
+	layout = make_layout(&cv, "月次レポート 睡眠 仕事 2026年11月 Ag", 10, 0);
+	unknown = pango_layout_get_unknown_glyphs_count(layout);
+	g_object_unref(layout);
+	if (unknown > 0) {
+		snprintf(err, errlen,
+			 "no installed font covers Japanese text (tried '%s'); "
+			 "install a CJK font such as fonts-noto-cjk and check with "
+			 "'fc-list :lang=ja'", CANVAS_FONT_FAMILY);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,522 @@
+/*
+ * charts: the drawing of the report's charts (see charts.h).  Shapes are
+ * cairo paths; every label goes through canvas_text() so it is checked
+ * against its box.  Hours are the unit on time axes (minutes would give
+ * four-digit tick labels); cell and bar labels show H:MM.
+ */
+#include "reporter/charts.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "timeutil.h"
+
+static const double GREY[3] = { 0.42, 0.42, 0.45 };
+static const double LIGHT[3] = { 0.85, 0.85, 0.87 };
+static const char *const WEEKDAYS[7] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+static void set_rgb(cairo_t *cr, const double *c)
+{
+	cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+}
+
+static void line(cairo_t *cr, double x0, double y0, double x1, double y1,
+		 double width, const double *c)
+{
+	cairo_save(cr);
+	cairo_set_line_width(cr, width);
+	set_rgb(cr, c);
+	cairo_move_to(cr, x0, y0);
+	cairo_line_to(cr, x1, y1);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
+static void fill_rect(cairo_t *cr, double x, double y, double w, double h,
+		      const double *c)
+{
+	if (w <= 0 || h <= 0)
+		return;
+	cairo_save(cr);
+	set_rgb(cr, c);
+	cairo_rectangle(cr, x, y, w, h);
+	cairo_fill(cr);
+	cairo_restore(cr);
+}
+
+static double luminance(const double *c)
+{
+	return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+double chart_nice_step(double max, int maxticks, double *top)
+{
+	static const double mult[] = { 1, 2, 2.5, 5, 10 };
+	double base, step = 1;
+	size_t i;
+
+	if (!(max > 0))
+		max = 1;
+	if (maxticks < 1)
+		maxticks = 1;
+	base = pow(10, floor(log10(max / maxticks)));
+	for (i = 0; i < sizeof(mult) / sizeof(mult[0]); i++) {
+		step = base * mult[i];
+		if (step * maxticks >= max)
+			break;
+	}
+	if (top)
+		*top = ceil(max / step - 1e-9) * step;
+	return step;
+}
+
+static void format_tick(double v, char *out, size_t len)
+{
+	if (fabs(v - round(v)) < 1e-9)
+		snprintf(out, len, "%.0f", v);
+	else
+		snprintf(out, len, "%.1f", v);
+}
+
+double chart_note(struct canvas *cv, double x, double y, double w,
+		  const char *text)
+{
+	static const double bg[3] = { 0.96, 0.96, 0.97 };
+	double h = 30;
+
+	fill_rect(cv->cr, x, y, w, h, bg);
+	canvas_text(cv, x + 8, y, w - 16, h, text, 8.5, TEXT_MIDDLE | TEXT_WRAP, GREY);
+	return h;
+}
+
+/* One legend cell: a color swatch (or a line sample) and a name. */
+static void legend_cell(struct canvas *cv, double x, double y, double colw,
+			const double *rgb, int is_line, const char *text)
+{
+	if (is_line) {
+		cairo_save(cv->cr);
+		set_rgb(cv->cr, rgb);
+		cairo_set_line_width(cv->cr, 1.2);
+		cairo_move_to(cv->cr, x, y + 6);
+		cairo_line_to(cv->cr, x + 9, y + 6);
+		cairo_stroke(cv->cr);
+		cairo_arc(cv->cr, x + 4.5, y + 6, 1.6, 0, 2 * M_PI);
+		cairo_fill(cv->cr);
+		cairo_restore(cv->cr);
+	} else {
+		fill_rect(cv->cr, x, y + 2.5, 8, 7, rgb);
+	}
+	canvas_text(cv, x + 11, y, colw - 14, 12, text, 7.5, TEXT_MIDDLE, NULL);
+}
+
+/* Lays out cells left to right in columns of colw, starting at cell first. */
+static double legend_cells(struct canvas *cv, const struct report *r,
+			   const size_t *cats, size_t ncats, size_t first,
+			   double x, double y, double w, double colw)
+{
+	size_t cols = w / colw >= 1 ? (size_t)(w / colw) : 1, i;
+
+	for (i = 0; i < ncats; i++) {
+		const struct report_category *c = &r->cats[cats[i]];
+		size_t cell = first + i;
+		double rgb[3];
+
+		report_parse_color(c->color, rgb);
+		legend_cell(cv, x + (double)(cell % cols) * colw,
+			    y + (double)(cell / cols) * 12, colw, rgb, 0, c->display_name);
+	}
+	return first + ncats ? (double)((first + ncats + cols - 1) / cols) * 12 : 0;
+}
+
+double chart_legend(struct canvas *cv, const struct report *r,
+		    const size_t *cats, size_t ncats, double x, double y,
+		    double w, double colw)
+{
+	return legend_cells(cv, r, cats, ncats, 0, x, y, w, colw);
+}
+
+/* Draws a vertical value axis with ticks in hours at the left of a plot. */
+static void hours_axis(struct canvas *cv, double px, double py, double pw,
+		       double ph, double top, double step, const char *unit)
+{
+	double v;
+	char label[32];
+
+	for (v = 0; v <= top + 1e-9; v += step) {
+		double ty = py + ph - v / top * ph;
+		line(cv->cr, px, ty, px + pw, ty, 0.4, LIGHT);
+		format_tick(v, label, sizeof(label));
+		canvas_text(cv, px - 30, ty - 5.5, 26, 11, label, 7, TEXT_RIGHT | TEXT_MIDDLE, GREY);
+	}
+	line(cv->cr, px, py, px, py + ph, 0.8, GREY);
+	line(cv->cr, px, py + ph, px + pw, py + ph, 0.8, GREY);
+	canvas_text(cv, px - 30, py - 14, 80, 11, unit, 7, 0, GREY);
+}
+
+double chart_daily_stacked(struct canvas *cv, const struct report *r,
+			   double x, double y, double w, double h)
+{
+	cairo_t *cr = cv->cr;
+	double maxv = 0, top, step, px = x + 32, py = y + 14, pw, ph, slot;
+	double plan_total[REPORT_MAX_DAYS], used, legend_h;
+	size_t legend[256], nlegend = 0, i;
+	int d, any_actual = 0, any_plan = 0, prev_plan = 0;
+	char label[16], note[200];
+
+	for (d = 0; d < r->ndays; d++) {
+		double sum = 0;
+		plan_total[d] = 0;
+		for (i = 0; i < r->ncats; i++) {
+			sum += r->cats[i].daily_actual[d];
+			plan_total[d] += r->cats[i].daily_plan[d];
+		}
+		any_actual |= sum > 0;
+		any_plan |= r->day_has_plan[d] && plan_total[d] > 0;
+		if (sum / 60 > maxv)
+			maxv = sum / 60;
+		if (plan_total[d] / 60 > maxv)
+			maxv = plan_total[d] / 60;
+	}
+	if (!any_actual && !any_plan) {
+		snprintf(note, sizeof(note),
+			 "No actual or planned time for %04d-%02d yet. Run 'dwhbi sync' and "
+			 "'dwhbi transform', then render the report again.", r->year, r->month);
+		return chart_note(cv, x, y, w, note);
+	}
+	for (i = 0; i < r->ncats && nlegend < sizeof(legend) / sizeof(legend[0]); i++)
+		if (r->cats[i].actual > 0)
+			legend[nlegend++] = i;
+	legend_h = ceil((double)(nlegend + 1) / 4) * 12;   /* + the plan line entry */
+
+	pw = w - 34;
+	ph = h - 14 - 28 - legend_h - 8;
+	if (ph < 40)
+		ph = 40;
+	step = chart_nice_step(maxv, 6, &top);
+	slot = pw / r->ndays;
+
+	/* Weekends and holidays shaded, so the weekly rhythm is visible. */
+	for (d = 0; d < r->ndays; d++)
+		if (r->day_type[d] == 'h') {
+			static const double shade[3] = { 0.95, 0.95, 0.97 };
+			fill_rect(cr, px + d * slot, py, slot, ph, shade);
+		}
+	hours_axis(cv, px, py, pw, ph, top, step, "hours per day");
+
+	for (d = 0; d < r->ndays; d++) {
+		double base = py + ph, bx = px + d * slot + slot * 0.14, bw = slot * 0.72;
+		for (i = 0; i < r->ncats; i++) {
+			double m = r->cats[i].daily_actual[d], bh, rgb[3];
+			if (m <= 0)
+				continue;
+			bh = m / 60 / top * ph;
+			report_parse_color(r->cats[i].color, rgb);
+			fill_rect(cr, bx, base - bh, bw, bh, rgb);
+			base -= bh;
+		}
+		if (slot >= 11 || d % 2 == 0) {
+			snprintf(label, sizeof(label), "%d", d + 1);
+			canvas_text(cv, px + d * slot - 4, py + ph + 2, slot + 8, 10, label, 6.5,
+				    TEXT_CENTER, r->day_type[d] == 'h' ? (const double[3]){ 0.75, 0.2, 0.2 } : GREY);
+		}
+	}
+	/* The planned total: a line broken where a day has no plan. */
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 0.1, 0.1, 0.12);
+	cairo_set_line_width(cr, 1.2);
+	for (d = 0; d < r->ndays; d++) {
+		double cx = px + (d + 0.5) * slot, cy = py + ph - plan_total[d] / 60 / top * ph;
+		if (!r->day_has_plan[d]) {
+			prev_plan = 0;
+			continue;
+		}
+		if (prev_plan)
+			cairo_line_to(cr, cx, cy);
+		else
+			cairo_move_to(cr, cx, cy);
+		prev_plan = 1;
+	}
+	cairo_stroke(cr);
+	for (d = 0; d < r->ndays; d++) {
+		if (!r->day_has_plan[d])
+			continue;
+		cairo_arc(cr, px + (d + 0.5) * slot, py + ph - plan_total[d] / 60 / top * ph,
+			  1.6, 0, 2 * M_PI);
+		cairo_fill(cr);
+	}
+	cairo_restore(cr);
+	canvas_text(cv, px, py + ph + 13, pw, 11,
+		    "day of month (red: weekend or holiday, shaded)", 7, TEXT_CENTER, GREY);
+	used = 14 + ph + 28;
+
+	if (!any_actual) {
+		snprintf(note, sizeof(note), "No actual time was tracked in %04d-%02d; "
+			 "only the plan is shown.", r->year, r->month);
+		chart_note(cv, px + 10, py + ph - 40, pw - 20, note);
+	}
+
+	/* Legend: the plan line first, then the categories with time. */
+	legend_cell(cv, x, y + used, w / 4, (const double[3]){ 0.1, 0.1, 0.12 }, 1,
+		    "planned total per day");
+	used += legend_cells(cv, r, legend, nlegend, 1, x, y + used, w, w / 4);
+	return used;
+}
+
+double chart_weekday_heatmap(struct canvas *cv, const struct report *r,
+			     double x, double y, double w, double h)
+{
+	double namew = 130, cellw = (w - namew) / 7, rowh = 15, cy;
+	int wd, counts[7] = { 0 }, d;
+	size_t i, nrows = 0;
+	char label[32], note[200];
+
+	for (d = 0; d < r->ndays; d++)
+		if (r->day_has_actual[d])
+			counts[time_weekday(r->first_day + d)]++;
+	if (!report_days_with_actual(r)) {
+		snprintf(note, sizeof(note), "No actual time in %04d-%02d, so there are no "
+			 "weekday averages.", r->year, r->month);
+		return chart_note(cv, x, y, w, note);
+	}
+	canvas_text(cv, x, y, namew - 6, 12, "average h:mm per day", 7, TEXT_MIDDLE, GREY);
+	for (wd = 0; wd < 7; wd++) {
+		snprintf(label, sizeof(label), "%s (%d)", WEEKDAYS[wd], counts[wd]);
+		canvas_text(cv, x + namew + wd * cellw, y, cellw, 12, label, 7.5,
+			    TEXT_CENTER | TEXT_MIDDLE | TEXT_BOLD, NULL);
+	}
+	cy = y + 14;
+	for (i = 0; i < r->ncats; i++) {
+		const struct report_category *c = &r->cats[i];
+		double avg[7], rowmax = 0, rgb[3];
+
+		if (c->actual <= 0)
+			continue;
+		if (cy + rowh > y + h - 14) {
+			canvas_text(cv, x, cy, w, 12, "(more categories omitted: page full)", 7,
+				    0, GREY);
+			cy += 12;
+			break;
+		}
+		report_parse_color(c->color, rgb);
+		for (wd = 0; wd < 7; wd++) {
+			avg[wd] = report_weekday_average(r, i, wd);
+			if (avg[wd] > rowmax)
+				rowmax = avg[wd];
+		}
+		canvas_text(cv, x, cy, namew - 6, rowh, c->display_name, 8, TEXT_MIDDLE, NULL);
+		for (wd = 0; wd < 7; wd++) {
+			double t = rowmax > 0 && avg[wd] > 0 ? avg[wd] / rowmax : 0, fill[3];
+			int k;
+
+			for (k = 0; k < 3; k++)
+				fill[k] = 1 - t * 0.9 * (1 - rgb[k]);
+			fill_rect(cv->cr, x + namew + wd * cellw + 0.5, cy + 0.5, cellw - 1,
+				  rowh - 1, fill);
+			if (avg[wd] < 0)
+				snprintf(label, sizeof(label), "–");
+			else
+				report_format_hm(avg[wd], label, sizeof(label));
+			canvas_text(cv, x + namew + wd * cellw, cy, cellw, rowh, label, 7.5,
+				    TEXT_CENTER | TEXT_MIDDLE,
+				    luminance(fill) < 0.5 ? (const double[3]){ 1, 1, 1 } : NULL);
+		}
+		cy += rowh;
+		nrows++;
+	}
+	canvas_text(cv, x, cy + 3, w, 11,
+		    "Shade: relative to the category's busiest weekday. (n) = days with "
+		    "data on that weekday; categories with no time are left out.",
+		    7, 0, GREY);
+	return cy + 14 - y;
+}
+
+static int flow_cmp(const void *a, const void *b)
+{
+	const struct report_flow *fa = a, *fb = b;
+	if (fa->planned != fb->planned)
+		return fa->planned < fb->planned ? 1 : -1;
+	return strcmp(fa->plan_category, fb->plan_category);
+}
+
+double chart_plan_flows(struct canvas *cv, const struct report *r,
+			double x, double y, double w, double h)
+{
+	struct report_flow *flows;
+	double namew = 120, labelw = 120, barw = w - namew - labelw - 8, rowh = 18, cy = y;
+	size_t i, j, nlegend = 0, legend[256];
+	char label[96], a[48], b[32], note[240];
+
+	if (!r->nflows) {
+		snprintf(note, sizeof(note), "No planned time in %04d-%02d, so there is no "
+			 "plan to compare with. Plans come from Google Calendar "
+			 "('dwhbi sync gcal').", r->year, r->month);
+		return chart_note(cv, x, y, w, note);
+	}
+	flows = malloc(r->nflows * sizeof(*flows));
+	if (!flows)
+		abort();
+	memcpy(flows, r->flows, r->nflows * sizeof(*flows));
+	qsort(flows, r->nflows, sizeof(*flows), flow_cmp);
+
+	if (!r->flows_exact) {
+		/* Without flow data: plan versus actual on the planned days. */
+		static const char *const head[] = { "planned", "actual", "difference" };
+		double colw = (w - namew) / 3;
+		for (j = 0; j < 3; j++)
+			canvas_text(cv, x + namew + j * colw, cy, colw - 6, 12, head[j], 7.5,
+				    TEXT_RIGHT | TEXT_BOLD, NULL);
+		cy += 14;
+		for (i = 0; i < r->nflows && cy + 13 < y + h - 30; i++) {
+			canvas_text(cv, x, cy, namew - 6, 13,
+				    report_display_name(r, flows[i].plan_category), 8, 0, NULL);
+			report_format_hm(flows[i].planned, a, sizeof(a));
+			canvas_text(cv, x + namew, cy, colw - 6, 13, a, 8, TEXT_RIGHT, NULL);
+			report_format_hm(flows[i].actual, a, sizeof(a));
+			canvas_text(cv, x + namew + colw, cy, colw - 6, 13, a, 8, TEXT_RIGHT, NULL);
+			report_format_hm(flows[i].actual - flows[i].planned, b, sizeof(b));
+			snprintf(a, sizeof(a), "%s%s", flows[i].actual >= flows[i].planned ? "+" : "", b);
+			canvas_text(cv, x + namew + 2 * colw, cy, colw - 6, 13, a, 8, TEXT_RIGHT, NULL);
+			cy += 13;
+		}
+		cy += 4;
+		cy += chart_note(cv, x, cy, w,
+				 "Minutes per category (h:mm) on days with a plan. The exact flow "
+				 "(which category planned time went to) appears once 'dwhbi analyze' "
+				 "has written analytics.plan_flows.");
+		free(flows);
+		return cy - y;
+	}
+
+	canvas_text(cv, x + namew, cy, barw, 12, "share of the planned time spent on each category (0–100 %)",
+		    7, TEXT_MIDDLE, GREY);
+	canvas_text(cv, x + namew + barw + 8, cy, labelw, 12, "planned · kept as planned", 7,
+		    TEXT_MIDDLE, GREY);
+	cy += 14;
+	for (i = 0; i < r->nflows; i++) {
+		double bx = x + namew, kept = 0;
+		if (cy + rowh > y + h - 40) {
+			canvas_text(cv, x, cy, w, 12, "(smaller planned categories omitted: page full)",
+				    7, 0, GREY);
+			cy += 12;
+			break;
+		}
+		canvas_text(cv, x, cy, namew - 6, rowh,
+			    report_display_name(r, flows[i].plan_category), 8, TEXT_MIDDLE, NULL);
+		for (j = 0; j < flows[i].nparts; j++) {
+			const struct report_flow_part *p = &flows[i].parts[j];
+			const struct report_category *c = report_find_category(r, p->category);
+			double rgb[3], pw = flows[i].planned > 0 ? p->minutes / flows[i].planned * barw : 0;
+			size_t k;
+
+			report_parse_color(c ? c->color : NULL, rgb);
+			fill_rect(cv->cr, bx, cy + 2, pw, rowh - 4, rgb);
+			if (pw >= 34 && c)
+				canvas_text(cv, bx + 2, cy + 2, pw - 4, rowh - 4, c->display_name, 6.5,
+					    TEXT_MIDDLE, luminance(rgb) < 0.5 ? (const double[3]){ 1, 1, 1 } : NULL);
+			bx += pw;
+			if (!strcmp(p->category, flows[i].plan_category))
+				kept += p->minutes;
+			for (k = 0; c && k < nlegend; k++)
+				if (!strcmp(r->cats[legend[k]].category, c->category))
+					break;
+			if (c && k == nlegend && nlegend < sizeof(legend) / sizeof(legend[0]))
+				legend[nlegend++] = (size_t)(c - r->cats);
+		}
+		report_format_hm(flows[i].planned, a, sizeof(a));
+		snprintf(label, sizeof(label), "%s h · %.0f %%", a,
+			 flows[i].planned > 0 ? kept / flows[i].planned * 100 : 0.0);
+		canvas_text(cv, x + namew + barw + 8, cy, labelw, rowh, label, 7.5, TEXT_MIDDLE, NULL);
+		cy += rowh;
+	}
+	cy += 4;
+	/* Legend entries in the order of the categories. */
+	for (i = 1; i < nlegend; i++) {
+		size_t v = legend[i];
+		for (j = i; j > 0 && legend[j - 1] > v; j--)
+			legend[j] = legend[j - 1];
+		legend[j] = v;
+	}
+	cy += chart_legend(cv, r, legend, nlegend, x, cy, w, w / 5);
+	free(flows);
+	return cy - y;
+}
+
+double chart_projections(struct canvas *cv, const struct report *r,
+			 double x, double y, double w, double h)
+{
+	double namew = 110, labelw = 118, pw = w - namew - labelw - 6, rowh = 15;
+	double maxv = 0, top, step, cy, v, px = x + namew;
+	size_t i;
+	char label[128], a[32], b[32], c2[32], note[200];
+
+	if (!r->nprojections) {
+		snprintf(note, sizeof(note), "No estimates for %04d-%02d yet: run 'dwhbi analyze' "
+			 "to project the month end.", r->year, r->month);
+		return chart_note(cv, x, y, w, note);
+	}
+	for (i = 0; i < r->nprojections; i++) {
+		const struct report_projection *p = &r->projections[i];
+		double m = fmax(fmax(p->upper80, p->projected), p->actual_to_date);
+		if (p->has_goal && p->goal > m)
+			m = p->goal;
+		if (m / 60 > maxv)
+			maxv = m / 60;
+	}
+	step = chart_nice_step(maxv, 6, &top);
+	canvas_text(cv, px + pw + 6, y, labelw, 12, "projected (80 % interval)", 7,
+		    TEXT_MIDDLE, GREY);
+	cy = y + 14;
+	for (i = 0; i < r->nprojections; i++) {
+		const struct report_projection *p = &r->projections[i];
+		const struct report_category *c = report_find_category(r, p->category);
+		double rgb[3], mid = cy + rowh / 2;
+		static const double ink[3] = { 0.1, 0.1, 0.12 };
+		static const double goal_rgb[3] = { 0.8, 0.1, 0.1 };
+
+		if (cy + rowh > y + h - 40) {
+			canvas_text(cv, x, cy, w, 12, "(more categories omitted: page full)", 7, 0, GREY);
+			cy += 12;
+			break;
+		}
+		report_parse_color(c ? c->color : NULL, rgb);
+		canvas_text(cv, x, cy, namew - 6, rowh, report_display_name(r, p->category), 8,
+			    TEXT_MIDDLE, NULL);
+		fill_rect(cv->cr, px, cy + 3, p->actual_to_date / 60 / top * pw, rowh - 6, rgb);
+		line(cv->cr, px + p->lower80 / 60 / top * pw, mid, px + p->upper80 / 60 / top * pw,
+		     mid, 1, ink);
+		line(cv->cr, px + p->lower80 / 60 / top * pw, mid - 3, px + p->lower80 / 60 / top * pw,
+		     mid + 3, 1, ink);
+		line(cv->cr, px + p->upper80 / 60 / top * pw, mid - 3, px + p->upper80 / 60 / top * pw,
+		     mid + 3, 1, ink);
+		cairo_save(cv->cr);
+		set_rgb(cv->cr, ink);
+		cairo_arc(cv->cr, px + p->projected / 60 / top * pw, mid, 2.2, 0, 2 * M_PI);
+		cairo_fill(cv->cr);
+		cairo_restore(cv->cr);
+		if (p->has_goal)
+			line(cv->cr, px + p->goal / 60 / top * pw, cy + 1, px + p->goal / 60 / top * pw,
+			     cy + rowh - 1, 1.6, goal_rgb);
+		report_format_hm(p->projected, a, sizeof(a));
+		report_format_hm(p->lower80, b, sizeof(b));
+		report_format_hm(p->upper80, c2, sizeof(c2));
+		snprintf(label, sizeof(label), "%s (%s–%s)", a, b, c2);
+		canvas_text(cv, px + pw + 6, cy, labelw, rowh, label, 7.5, TEXT_MIDDLE, NULL);
+		cy += rowh;
+	}
+	/* The hour axis below the rows. */
+	line(cv->cr, px, cy + 1, px + pw, cy + 1, 0.8, GREY);
+	for (v = 0; v <= top + 1e-9; v += step) {
+		double tx = px + v / top * pw;
+		line(cv->cr, tx, cy + 1, tx, cy + 4, 0.6, GREY);
+		format_tick(v, a, sizeof(a));
+		canvas_text(cv, tx - 15, cy + 4, 30, 11, a, 7, TEXT_CENTER, GREY);
+	}
+	canvas_text(cv, px, cy + 14, pw, 11, "hours in the month", 7, TEXT_CENTER, GREY);
+	cy += 26;
+	canvas_text(cv, x, cy, w, 11,
+		    "Bar: actual so far · dot: projected month end · whisker: 80 % interval "
+		    "(the sum of the daily intervals: on the wide side) · red tick: month goal", 7, 0, GREY);
+	return cy + 12 - y;
+}

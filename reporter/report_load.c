@@ -1,0 +1,346 @@
+/*
+ * report_load: the database side of the report (see report_load.h).  Each
+ * section has its own query file; this code only moves rows into struct
+ * report and decides what an absent optional table means (an empty section).
+ */
+#include "reporter/report_load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "resource.h"
+#include "timeutil.h"
+
+struct loader {
+	PGconn *db;
+	struct report *r;
+	const char *params[2];      /* first day of the month, of the next one */
+	char first[16], next[16];
+	int64_t rows;
+	char *err;
+	size_t errlen;
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		abort();   /* out of memory is not recoverable for a CLI job */
+	return p;
+}
+
+static char *xstrdup_or_null(PGresult *res, int row, int col)
+{
+	char *s;
+
+	if (PQgetisnull(res, row, col))
+		return NULL;
+	s = strdup(PQgetvalue(res, row, col));
+	if (!s)
+		abort();
+	return s;
+}
+
+static double num(PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? 0 : strtod(PQgetvalue(res, row, col), NULL);
+}
+
+/* Runs reporter/<name>.sql; NULL on error (reason in ld->err). */
+static PGresult *query(struct loader *ld, const char *name, int nparams,
+		       const char *const *params)
+{
+	char path[96], qerr[512];
+	char *sql;
+	PGresult *res;
+
+	snprintf(path, sizeof(path), "reporter/%s.sql", name);
+	sql = resource_read(path, NULL);
+	if (!sql) {
+		snprintf(ld->err, ld->errlen, "missing query '%s' in this build", path);
+		return NULL;
+	}
+	res = db_query(ld->db, sql, nparams, params, qerr, sizeof(qerr));
+	free(sql);
+	if (!res) {
+		snprintf(ld->err, ld->errlen, "report query '%s' failed: %s", path, qerr);
+		return NULL;
+	}
+	ld->rows += PQntuples(res);
+	return res;
+}
+
+/* 1 if the table exists, 0 if not, -1 on error. */
+static int table_exists(struct loader *ld, const char *table)
+{
+	char out[8], qerr[256];
+	const char *p[1] = { table };
+	int rc = db_query_value(ld->db, "SELECT to_regclass($1) IS NOT NULL", 1, p,
+				out, sizeof(out), qerr, sizeof(qerr));
+
+	if (rc < 0) {
+		snprintf(ld->err, ld->errlen, "cannot look up '%s': %s", table, qerr);
+		return -1;
+	}
+	return rc == 1 && !strcmp(out, "t");
+}
+
+static int load_categories(struct loader *ld)
+{
+	const char *p[1] = { ld->first };
+	PGresult *res = query(ld, "load_categories", 1, p);
+	int i;
+
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct report_category *c = report_add_category(
+			ld->r, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+			PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+			atoi(PQgetvalue(res, i, 4)));
+		c->actual = num(res, i, 5);
+		c->plan = num(res, i, 6);
+		c->has_goal = !PQgetisnull(res, i, 7);
+		c->goal = num(res, i, 7);
+		c->has_prev = !PQgetisnull(res, i, 8);
+		c->prev_actual = num(res, i, 8);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int load_daily(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res = query(ld, "load_daily", 2, ld->params);
+	int i;
+
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		int d = atoi(PQgetvalue(res, i, 0));
+		struct report_category *c = report_find_category(r, PQgetvalue(res, i, 1));
+		double actual = num(res, i, 2), plan = num(res, i, 3);
+
+		if (d < 0 || d >= r->ndays || !c)
+			continue;
+		c->daily_actual[d] = actual;
+		c->daily_plan[d] = plan;
+		if (actual > 0)
+			r->day_has_actual[d] = 1;
+		if (plan > 0)
+			r->day_has_plan[d] = 1;
+		r->day_type[d] = !strcmp(PQgetvalue(res, i, 4), "holiday") ? 'h' : 'w';
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int load_freshness(struct loader *ld)
+{
+	const char *p[1] = { ld->r->timezone };
+	PGresult *res;
+	int i, n, exists = table_exists(ld, "marts.source_freshness");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_freshness", 1, p);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	ld->r->freshness = xcalloc((size_t)n, sizeof(*ld->r->freshness));
+	for (i = 0; i < n; i++) {
+		struct report_freshness *f = &ld->r->freshness[i];
+		f->source = xstrdup_or_null(res, i, 0);
+		f->last_synced_at = xstrdup_or_null(res, i, 1);
+		f->last_changed_at = xstrdup_or_null(res, i, 2);
+		f->row_count = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+	}
+	ld->r->nfreshness = (size_t)n;
+	PQclear(res);
+	return 0;
+}
+
+static int load_adherence(struct loader *ld)
+{
+	PGresult *res;
+	int exists = table_exists(ld, "marts.plan_adherence");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_adherence", 2, ld->params);
+	if (!res)
+		return -1;
+	ld->r->planned_minutes = num(res, 0, 0);
+	ld->r->adhered_minutes = num(res, 0, 1);
+	ld->r->has_adherence = atoi(PQgetvalue(res, 0, 2)) > 0;
+	PQclear(res);
+	return 0;
+}
+
+static int load_goals(struct loader *ld)
+{
+	PGresult *res;
+	int i, exists = table_exists(ld, "marts.goal_achievement");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_goals", 2, ld->params);
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		switch (report_goal_status(PQgetvalue(res, i, 1), num(res, i, 2),
+					   num(res, i, 3))) {
+		case GOAL_MET: ld->r->goals_met++; break;
+		case GOAL_AT_RISK: ld->r->goals_at_risk++; break;
+		case GOAL_OFF_TRACK: ld->r->goals_off_track++; break;
+		case GOAL_NEUTRAL: ld->r->goals_neutral++; break;
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int load_flows(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res;
+	int i, n, exists = table_exists(ld, "marts.plan_actual_daily");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_plan_vs_actual", 2, ld->params);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	r->flows_exact = 0;
+	r->flows = xcalloc((size_t)n, sizeof(*r->flows));
+	for (i = 0; i < n; i++) {
+		r->flows[i].plan_category = xstrdup_or_null(res, i, 0);
+		r->flows[i].planned = num(res, i, 1);
+		r->flows[i].actual = num(res, i, 2);
+	}
+	r->nflows = (size_t)n;
+	PQclear(res);
+	return 0;
+}
+
+/* Position of a category in the report's order; unknown ones go last. */
+static size_t category_rank(const struct report *r, const char *category)
+{
+	const struct report_category *c = report_find_category(r, category);
+	return c ? (size_t)(c - r->cats) : r->ncats;
+}
+
+/* The query orders by key; the report shows categories in their own order
+ * everywhere (an insertion sort: a dozen rows). */
+static void sort_projections(struct report *r)
+{
+	size_t i, j;
+
+	for (i = 1; i < r->nprojections; i++) {
+		struct report_projection p = r->projections[i];
+		size_t rank = category_rank(r, p.category);
+		for (j = i; j > 0 && category_rank(r, r->projections[j - 1].category) > rank; j--)
+			r->projections[j] = r->projections[j - 1];
+		r->projections[j] = p;
+	}
+}
+
+static int load_projections(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res = query(ld, "load_projections", 2, ld->params);
+	int i, n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	r->projections = xcalloc((size_t)n, sizeof(*r->projections));
+	for (i = 0; i < n; i++) {
+		struct report_projection *p = &r->projections[i];
+		const struct report_category *c;
+
+		p->category = xstrdup_or_null(res, i, 0);
+		if (!r->estimates_as_of)
+			r->estimates_as_of = xstrdup_or_null(res, i, 1);
+		p->actual_to_date = num(res, i, 2);
+		p->projected = p->actual_to_date + num(res, i, 3);
+		p->lower80 = p->actual_to_date + num(res, i, 4);
+		p->upper80 = p->actual_to_date + num(res, i, 5);
+		c = report_find_category(r, p->category);
+		p->has_goal = c && c->has_goal;
+		p->goal = c ? c->goal : 0;
+	}
+	r->nprojections = (size_t)n;
+	PQclear(res);
+	sort_projections(r);
+	return 0;
+}
+
+static int load_proposals(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res = query(ld, "load_proposals", 0, NULL);
+	int i, n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	r->proposals = xcalloc((size_t)n, sizeof(*r->proposals));
+	for (i = 0; i < n; i++) {
+		struct report_proposal *p = &r->proposals[i];
+		p->category = xstrdup_or_null(res, i, 0);
+		p->day_type = xstrdup_or_null(res, i, 1);
+		p->period = xstrdup_or_null(res, i, 2);
+		p->direction = xstrdup_or_null(res, i, 3);
+		p->current_minutes = atoi(PQgetvalue(res, i, 4));
+		p->proposed_minutes = atoi(PQgetvalue(res, i, 5));
+		p->probability_before = num(res, i, 6);
+		p->probability_after = num(res, i, 7);
+		p->reason = xstrdup_or_null(res, i, 8);
+		if (!p->reason)
+			p->reason = strdup("");
+	}
+	r->nproposals = (size_t)n;
+	PQclear(res);
+	return 0;
+}
+
+int report_load(PGconn *db, struct report *r, int64_t *rows_read,
+		char *err, size_t errlen)
+{
+	struct loader ld;
+	int ok;
+
+	memset(&ld, 0, sizeof(ld));
+	ld.db = db;
+	ld.r = r;
+	ld.err = err;
+	ld.errlen = errlen;
+	time_format_date(r->first_day, ld.first, sizeof(ld.first));
+	time_format_date(r->first_day + r->ndays, ld.next, sizeof(ld.next));
+	ld.params[0] = ld.first;
+	ld.params[1] = ld.next;
+
+	ok = table_exists(&ld, "marts.daily_category");
+	if (ok == 1)
+		ok = table_exists(&ld, "marts.monthly_category");
+	if (ok < 0)
+		return -1;
+	if (ok == 0) {
+		snprintf(err, errlen, "the marts are not built yet (no marts.daily_category "
+			 "or marts.monthly_category): run 'dwhbi transform' first");
+		return -1;
+	}
+	if (load_categories(&ld) < 0 || load_daily(&ld) < 0 ||
+	    load_freshness(&ld) < 0 || load_adherence(&ld) < 0 ||
+	    load_goals(&ld) < 0 || load_flows(&ld) < 0 ||
+	    load_projections(&ld) < 0 || load_proposals(&ld) < 0)
+		return -1;
+	if (rows_read)
+		*rows_read = ld.rows;
+	return 0;
+}
