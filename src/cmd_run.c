@@ -32,14 +32,15 @@
 
 const char cmd_run_summary[] = "run the daily or monthly pipeline";
 const char cmd_run_usage[] =
-	"usage: dwhbi run daily [--wait [SECS]] [--step-timeout SECS]\n"
+	"usage: dwhbi run daily [--no-sync] [--wait [SECS]] [--step-timeout SECS]\n"
 	"       dwhbi run monthly [--month YYYY-MM] [-o PATH] [--wait [SECS]]\n"
 	"\n"
-	"daily:   sync toggl, sync gcal, transform, transform --test (data tests),\n"
-	"         analyze, adjust.  A source without credentials is skipped; a\n"
-	"         source that fails does not stop the other; transform and what\n"
-	"         follows run on the data the syncs committed, and the later steps\n"
-	"         only after a successful transform.\n"
+	"daily:   sync toggl, sync gcal, transform, data tests (transform\n"
+	"         --test-only), analyze, adjust.  --no-sync skips the syncs (the\n"
+	"         transform workflow runs after the sync workflows).  A source\n"
+	"         without credentials is skipped; a source that fails does not\n"
+	"         stop the other; transform and what follows run on the data the\n"
+	"         syncs committed, the later steps only after a good transform.\n"
 	"monthly: report for --month (default: the last complete month in\n"
 	"         DWHBI_TIMEZONE), written to -o PATH when given.\n"
 	"\n"
@@ -74,6 +75,7 @@ struct run_opts {
 	int step_timeout;
 	const char *month;
 	const char *output;
+	int no_sync;
 };
 
 static double now_seconds(void)
@@ -280,19 +282,24 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 		{ .name = "sync toggl", .args = { "sync", "toggl" } },
 		{ .name = "sync gcal", .args = { "sync", "gcal" } },
 		{ .name = "transform", .args = { "transform" } },
-		{ .name = "transform --test", .job = "transform", .args = { "transform", "--test" } },
+		{ .name = "data tests", .job = "transform", .args = { "transform", "--test-only" } },
 		{ .name = "analyze", .args = { "analyze" } },
 		{ .name = "adjust", .args = { "adjust" } },
 	};
 	enum { TOGGL, GCAL, TRANSFORM, TESTS, ANALYZE, ADJUST, NSTEPS };
 	const struct config *c = &ctx->cfg;
 
-	if (!c->toggl_api_token || !*c->toggl_api_token)
+	if (o->no_sync) {
+		skip_step(&steps[TOGGL], "--no-sync");
+		skip_step(&steps[GCAL], "--no-sync");
+	} else if (!c->toggl_api_token || !*c->toggl_api_token)
 		skip_step(&steps[TOGGL], "TOGGL_API_TOKEN is not set");
 	else
 		run_step(ctx, &steps[TOGGL], o);
-	if (!c->google_refresh_token || !*c->google_refresh_token ||
-	    !c->google_client_id || !*c->google_client_id)
+	if (o->no_sync)
+		;
+	else if (!c->google_refresh_token || !*c->google_refresh_token ||
+		 !c->google_client_id || !*c->google_client_id)
 		skip_step(&steps[GCAL], "GOOGLE_CLIENT_ID/GOOGLE_REFRESH_TOKEN are not set");
 	else
 		run_step(ctx, &steps[GCAL], o);
@@ -374,6 +381,8 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 			if (i + 1 < argc && argv[i + 1][0] != '-' &&
 			    parse_secs(a, argv[++i], &o.wait_secs))
 				return 2;
+		} else if (!strcmp(what, "daily") && !strcmp(a, "--no-sync")) {
+			o.no_sync = 1;
 		} else if (!strcmp(a, "--step-timeout") && i + 1 < argc) {
 			if (parse_secs(a, argv[++i], &o.step_timeout))
 				return 2;
