@@ -207,6 +207,17 @@ int64_t http_parse_retry_after(const char *value)
 	return diff > 0 ? diff * 1000 : 0;
 }
 
+int64_t http_response_date(const struct http_response *r)
+{
+	const char *v = http_response_header(r, "Date");
+	if (!v)
+		return -1;
+	time_t when = curl_getdate(v, NULL);
+	if (when == (time_t)-1)
+		return -1;
+	return (int64_t)when * 1000000;
+}
+
 void http_url_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

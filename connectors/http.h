@@ -151,6 +151,12 @@ void http_query_add_int(struct buf *url, const char *name, int64_t value);
  * characters replaced, "(empty body)" when empty. */
 void http_body_excerpt(const struct http_response *r, char *out, size_t outlen);
 
+/* The server's clock from the response's Date header, in microseconds
+ * since the epoch, or -1 when absent or unparseable.  Cursors that the
+ * server compares with its own clock (Toggl `since`) come from here, not from
+ * the local clock. */
+int64_t http_response_date(const struct http_response *r);
+
 /* Parses a Retry-After value (seconds, or an HTTP date) relative to now;
  * returns milliseconds, or -1 when absent or unparseable. */
 int64_t http_parse_retry_after(const char *value);

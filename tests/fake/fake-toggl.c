@@ -10,7 +10,8 @@
  * and paged by X-Next-ID / X-Next-Row-Number, optional leaky-bucket 429s and
  * an hourly quota answered with 402 and quota headers.
  *
- * Data: --scenario FILE (a JSON file of me/workspaces/projects/clients/tags/
+ * Data: --person SEED:FROM:DAYS (the synthetic person of person.h, in --tz,
+ * as of the fake's clock), --scenario FILE (a JSON file of me/workspaces/projects/clients/tags/
  * time_entries in v9 shape), --bulk N[:FROM] (N synthetic back-to-back
  * entries from date FROM, for the benchmark), or both.  Control endpoints
  * (POST /__control/edit, /__control/delete, /__control/add, GET
@@ -25,6 +26,7 @@
 
 #include "buf.h"
 #include "tests/fake/core.h"
+#include "tests/fake/person.h"
 #include "timeutil.h"
 
 struct entry {
@@ -35,6 +37,7 @@ struct entry {
 	int billable;
 	int ntags;
 	int64_t tag_ids[4];
+	int32_t lday;                   /* local day of start (Reports rows) */
 };
 
 struct project {
@@ -62,6 +65,7 @@ struct toggl {
 	const char *tz;
 	const char *scenario;
 	const char *bulk;
+	const char *person;             /* SEED:FROM:DAYS */
 	int history_days;               /* start_date limit */
 	int rate;                       /* requests per second, 0 = unlimited */
 	int quota;                      /* requests per hour, 0 = unlimited */
@@ -316,6 +320,8 @@ static int cmp_entry(const void *a, const void *b)
 
 static void sort_entries(void)
 {
+	for (size_t i = 0; i < T.nentries; i++)
+		tz_local_day(T.tz, T.entries[i].start, &T.entries[i].lday);
 	qsort(T.entries, T.nentries, sizeof(T.entries[0]), cmp_entry);
 }
 
@@ -529,6 +535,78 @@ static int make_bulk(const char *spec)
 	return 0;
 }
 
+/* The synthetic person of person.h: SEED:FROM:DAYS local days in --tz,
+ * generated as of the fake's clock. */
+static int load_person(const char *spec, int64_t now)
+{
+	unsigned long long seed;
+	char from[16];
+	int ndays;
+	int32_t first;
+	struct person p;
+	char err[256];
+
+	if (sscanf(spec, "%llu:%10[0-9-]:%d", &seed, from, &ndays) != 3 ||
+	    time_parse_date(from, &first) < 0 || ndays <= 0) {
+		fprintf(stderr, "fake-toggl: bad --person '%s' (want SEED:YYYY-MM-DD:DAYS)\n",
+			spec);
+		return -1;
+	}
+	if (person_generate(&p, (uint64_t)seed, first, ndays, T.tz, now, err,
+			    sizeof(err)) < 0) {
+		fprintf(stderr, "fake-toggl: person: %s\n", err);
+		return -1;
+	}
+	T.user_id = p.user_id;
+	T.wid = p.workspace_id;
+	T.fullname = strdup(p.fullname);
+	T.email = strdup(p.email);
+	T.clients = calloc(p.nclients + 1, sizeof(*T.clients));
+	for (size_t i = 0; i < p.nclients; i++) {
+		struct client *c = &T.clients[T.nclients++];
+		c->id = p.clients[i].id;
+		c->wid = T.wid;
+		c->name = strdup(p.clients[i].name);
+		c->archived = !p.clients[i].active;
+		c->at = (int64_t)first * 86400 * USEC_PER_SEC;
+	}
+	T.tags = calloc(p.ntags + 1, sizeof(*T.tags));
+	for (size_t i = 0; i < p.ntags; i++) {
+		struct tag *t = &T.tags[T.ntags++];
+		t->id = p.tags[i].id;
+		t->wid = T.wid;
+		t->name = strdup(p.tags[i].name);
+		t->at = (int64_t)first * 86400 * USEC_PER_SEC + 654321;
+	}
+	T.projects = calloc(p.nprojects + 1, sizeof(*T.projects));
+	for (size_t i = 0; i < p.nprojects; i++) {
+		struct project *q = &T.projects[T.nprojects++];
+		q->id = p.projects[i].id;
+		q->wid = T.wid;
+		q->cid = p.projects[i].client_id;
+		q->name = strdup(p.projects[i].name);
+		q->color = strdup(p.projects[i].color);
+		q->active = p.projects[i].active;
+		q->at = (int64_t)first * 86400 * USEC_PER_SEC;
+	}
+	for (size_t i = 0; i < p.nentries; i++) {
+		const struct person_entry *pe = &p.entries[i];
+		struct entry *e = new_entry();
+		e->id = pe->id;
+		e->pid = pe->project_id;
+		e->description = pe->description ? strdup(pe->description) : NULL;
+		e->start = pe->start_usec;
+		e->stop = pe->stop_usec;
+		e->at = pe->at_usec;
+		e->deleted = pe->deleted_usec;
+		e->ntags = pe->ntags < 4 ? pe->ntags : 4;
+		for (int k = 0; k < e->ntags; k++)
+			e->tag_ids[k] = pe->tag_ids[k];
+	}
+	person_release(&p);
+	return 0;
+}
+
 /* ---- options and setup ---- */
 
 static int option(void *data, int argc, char **argv, int *i)
@@ -544,6 +622,8 @@ static int option(void *data, int argc, char **argv, int *i)
 		T.tz = v;
 	else if (strcmp(a, "--scenario") == 0)
 		T.scenario = v;
+	else if (strcmp(a, "--person") == 0)
+		T.person = v;
 	else if (strcmp(a, "--bulk") == 0)
 		T.bulk = v;
 	else if (strcmp(a, "--history-days") == 0)
@@ -567,6 +647,8 @@ static int setup(struct fake_server *s, void *data)
 		return -1;
 	}
 	if (T.scenario && load_scenario(T.scenario) < 0)
+		return -1;
+	if (T.person && load_person(T.person, fake_now(s)) < 0)
 		return -1;
 	/* Reports writes times in the user's offset: let localtime_r use the
 	 * user's zone (this process only serves one user). */
@@ -891,10 +973,7 @@ static int same_row(const struct entry *a, const struct entry *b)
 	for (int i = 0; i < a->ntags; i++)
 		if (a->tag_ids[i] != b->tag_ids[i])
 			return 0;
-	int32_t da, db;
-	tz_local_day(T.tz, a->start, &da);
-	tz_local_day(T.tz, b->start, &db);
-	return da == db;
+	return a->lday == b->lday;
 }
 
 static void row_json(struct buf *b, const struct entry *es, size_t n, long row_number)
@@ -1197,6 +1276,7 @@ int main(int argc, char **argv)
 		.usage =
 		"  --token T          the API token the fake accepts (default fake-toggl-token)\n"
 		"  --tz ZONE          the user's time zone (default UTC)\n"
+		"  --person S:D:N     data: the synthetic person of seed S, N days from date D\n"
 		"  --scenario FILE    data: JSON with me, projects, clients, tags, time_entries\n"
 		"  --bulk N[:DATE]    add N synthetic entries from DATE (benchmark)\n"
 		"  --history-days N   oldest start_date accepted, in days (default 90)\n"

@@ -1,0 +1,79 @@
+/*
+ * toggl: the Toggl Track connector.  toggl_sync() mirrors the person's
+ * Toggl data into raw.toggl_track__* (me, workspaces, projects, clients,
+ * tags, time_entries) and keeps its cursors in ops.sync_state:
+ *
+ *   toggl_track.time_entries  cursor = the `since` value (UNIX seconds) for
+ *                             the next incremental run
+ *   toggl_track.backfill      checkpoint = where an unfinished Reports
+ *                             backfill resumes ({"from","to","chunk_start",
+ *                             "next_row"})
+ *   toggl_track.<entity>      last_synced_at / last_changed_at of the masters
+ *   toggl_track               the whole source, after a successful run
+ *
+ * Every API page is COPYed into a temporary table and merged into raw with
+ * one INSERT ... ON CONFLICT (see sql/0010_toggl.sql) in the same transaction
+ * that moves the cursor or checkpoint, so an interrupted run keeps whole
+ * pages only and resumes after the last committed one.  Waits and retries
+ * follow connectors/http.h; a Toggl quota (402 with quota headers) is waited
+ * out when it fits the wait budget; 402 without them (a plan limitation) and
+ * 401/403 (bad token) fail at once.
+ */
+#ifndef DWHBI_TOGGL_H
+#define DWHBI_TOGGL_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+
+enum toggl_mode {
+	TOGGL_AUTO = 0,     /* nightly: `since` from the cursor when it is recent
+	                       enough (TOGGL_SINCE_MAX_DAYS), else the days window */
+	TOGGL_DAYS,         /* entries whose start is in the last `days` local days */
+	TOGGL_SINCE,        /* entries modified since since_usec (deletions too) */
+	TOGGL_BACKFILL      /* Reports v3 over [backfill_from, backfill_to] */
+};
+
+/* How old a `since` cursor may be and still be used: Toggl refuses ranges
+ * older than about three months, so stay well inside. */
+#define TOGGL_SINCE_MAX_DAYS 60
+/* Days of the nightly window when there is no usable cursor. */
+#define TOGGL_DEFAULT_DAYS 3
+/* Reports rows per page (the largest size used in practice). */
+#define TOGGL_DEFAULT_PAGE_SIZE 1000
+
+struct toggl_options {
+	enum toggl_mode mode;
+	int days;                   /* TOGGL_DAYS and the AUTO fallback; 0 = default */
+	int64_t since_usec;         /* TOGGL_SINCE */
+	int32_t backfill_from;      /* TOGGL_BACKFILL: local days, inclusive */
+	int32_t backfill_to;
+	int page_size;              /* Reports page size; 0 = default */
+	int skip_masters;           /* do not refresh me/workspaces/projects/... */
+};
+
+struct toggl_stats {
+	int64_t rows_read;          /* objects received from the API */
+	int64_t rows_written;       /* raw rows inserted or changed */
+	int64_t rows_deleted;       /* raw rows newly marked deleted */
+	int64_t pages;              /* pages committed */
+	int64_t requests;           /* HTTP attempts */
+	int64_t retries;
+	char mode[16];              /* the mode actually used: days|since|backfill */
+	char cursor[32];            /* the time-entry cursor after the run, "" if none */
+	int resumed;                /* a backfill resumed from a checkpoint */
+};
+
+/* Runs one sync.  Returns 0, or -1 with a one-line reason in err (the token
+ * never appears in it).  On failure every page committed so far stays, with
+ * its cursor or checkpoint.  st is filled in both cases. */
+int toggl_sync(PGconn *db, const struct config *cfg,
+	       const struct toggl_options *opt, struct toggl_stats *st,
+	       char *err, size_t errlen);
+
+/* Parses "FROM..TO" (YYYY-MM-DD, inclusive, FROM <= TO) into day numbers. */
+int toggl_parse_range(const char *s, int32_t *from, int32_t *to);
+
+#endif
