@@ -375,6 +375,7 @@ int http_send(struct http_client *c, const struct http_request *req,
 		hdrs = curl_slist_append(hdrs, "Expect:");
 
 	for (int attempt = 1;; attempt++) {
+		int max_attempts = HTTP_MAX_ATTEMPTS;
 		int too_big = 0;
 		int64_t wait_ms = 0;
 		CURLcode cc = perform(c, req, hdrs, resp, &too_big);
@@ -394,6 +395,10 @@ int http_send(struct http_client *c, const struct http_request *req,
 				goto out;
 			}
 			snprintf(why, sizeof(why), "transport error: %s", msg);
+			/* A host that cannot be resolved or reached is rarely back
+			 * within seconds: fail soon rather than spend the budget. */
+			if (cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_CONNECT)
+				max_attempts = HTTP_CONNECT_ATTEMPTS;
 		} else {
 			enum http_action act = HTTP_DEFAULT;
 			if (c->classify)
@@ -436,9 +441,10 @@ int http_send(struct http_client *c, const struct http_request *req,
 		}
 
 		/* Retry, if the attempts and the wait budget allow it. */
-		if (attempt >= HTTP_MAX_ATTEMPTS) {
-			snprintf(err, errlen, "%s: %s %s: %s; gave up after %d attempts",
-				 c->service, method, where, why, attempt);
+		if (attempt >= max_attempts) {
+			snprintf(err, errlen, "%s: %s %s: %s; gave up after %d attempts%s",
+				 c->service, method, where, why, attempt,
+				 resp->status == 0 ? " (check the network and the base URL)" : "");
 			goto out;
 		}
 		if (wait_ms <= 0)
@@ -456,7 +462,7 @@ int http_send(struct http_client *c, const struct http_request *req,
 		}
 		log_info("%s: %s %s: %s; retrying in %.1f s (attempt %d of %d)",
 			 c->service, method, where, why, (double)wait_ms / 1000.0,
-			 attempt + 1, HTTP_MAX_ATTEMPTS);
+			 attempt + 1, max_attempts);
 		log_progress("%s: waiting %.1f s (%s)", c->service,
 			     (double)wait_ms / 1000.0, why);
 		c->retries++;

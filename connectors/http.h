@@ -19,7 +19,8 @@
  * Every wait is taken from the budget; when the next wait does not fit, the
  * request fails with a message that names the wait and the budget
  * (DWHBI_HTTP_WAIT_BUDGET), so a job stops cleanly and keeps what it
- * committed.  At most HTTP_MAX_ATTEMPTS attempts are made per request.
+ * committed.  At most HTTP_MAX_ATTEMPTS attempts are made per request
+ * (HTTP_CONNECT_ATTEMPTS when the host cannot be resolved or reached).
  *
  * Functions that can fail return -1 and write a one-line reason into the
  * caller's err buffer; secrets never appear in it (URLs must not carry
@@ -37,6 +38,7 @@ struct config;
 struct cJSON;
 
 #define HTTP_MAX_ATTEMPTS 8
+#define HTTP_CONNECT_ATTEMPTS 3     /* host not resolved or refusing */
 #define HTTP_DEFAULT_MAX_BODY ((size_t)256 << 20)   /* 256 MiB */
 #define HTTP_MAX_HEADERS 64
 
