@@ -515,8 +515,11 @@ double chart_projections(struct canvas *cv, const struct report *r,
 	}
 	canvas_text(cv, px, cy + 14, pw, 11, "hours in the month", 7, TEXT_CENTER, GREY);
 	cy += 26;
-	canvas_text(cv, x, cy, w, 11,
+	canvas_text(cv, x, cy, w, 11, r->projections_exact ?
 		    "Bar: actual so far · dot: projected month end · whisker: 80 % interval "
-		    "(the sum of the daily intervals: on the wide side) · red tick: month goal", 7, 0, GREY);
+		    "(days taken as independent) · red tick: month goal" :
+		    "Bar: actual so far · dot: projected month end · whisker: 80 % interval "
+		    "(the sum of the daily intervals: on the wide side) · red tick: month goal",
+		    7, 0, GREY);
 	return cy + 12 - y;
 }

@@ -99,6 +99,9 @@ struct report {
 	size_t nflows;
 
 	char *estimates_as_of;           /* NULL when no estimates */
+	int projections_exact;           /* 1: analytics.month_projections
+	                                    (independent days); 0: summed daily
+	                                    estimates (a wide band) */
 	struct report_projection *projections;
 	size_t nprojections;
 

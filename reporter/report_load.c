@@ -203,12 +203,55 @@ static int load_goals(struct loader *ld)
 	return 0;
 }
 
+/* Exact flows from analytics.plan_flows; 0 rows leaves r->nflows at 0. */
+static int load_exact_flows(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res;
+	int i, n, exists = table_exists(ld, "analytics.plan_flows");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_flows", 2, ld->params);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	/* Rows come grouped by from_category: one flow per group. */
+	r->flows = xcalloc((size_t)n, sizeof(*r->flows));
+	for (i = 0; i < n; i++) {
+		const char *from = PQgetvalue(res, i, 0);
+		struct report_flow *f = r->nflows ? &r->flows[r->nflows - 1] : NULL;
+		struct report_flow_part *p;
+
+		if (!f || strcmp(f->plan_category, from)) {
+			f = &r->flows[r->nflows++];
+			f->plan_category = xstrdup_or_null(res, i, 0);
+			f->parts = xcalloc((size_t)n, sizeof(*f->parts));
+		}
+		p = &f->parts[f->nparts++];
+		p->category = xstrdup_or_null(res, i, 1);
+		p->minutes = num(res, i, 2);
+		f->planned += p->minutes;
+		if (!strcmp(p->category, f->plan_category))
+			f->actual += p->minutes;
+	}
+	r->flows_exact = n > 0;
+	PQclear(res);
+	return 0;
+}
+
+/* Plan versus actual per category, when the analyzer has no flows yet. */
 static int load_flows(struct loader *ld)
 {
 	struct report *r = ld->r;
 	PGresult *res;
-	int i, n, exists = table_exists(ld, "marts.plan_actual_daily");
+	int i, n, exists;
 
+	if (load_exact_flows(ld) < 0)
+		return -1;
+	if (r->nflows)
+		return 0;
+	exists = table_exists(ld, "marts.plan_actual_daily");
 	if (exists <= 0)
 		return exists;
 	res = query(ld, "load_plan_vs_actual", 2, ld->params);
@@ -216,6 +259,7 @@ static int load_flows(struct loader *ld)
 		return -1;
 	n = PQntuples(res);
 	r->flows_exact = 0;
+	free(r->flows);
 	r->flows = xcalloc((size_t)n, sizeof(*r->flows));
 	for (i = 0; i < n; i++) {
 		r->flows[i].plan_category = xstrdup_or_null(res, i, 0);
@@ -249,15 +293,33 @@ static void sort_projections(struct report *r)
 	}
 }
 
+/* Month-end projections: the analyzer's own (analytics.month_projections)
+ * when it has some for the month, else summed from analytics.estimates. */
 static int load_projections(struct loader *ld)
 {
 	struct report *r = ld->r;
-	PGresult *res = query(ld, "load_projections", 2, ld->params);
-	int i, n;
+	const char *p1[1] = { ld->first };
+	PGresult *res = NULL;
+	int i, n, exact = 0, exists = table_exists(ld, "analytics.month_projections");
 
+	if (exists < 0)
+		return -1;
+	if (exists) {
+		res = query(ld, "load_month_projections", 1, p1);
+		if (!res)
+			return -1;
+		exact = PQntuples(res) > 0;
+		if (!exact) {
+			PQclear(res);
+			res = NULL;
+		}
+	}
+	if (!res)
+		res = query(ld, "load_projections", 2, ld->params);
 	if (!res)
 		return -1;
 	n = PQntuples(res);
+	r->projections_exact = exact;
 	r->projections = xcalloc((size_t)n, sizeof(*r->projections));
 	for (i = 0; i < n; i++) {
 		struct report_projection *p = &r->projections[i];
@@ -267,9 +329,17 @@ static int load_projections(struct loader *ld)
 		if (!r->estimates_as_of)
 			r->estimates_as_of = xstrdup_or_null(res, i, 1);
 		p->actual_to_date = num(res, i, 2);
-		p->projected = p->actual_to_date + num(res, i, 3);
-		p->lower80 = p->actual_to_date + num(res, i, 4);
-		p->upper80 = p->actual_to_date + num(res, i, 5);
+		if (exact) {
+			/* Columns: projected, lower80, upper80 of the month end. */
+			p->projected = num(res, i, 3);
+			p->lower80 = num(res, i, 4);
+			p->upper80 = num(res, i, 5);
+		} else {
+			/* Columns: sums over the remaining days. */
+			p->projected = p->actual_to_date + num(res, i, 3);
+			p->lower80 = p->actual_to_date + num(res, i, 4);
+			p->upper80 = p->actual_to_date + num(res, i, 5);
+		}
 		c = report_find_category(r, p->category);
 		p->has_goal = c && c->has_goal;
 		p->goal = c ? c->goal : 0;

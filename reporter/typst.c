@@ -155,6 +155,7 @@ static void add_sections(cJSON *root, const struct report *r)
 	}
 
 	add_str(root, "estimates_as_of", r->estimates_as_of);
+	cJSON_AddBoolToObject(root, "projections_exact", r->projections_exact != 0);
 	a = cJSON_AddArrayToObject(root, "projections");
 	for (i = 0; i < r->nprojections; i++) {
 		const struct report_projection *p = &r->projections[i];

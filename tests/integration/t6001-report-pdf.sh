@@ -75,6 +75,42 @@ t_ok "the PDF creation date is the generation time" '
 	pdfinfo "$PDF" | grep -E "^CreationDate: .*2026" | grep -q "Nov  1 06:00:00 2026"
 '
 
+t_ok "without analyzer output: plan versus actual, projections from the estimates" '
+	tr -s " " < "$T_TMP/oct.txt" | grep -q "Where planned time went plan versus actual" &&
+		grep -q "the sum of the daily intervals" "$T_TMP/oct.txt"
+'
+
+# With the analyzer's flows and month projections the report uses them.
+psql -X -q -v ON_ERROR_STOP=1 -f "$SRCDIR/tests/fixtures/reporter/analyzer.sql" >/dev/null ||
+	{ echo "analyzer fixture failed to load" >&2; exit 1; }
+t_ok "with analytics.plan_flows and month_projections the report shows them" '
+	"$DWHBI" -q report --month 2026-10 -o "$T_TMP/flows.pdf" --generated-at $GEN >/dev/null &&
+	pdftotext -layout "$T_TMP/flows.pdf" "$T_TMP/flows.txt" &&
+	grep -q "plan → actual at the same instant" "$T_TMP/flows.txt" &&
+	grep -q "days taken as independent" "$T_TMP/flows.txt"
+'
+t_ok "each planned category shows its planned total and the share kept (SQL)" '
+	bad=0
+	while IFS="|" read -r name planned kept; do
+		grep -E "^ *$name .* $planned h · $kept %" "$T_TMP/flows.txt" >/dev/null ||
+			{ echo "flow of $name lacks $planned h · $kept %"; bad=1; }
+	done < <(t_psql "SELECT c.display_name, $(hm "sum(f.minutes)"),
+	                        round(100 * sum(f.minutes) FILTER (WHERE f.to_category = f.from_category)
+	                              / sum(f.minutes))
+	                 FROM analytics.plan_flows f JOIN ref.categories c ON c.category = f.from_category
+	                 GROUP BY c.display_name")
+	[ "$bad" -eq 0 ]
+'
+t_ok "each projection shows the month end and its 80 % interval (SQL)" '
+	bad=0
+	while IFS="|" read -r name p lo hi; do
+		grep -E "^ *$name .* $p \($lo–$hi\)" "$T_TMP/flows.txt" >/dev/null ||
+			{ echo "projection of $name lacks $p ($lo–$hi)"; bad=1; }
+	done < <(t_psql "SELECT c.display_name, $(hm projected_minutes), $(hm lower80), $(hm upper80)
+	                 FROM analytics.month_projections p JOIN ref.categories c USING (category)")
+	[ "$bad" -eq 0 ]
+'
+
 # A month with only plan data, and one with nothing at all.
 t_ok "a plan-only month renders with a note" '
 	"$DWHBI" -q report --month 2026-11 -o "$T_TMP/nov.pdf" --generated-at $GEN >/dev/null &&
