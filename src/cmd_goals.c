@@ -1,19 +1,129 @@
 /*
- * cmd_goals: front end of `dwhbi goals`.  Placeholder until issue 5 lands: it
- * answers --help and fails honestly.
+ * cmd_goals: front end of `dwhbi goals import|export|list`; the work is in
+ * transform/goals.c.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
 #include "cmd.h"
 #include "log.h"
+#include "resource.h"
+#include "transform/csv.h"
+#include "transform/goals.h"
 
 const char cmd_goals_summary[] = "goals as CSV <-> versioned ref.goals";
 const char cmd_goals_usage[] =
-	"usage: dwhbi goals import FILE | export [FILE] | list\n";
+	"usage: dwhbi goals import FILE | import --example\n"
+	"       dwhbi goals export [FILE]\n"
+	"       dwhbi goals list [--all]\n"
+	"\n"
+	"Goals are minutes per category for a day type (weekday, holiday, any)\n"
+	"and period (day, week, month), with a direction (more, less, neutral).\n"
+	"goals.csv columns: category,day_type,period,minutes,direction and\n"
+	"optionally valid_from (default today in DWHBI_TIMEZONE), valid_to.\n"
+	"\n"
+	"  import FILE    load FILE; a changed goal closes its current version and\n"
+	"                 opens a new one (history kept); an unchanged one is left\n"
+	"                 alone.  A bad line (unknown category, negative minutes,\n"
+	"                 more than 1440 minutes a day, overlapping versions) is\n"
+	"                 reported as FILE:LINE and nothing of FILE is loaded.\n"
+	"  import --example  load the example goals built into dwhbi\n"
+	"  export [FILE]  write every version as goals.csv (stdout by default)\n"
+	"  list [--all]   the goals valid today (--all: every version)\n";
+
+static int do_import(struct cmd_ctx *ctx, const char *path)
+{
+	struct goals_import_result res;
+	char err[1024];
+	const char *name = path;
+	size_t len;
+	char *text;
+	int rc;
+
+	if (!strcmp(path, "--example")) {
+		name = "config/goals.csv";
+		text = resource_read(name, &len);
+		if (!text) {
+			log_error("'%s' is not built into this dwhbi", name);
+			return 1;
+		}
+	} else {
+		text = csv_read_file(path, &len);
+		if (!text) {
+			log_error("cannot read '%s': %s", path, strerror(errno));
+			return 1;
+		}
+	}
+	rc = goals_import(ctx->db, name, text, len, ctx->cfg.timezone ? ctx->cfg.timezone : "UTC",
+			  &res, err, sizeof(err));
+	free(text);
+	if (rc) {
+		log_error("goals import failed: %s", err);
+		return 1;
+	}
+	ctx->rows_read = res.rows;
+	ctx->rows_written = res.inserted + res.closed;
+	ctx->detail = cJSON_CreateObject();
+	cJSON_AddNumberToObject(ctx->detail, "inserted", res.inserted);
+	cJSON_AddNumberToObject(ctx->detail, "closed", res.closed);
+	cJSON_AddNumberToObject(ctx->detail, "unchanged", res.unchanged);
+	printf("%d goals read: %d new versions, %d closed, %d unchanged\n", res.rows,
+	       res.inserted, res.closed, res.unchanged);
+	return 0;
+}
 
 int cmd_goals(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	(void)ctx;
-	(void)argc;
-	(void)argv;
-	log_error("'dwhbi goals' is not implemented yet");
-	return 1;
+	char err[1024];
+
+	if (argc < 2)
+		return cmd_bad_usage("goals", "say import, export or list");
+	if (!strcmp(argv[1], "import")) {
+		if (argc != 3)
+			return cmd_bad_usage("goals", "import takes one FILE (or --example)");
+		return do_import(ctx, argv[2]);
+	}
+	if (!strcmp(argv[1], "export")) {
+		FILE *out = stdout;
+		int rc;
+		if (argc > 3)
+			return cmd_bad_usage("goals", "export takes at most one FILE");
+		if (argc == 3 && strcmp(argv[2], "-")) {
+			out = fopen(argv[2], "w");
+			if (!out) {
+				log_error("cannot write '%s': %s", argv[2], strerror(errno));
+				return 1;
+			}
+		}
+		rc = goals_export(ctx->db, out, err, sizeof(err));
+		if (out != stdout && fclose(out) && !rc) {
+			snprintf(err, sizeof(err), "cannot write '%s': %s", argv[2], strerror(errno));
+			rc = -1;
+		}
+		if (rc) {
+			log_error("goals export failed: %s", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (!strcmp(argv[1], "list")) {
+		int all = 0;
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--all"))
+				all = 1;
+			else
+				return cmd_bad_usage("goals", "unknown option '%s'", argv[i]);
+		}
+		if (goals_list(ctx->db, stdout, all, ctx->cfg.timezone ? ctx->cfg.timezone : "UTC",
+			       err, sizeof(err))) {
+			log_error("goals list failed: %s", err);
+			return 1;
+		}
+		return 0;
+	}
+	return cmd_bad_usage("goals", "unknown subcommand '%s'", argv[1]);
 }

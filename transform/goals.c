@@ -1,0 +1,368 @@
+/*
+ * goals: import, export and list of the versioned ref.goals (rules in
+ * goals.h).
+ */
+#include "goals.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "csv.h"
+#include "db.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define OPEN_END INT32_MAX
+#define DAY_MINUTES 1440
+
+struct goal_row {
+	char category[256];
+	char day_type[16], period[16], direction[16];
+	long minutes;
+	int32_t from, to;              /* to = OPEN_END when open */
+	char from_s[16], to_s[16];     /* to_s "" when open */
+	int line;
+};
+
+static const char *const goal_cols[] = {
+	"category", "day_type", "period", "minutes", "direction", "valid_from", "valid_to",
+};
+
+static int one_of(const char *s, const char *a, const char *b, const char *c)
+{
+	return !strcmp(s, a) || !strcmp(s, b) || !strcmp(s, c);
+}
+
+static long period_days(const char *period)
+{
+	return !strcmp(period, "day") ? 1 : !strcmp(period, "week") ? 7 : 31;
+}
+
+static int same_key(const struct goal_row *a, const struct goal_row *b)
+{
+	return !strcmp(a->category, b->category) && !strcmp(a->day_type, b->day_type) &&
+	       !strcmp(a->period, b->period);
+}
+
+#define BAD(line, ...) do { \
+	char reason_[512]; \
+	snprintf(reason_, sizeof(reason_), __VA_ARGS__); \
+	snprintf(err, errlen, "%s:%d: %s; nothing was loaded from %s", name, (line), \
+		 reason_, name); \
+	goto fail; \
+} while (0)
+
+/* Parses and checks the whole file; rows must be freed by the caller. */
+static int parse_goals(const char *name, const char *text, size_t len, const char *today,
+		       PGresult *categories, struct goal_row **out, int *nout,
+		       char *err, size_t errlen)
+{
+	struct csv_reader r;
+	struct csv_record rec;
+	struct goal_row *rows = NULL;
+	int n = 0, idx[7], rc;
+	char why[256];
+
+	csv_reader_init(&r, text, len);
+	csv_record_init(&rec);
+	rc = csv_next(&r, &rec, why, sizeof(why));
+	if (rc <= 0)
+		BAD(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
+	if (csv_header(&rec, goal_cols, 7, 5, idx, why, sizeof(why)))
+		BAD(rec.line, "%s", why);
+	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
+		struct goal_row g;
+		const char *cat = csv_field(&rec, idx[0]), *mins = csv_field(&rec, idx[3]);
+		const char *from = csv_field(&rec, idx[5]), *to = csv_field(&rec, idx[6]);
+		char *end;
+		int known = 0;
+
+		memset(&g, 0, sizeof(g));
+		g.line = rec.line;
+		if (rec.n < 5)
+			BAD(rec.line, "expected at least 5 fields, found %d", rec.n);
+		if (!*cat || strlen(cat) >= sizeof(g.category))
+			BAD(rec.line, "category is empty or too long");
+		snprintf(g.category, sizeof(g.category), "%s", cat);
+		for (int i = 0; i < PQntuples(categories); i++)
+			known |= !strcmp(PQgetvalue(categories, i, 0), cat);
+		if (!known)
+			BAD(rec.line, "unknown category '%s' (add it to categories.csv and run "
+			    "'dwhbi seed')", cat);
+		snprintf(g.day_type, sizeof(g.day_type), "%s", csv_field(&rec, idx[1]));
+		if (!one_of(g.day_type, "weekday", "holiday", "any"))
+			BAD(rec.line, "day_type must be weekday, holiday or any, not '%s'",
+			    csv_field(&rec, idx[1]));
+		snprintf(g.period, sizeof(g.period), "%s", csv_field(&rec, idx[2]));
+		if (!one_of(g.period, "day", "week", "month"))
+			BAD(rec.line, "period must be day, week or month, not '%s'",
+			    csv_field(&rec, idx[2]));
+		errno = 0;
+		g.minutes = strtol(mins, &end, 10);
+		if (!*mins || *end || errno)
+			BAD(rec.line, "minutes must be a whole number, not '%s'", mins);
+		if (g.minutes < 0)
+			BAD(rec.line, "minutes must be 0 or more, not %ld", g.minutes);
+		if (g.minutes > DAY_MINUTES * period_days(g.period))
+			BAD(rec.line, "%ld minutes a %s is more than %d minutes a day", g.minutes,
+			    g.period, DAY_MINUTES);
+		snprintf(g.direction, sizeof(g.direction), "%s", csv_field(&rec, idx[4]));
+		if (!one_of(g.direction, "more", "less", "neutral"))
+			BAD(rec.line, "direction must be more, less or neutral, not '%s'",
+			    csv_field(&rec, idx[4]));
+		if (!*from)
+			from = today;
+		if (strlen(from) != 10 || time_parse_date(from, &g.from) < 0)
+			BAD(rec.line, "valid_from must be a date YYYY-MM-DD, not '%s'", from);
+		snprintf(g.from_s, sizeof(g.from_s), "%s", from);
+		g.to = OPEN_END;
+		if (*to) {
+			if (strlen(to) != 10 || time_parse_date(to, &g.to) < 0)
+				BAD(rec.line, "valid_to must be a date YYYY-MM-DD or empty, not '%s'", to);
+			if (g.to <= g.from)
+				BAD(rec.line, "valid_to %s must be after valid_from %s", to, from);
+			snprintf(g.to_s, sizeof(g.to_s), "%s", to);
+		}
+		for (int i = 0; i < n; i++)
+			if (same_key(&rows[i], &g) && g.from < rows[i].to && rows[i].from < g.to)
+				BAD(rec.line, "this %s goal for %s (%s) overlaps the version on line %d",
+				    g.period, g.category, g.day_type, rows[i].line);
+		struct goal_row *grown = realloc(rows, sizeof(*rows) * (size_t)(n + 1));
+		if (!grown)
+			abort();
+		rows = grown;
+		rows[n++] = g;
+	}
+	if (rc < 0)
+		BAD(rec.line, "%s", why);
+
+	/* Minimums must fit in a day: the daily 'more' goals of a day type (its
+	 * own and 'any'), checked on every date where one starts. */
+	for (int i = 0; i < n; i++) {
+		static const char *const types[] = { "weekday", "holiday" };
+		for (int t = 0; t < 2; t++) {
+			long sum = 0;
+			int culprit = 0;
+			for (int k = 0; k < n; k++) {
+				const struct goal_row *g = &rows[k];
+				if (strcmp(g->period, "day") || strcmp(g->direction, "more") ||
+				    (strcmp(g->day_type, types[t]) && strcmp(g->day_type, "any")))
+					continue;
+				if (g->from <= rows[i].from && rows[i].from < g->to) {
+					sum += g->minutes;
+					if (g->line > culprit)
+						culprit = g->line;
+				}
+			}
+			if (sum > DAY_MINUTES)
+				BAD(culprit, "the daily 'more' goals for %s days add up to %ld "
+				    "minutes from %s, more than the %d minutes of a day", types[t], sum,
+				    rows[i].from_s, DAY_MINUTES);
+		}
+	}
+	csv_record_release(&rec);
+	*out = rows;
+	*nout = n;
+	return 0;
+fail:
+	csv_record_release(&rec);
+	free(rows);
+	return -1;
+}
+
+/* Applies one checked row against the stored versions of its goal. */
+static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
+		     struct goals_import_result *res, char *err, size_t errlen)
+{
+	const char *key[3] = { g->category, g->day_type, g->period };
+	char mins[32];
+	PGresult *v;
+	int open_row = -1;
+
+	snprintf(mins, sizeof(mins), "%ld", g->minutes);
+	v = db_query(db,
+		"SELECT goal_id, minutes, direction, valid_from::text, coalesce(valid_to::text, '') "
+		"FROM ref.goals WHERE category = $1 AND day_type = $2 AND period = $3 "
+		"ORDER BY valid_from", 3, key, err, errlen);
+	if (!v)
+		return -1;
+	for (int i = 0; i < PQntuples(v); i++) {
+		const char *vf = PQgetvalue(v, i, 3), *vt = PQgetvalue(v, i, 4);
+		int32_t from, to = OPEN_END;
+		int same_values = !strcmp(PQgetvalue(v, i, 1), mins) &&
+				  !strcmp(PQgetvalue(v, i, 2), g->direction);
+
+		time_parse_date(vf, &from);
+		if (*vt)
+			time_parse_date(vt, &to);
+		if (same_values && from == g->from && to == g->to) {
+			res->unchanged++;
+			PQclear(v);
+			return 0;
+		}
+		if (to == OPEN_END)
+			open_row = i;
+	}
+	if (g->to == OPEN_END && open_row >= 0) {
+		const char *vf = PQgetvalue(v, open_row, 3);
+		int32_t from;
+		time_parse_date(vf, &from);
+		if (!strcmp(PQgetvalue(v, open_row, 1), mins) &&
+		    !strcmp(PQgetvalue(v, open_row, 2), g->direction)) {
+			res->unchanged++;
+			PQclear(v);
+			return 0;
+		}
+		if (g->from <= from) {
+			snprintf(err, errlen, "%s:%d: valid_from %s must be after %s, when the "
+				 "current version (goal %s) started; nothing was loaded from %s",
+				 name, g->line, g->from_s, vf, PQgetvalue(v, open_row, 0), name);
+			PQclear(v);
+			return -1;
+		}
+		const char *close[2] = { PQgetvalue(v, open_row, 0), g->from_s };
+		if (db_exec_params(db, "UPDATE ref.goals SET valid_to = $2::date WHERE goal_id = $1",
+				   2, close, err, errlen)) {
+			PQclear(v);
+			return -1;
+		}
+		res->closed++;
+	} else {
+		for (int i = 0; i < PQntuples(v); i++) {
+			const char *vf = PQgetvalue(v, i, 3), *vt = PQgetvalue(v, i, 4);
+			int32_t from, to = OPEN_END;
+			time_parse_date(vf, &from);
+			if (*vt)
+				time_parse_date(vt, &to);
+			if (g->from < to && from < g->to) {
+				snprintf(err, errlen, "%s:%d: overlaps goal %s (%s to %s) already in "
+					 "ref.goals; nothing was loaded from %s", name, g->line,
+					 PQgetvalue(v, i, 0), vf, *vt ? vt : "open", name);
+				PQclear(v);
+				return -1;
+			}
+		}
+	}
+	PQclear(v);
+	const char *ins[7] = { g->category, g->day_type, g->period, mins, g->direction,
+			       g->from_s, g->to == OPEN_END ? NULL : g->to_s };
+	if (db_exec_params(db,
+		"INSERT INTO ref.goals (category, day_type, period, minutes, direction, "
+		"valid_from, valid_to, source) VALUES ($1, $2, $3, $4::int, $5, $6::date, "
+		"$7::date, 'import')", 7, ins, err, errlen))
+		return -1;
+	res->inserted++;
+	return 0;
+}
+
+int goals_import(PGconn *db, const char *name, const char *text, size_t len,
+		 const char *timezone, struct goals_import_result *res,
+		 char *err, size_t errlen)
+{
+	const char *params[1] = { timezone };
+	struct goal_row *rows = NULL;
+	PGresult *cats;
+	char today[16];
+	int n = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (db_query_value(db, "SELECT (now() AT TIME ZONE $1)::date::text", 1, params,
+			   today, sizeof(today), err, errlen) != 1)
+		return -1;
+	cats = db_query(db, "SELECT category FROM ref.categories", 0, NULL, err, errlen);
+	if (!cats)
+		return -1;
+	if (parse_goals(name, text, len, today, cats, &rows, &n, err, errlen)) {
+		PQclear(cats);
+		return -1;
+	}
+	PQclear(cats);
+	res->rows = n;
+	if (db_begin(db, err, errlen)) {
+		free(rows);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (apply_row(db, name, &rows[i], res, err, errlen)) {
+			db_rollback(db);
+			free(rows);
+			return -1;
+		}
+	}
+	free(rows);
+	if (db_commit(db, err, errlen)) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+static void put_field(FILE *out, const char *s, int last)
+{
+	if (strpbrk(s, ",\"\n\r") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '))) {
+		fputc('"', out);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		fputc('"', out);
+	} else {
+		fputs(s, out);
+	}
+	fputc(last ? '\n' : ',', out);
+}
+
+int goals_export(PGconn *db, FILE *out, char *err, size_t errlen)
+{
+	PGresult *r = db_query(db,
+		"SELECT category, day_type, period, minutes::text, direction, valid_from::text, "
+		"coalesce(valid_to::text, '') FROM ref.goals "
+		"ORDER BY category, day_type, period, valid_from, goal_id", 0, NULL, err, errlen);
+	if (!r)
+		return -1;
+	for (int c = 0; c < 7; c++)
+		put_field(out, goal_cols[c], c == 6);
+	for (int i = 0; i < PQntuples(r); i++)
+		for (int c = 0; c < 7; c++)
+			put_field(out, PQgetvalue(r, i, c), c == 6);
+	PQclear(r);
+	if (fflush(out) || ferror(out)) {
+		snprintf(err, errlen, "cannot write the goals: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int goals_list(PGconn *db, FILE *out, int all, const char *timezone,
+	       char *err, size_t errlen)
+{
+	const char *params[2] = { timezone, all ? "1" : "0" };
+	PGresult *r = db_query(db,
+		"SELECT g.goal_id::text, g.category, coalesce(c.display_name, ''), g.day_type, "
+		"g.period, g.minutes::text, g.direction, g.valid_from::text, "
+		"coalesce(g.valid_to::text, '-'), g.source "
+		"FROM ref.goals g LEFT JOIN ref.categories c USING (category) "
+		"WHERE $2 = '1' OR (g.valid_from <= (now() AT TIME ZONE $1)::date "
+		"AND (g.valid_to IS NULL OR g.valid_to > (now() AT TIME ZONE $1)::date)) "
+		"ORDER BY c.sort_order, g.category, g.day_type, g.period, g.valid_from",
+		2, params, err, errlen);
+	if (!r)
+		return -1;
+	fprintf(out, "%-6s %-16s %-8s %-7s %-6s %7s %-8s %-10s %-10s %s\n", "id", "category",
+		"", "type", "period", "minutes", "dir", "from", "to", "source");
+	for (int i = 0; i < PQntuples(r); i++)
+		fprintf(out, "%-6s %-16s %-8s %-7s %-6s %7s %-8s %-10s %-10s %s\n",
+			PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+			PQgetvalue(r, i, 3), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5),
+			PQgetvalue(r, i, 6), PQgetvalue(r, i, 7), PQgetvalue(r, i, 8),
+			PQgetvalue(r, i, 9));
+	if (PQntuples(r) == 0)
+		fprintf(out, "(no goals%s; import some with 'dwhbi goals import FILE')\n",
+			all ? "" : " valid today");
+	PQclear(r);
+	return 0;
+}

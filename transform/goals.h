@@ -1,0 +1,50 @@
+/*
+ * goals: goals.csv <-> the versioned ref.goals.
+ *
+ * goals.csv columns: category, day_type (weekday|holiday|any), period
+ * (day|week|month), minutes, direction (more|less|neutral), and optionally
+ * valid_from (YYYY-MM-DD, default: today in DWHBI_TIMEZONE) and valid_to
+ * (exclusive; empty = open).  A goal is identified by (category, day_type,
+ * period).  Import rules:
+ *   - a row equal to a stored version changes nothing (so importing an
+ *     export again is a no-op);
+ *   - an open row whose minutes or direction differ from the open version
+ *     closes that version at the row's valid_from and opens a new one
+ *     (history is kept; valid_from must be after the open version's);
+ *   - a row with valid_to adds a closed version, which must not overlap a
+ *     stored one;
+ *   - goals not in the file stay as they are.
+ * The whole file is checked first (fields, unknown categories, negative
+ * minutes, more than 1440 minutes a day, overlapping versions of one goal,
+ * daily 'more' goals of a day type adding up to more than a day) and applied
+ * in one transaction; any bad line fails the import with "FILE:LINE: reason"
+ * and nothing of the file is loaded.
+ */
+#ifndef DWHBI_TRANSFORM_GOALS_H
+#define DWHBI_TRANSFORM_GOALS_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct goals_import_result {
+	int rows;          /* goal rows in the file */
+	int inserted;      /* new versions */
+	int closed;        /* versions closed by a newer one */
+	int unchanged;
+};
+
+/* name is used in messages (the file's path); text/len its contents;
+ * timezone decides "today" for rows without valid_from. */
+int goals_import(PGconn *db, const char *name, const char *text, size_t len,
+		 const char *timezone, struct goals_import_result *res,
+		 char *err, size_t errlen);
+
+/* Writes every version (history included) as goals.csv to out. */
+int goals_export(PGconn *db, FILE *out, char *err, size_t errlen);
+
+/* Prints the goals valid today (all versions with all != 0) as a table. */
+int goals_list(PGconn *db, FILE *out, int all, const char *timezone,
+	       char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,436 @@
+/*
+ * seed: checks categories.csv and category_rules.csv line by line, then
+ * writes them and the holiday calendar into ref in one transaction (contract
+ * in seed.h).  The SQL lives in transform/ref/seed_*.sql.
+ */
+#include "seed.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "csv.h"
+#include "db.h"
+#include "log.h"
+#include "resource.h"
+
+#define MAX_NAME 200
+
+struct category_row {
+	char *category, *display_name, *coarse_group, *color, *sort_order;
+};
+
+struct rule_row {
+	char *priority, *match_on, *pattern, *category;
+	int line;
+};
+
+struct seed_data {
+	struct category_row *cats;
+	int ncats;
+	struct rule_row *rules;
+	int nrules;
+};
+
+static const char *const match_kinds[] = {
+	"toggl_project", "toggl_client", "toggl_tag", "toggl_project_color",
+	"gcal_summary", "gcal_color_id", "keyword",
+};
+
+static char *dup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (!d)
+		abort();
+	memcpy(d, s, n);
+	return d;
+}
+
+static void seed_data_release(struct seed_data *d)
+{
+	for (int i = 0; i < d->ncats; i++) {
+		free(d->cats[i].category);
+		free(d->cats[i].display_name);
+		free(d->cats[i].coarse_group);
+		free(d->cats[i].color);
+		free(d->cats[i].sort_order);
+	}
+	free(d->cats);
+	for (int i = 0; i < d->nrules; i++) {
+		free(d->rules[i].priority);
+		free(d->rules[i].match_on);
+		free(d->rules[i].pattern);
+		free(d->rules[i].category);
+	}
+	free(d->rules);
+	memset(d, 0, sizeof(*d));
+}
+
+static int is_color(const char *s)
+{
+	if (strlen(s) != 7 || s[0] != '#')
+		return 0;
+	for (int i = 1; i < 7; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int is_int(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return !*end && !errno && v >= min && v <= max;
+}
+
+/* Reads DIR/FILE, or config/FILE built into the binary; name receives the
+ * path used in messages. */
+static char *read_config(const char *dir, const char *file, size_t *len, struct buf *name,
+			 char *err, size_t errlen)
+{
+	char *text;
+
+	if (dir) {
+		buf_printf(name, "%s/%s", dir, file);
+		text = csv_read_file(name->data, len);
+		if (!text)
+			snprintf(err, errlen, "cannot read '%s': %s", name->data, strerror(errno));
+		return text;
+	}
+	buf_printf(name, "config/%s", file);
+	text = resource_read(name->data, len);
+	if (!text)
+		snprintf(err, errlen, "'%s' is not built into this dwhbi; pass --config DIR",
+			 name->data);
+	return text;
+}
+
+#define FAIL_AT(line, ...) do { \
+	char reason_[512]; \
+	snprintf(reason_, sizeof(reason_), __VA_ARGS__); \
+	snprintf(err, errlen, "%s:%d: %s; nothing was loaded", name, (line), reason_); \
+	goto fail; \
+} while (0)
+
+static int parse_categories(const char *name, const char *text, size_t len,
+			    struct seed_data *d, char *err, size_t errlen)
+{
+	static const char *const cols[] = {
+		"category", "display_name", "coarse_group", "color", "sort_order",
+	};
+	struct csv_reader r;
+	struct csv_record rec;
+	int idx[5], rc;
+	char why[256];
+
+	csv_reader_init(&r, text, len);
+	csv_record_init(&rec);
+	rc = csv_next(&r, &rec, why, sizeof(why));
+	if (rc <= 0)
+		FAIL_AT(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
+	if (csv_header(&rec, cols, 5, 5, idx, why, sizeof(why)))
+		FAIL_AT(rec.line, "%s", why);
+	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
+		const char *cat = csv_field(&rec, idx[0]), *disp = csv_field(&rec, idx[1]);
+		const char *group = csv_field(&rec, idx[2]), *color = csv_field(&rec, idx[3]);
+		const char *order = csv_field(&rec, idx[4]);
+		struct category_row *grown;
+
+		if (rec.n != 5)
+			FAIL_AT(rec.line, "expected 5 fields, found %d", rec.n);
+		if (!*cat || strlen(cat) > MAX_NAME)
+			FAIL_AT(rec.line, "category must be 1 to %d bytes", MAX_NAME);
+		if (!*disp)
+			FAIL_AT(rec.line, "display_name of '%s' is empty", cat);
+		if (!*group)
+			FAIL_AT(rec.line, "coarse_group of '%s' is empty", cat);
+		if (!is_color(color))
+			FAIL_AT(rec.line, "color must look like #rrggbb, not '%s'", color);
+		if (!is_int(order, -1000000, 1000000))
+			FAIL_AT(rec.line, "sort_order must be a whole number, not '%s'", order);
+		for (int i = 0; i < d->ncats; i++)
+			if (!strcmp(d->cats[i].category, cat))
+				FAIL_AT(rec.line, "category '%s' is listed twice", cat);
+		grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
+		if (!grown)
+			abort();
+		d->cats = grown;
+		d->cats[d->ncats].category = dup(cat);
+		d->cats[d->ncats].display_name = dup(disp);
+		d->cats[d->ncats].coarse_group = dup(group);
+		d->cats[d->ncats].color = dup(color);
+		d->cats[d->ncats].sort_order = dup(order);
+		d->ncats++;
+	}
+	if (rc < 0)
+		FAIL_AT(rec.line, "%s", why);
+	csv_record_release(&rec);
+	return 0;
+fail:
+	csv_record_release(&rec);
+	return -1;
+}
+
+static void add_default_category(struct seed_data *d, const char *cat, const char *disp,
+				 const char *color, const char *order)
+{
+	struct category_row *grown;
+
+	for (int i = 0; i < d->ncats; i++)
+		if (!strcmp(d->cats[i].category, cat))
+			return;
+	grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
+	if (!grown)
+		abort();
+	d->cats = grown;
+	d->cats[d->ncats].category = dup(cat);
+	d->cats[d->ncats].display_name = dup(disp);
+	d->cats[d->ncats].coarse_group = dup("Other");
+	d->cats[d->ncats].color = dup(color);
+	d->cats[d->ncats].sort_order = dup(order);
+	d->ncats++;
+	log_info("categories: added '%s' (every mart needs it)", cat);
+}
+
+static int parse_rules(const char *name, const char *text, size_t len,
+		       struct seed_data *d, char *err, size_t errlen)
+{
+	static const char *const cols[] = { "priority", "match_on", "pattern", "category" };
+	struct csv_reader r;
+	struct csv_record rec;
+	int idx[4], rc;
+	char why[256];
+
+	csv_reader_init(&r, text, len);
+	csv_record_init(&rec);
+	rc = csv_next(&r, &rec, why, sizeof(why));
+	if (rc <= 0)
+		FAIL_AT(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
+	if (csv_header(&rec, cols, 4, 4, idx, why, sizeof(why)))
+		FAIL_AT(rec.line, "%s", why);
+	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
+		const char *prio = csv_field(&rec, idx[0]), *kind = csv_field(&rec, idx[1]);
+		const char *pattern = csv_field(&rec, idx[2]), *cat = csv_field(&rec, idx[3]);
+		struct rule_row *grown;
+		int known = 0;
+
+		if (rec.n != 4)
+			FAIL_AT(rec.line, "expected 4 fields, found %d", rec.n);
+		if (!is_int(prio, -1000000, 1000000))
+			FAIL_AT(rec.line, "priority must be a whole number, not '%s'", prio);
+		for (size_t k = 0; k < sizeof(match_kinds) / sizeof(match_kinds[0]); k++)
+			known |= !strcmp(kind, match_kinds[k]);
+		if (!known)
+			FAIL_AT(rec.line, "match_on must be one of toggl_project, toggl_client, "
+				"toggl_tag, toggl_project_color, gcal_summary, gcal_color_id, "
+				"keyword; not '%s'", kind);
+		if (!*pattern)
+			FAIL_AT(rec.line, "pattern is empty");
+		if (!strcmp(kind, "toggl_project_color") && !is_color(pattern))
+			FAIL_AT(rec.line, "a toggl_project_color pattern looks like #rrggbb, not '%s'",
+				pattern);
+		known = 0;
+		for (int i = 0; i < d->ncats; i++)
+			known |= !strcmp(d->cats[i].category, cat);
+		if (!known)
+			FAIL_AT(rec.line, "unknown category '%s' (add it to categories.csv)", cat);
+		grown = realloc(d->rules, sizeof(*d->rules) * (size_t)(d->nrules + 1));
+		if (!grown)
+			abort();
+		d->rules = grown;
+		d->rules[d->nrules].priority = dup(prio);
+		d->rules[d->nrules].match_on = dup(kind);
+		d->rules[d->nrules].pattern = dup(pattern);
+		d->rules[d->nrules].category = dup(cat);
+		d->rules[d->nrules].line = rec.line;
+		d->nrules++;
+	}
+	if (rc < 0)
+		FAIL_AT(rec.line, "%s", why);
+	csv_record_release(&rec);
+	return 0;
+fail:
+	csv_record_release(&rec);
+	return -1;
+}
+
+static int copy_rows(PGconn *db, const char *copy_sql, struct buf *rows, char *err, size_t errlen)
+{
+	if (db_copy_begin(db, copy_sql, err, errlen))
+		return -1;
+	if (db_copy_data(db, rows->data, rows->len, err, errlen)) {
+		char ignored[128];
+		db_copy_end(db, ignored, sizeof(ignored));
+		return -1;
+	}
+	return db_copy_end(db, err, errlen);
+}
+
+static int load_temp_tables(PGconn *db, const struct seed_data *d, char *err, size_t errlen)
+{
+	struct buf rows = BUF_INIT;
+	int rc;
+
+	if (db_exec(db,
+		    "CREATE TEMP TABLE seed_categories (category text, display_name text, "
+		    "coarse_group text, color text, sort_order integer) ON COMMIT DROP; "
+		    "CREATE TEMP TABLE seed_rules (line integer, priority integer, match_on text, "
+		    "pattern text, category text) ON COMMIT DROP", err, errlen))
+		return -1;
+	for (int i = 0; i < d->ncats; i++) {
+		const struct category_row *c = &d->cats[i];
+		buf_copy_field(&rows, c->category);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, c->display_name);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, c->coarse_group);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, c->color);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, c->sort_order);
+		buf_putc(&rows, '\n');
+	}
+	rc = copy_rows(db, "COPY seed_categories FROM STDIN", &rows, err, errlen);
+	buf_reset(&rows);
+	for (int i = 0; !rc && i < d->nrules; i++) {
+		const struct rule_row *r = &d->rules[i];
+		buf_printf(&rows, "%d\t", r->line);
+		buf_copy_field(&rows, r->priority);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, r->match_on);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, r->pattern);
+		buf_putc(&rows, '\t');
+		buf_copy_field(&rows, r->category);
+		buf_putc(&rows, '\n');
+	}
+	if (!rc)
+		rc = copy_rows(db, "COPY seed_rules FROM STDIN", &rows, err, errlen);
+	buf_release(&rows);
+	return rc;
+}
+
+/* Runs transform/ref/NAME.sql and returns its one row (caller clears). */
+static PGresult *run_ref_sql(PGconn *db, const char *file, int nparams,
+			     const char *const *params, char *err, size_t errlen)
+{
+	char path[128];
+	char *sql;
+	PGresult *res;
+
+	snprintf(path, sizeof(path), "transform/ref/%s.sql", file);
+	sql = resource_read(path, NULL);
+	if (!sql) {
+		snprintf(err, errlen, "'%s' is missing from this build", path);
+		return NULL;
+	}
+	res = db_query(db, sql, nparams, params, err, errlen);
+	free(sql);
+	if (res && PQntuples(res) != 1) {
+		snprintf(err, errlen, "'%s' returned no row", path);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+static int apply(PGconn *db, const struct seed_data *d, const struct seed_opts *opts,
+		 struct seed_result *res, char *err, size_t errlen)
+{
+	PGresult *r;
+
+	if (load_temp_tables(db, d, err, errlen))
+		return -1;
+	r = run_ref_sql(db, "seed_categories", 0, NULL, err, errlen);
+	if (!r)
+		return -1;
+	res->rows_written += strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	r = run_ref_sql(db, "seed_rules", 0, NULL, err, errlen);
+	if (!r)
+		return -1;
+	res->rows_written += strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	res->rows_deleted += strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+	PQclear(r);
+	r = run_ref_sql(db, "seed_prune", 0, NULL, err, errlen);
+	if (!r)
+		return -1;
+	res->rows_deleted += strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	if (!PQgetisnull(r, 0, 1))
+		log_warn("categories kept although they left categories.csv (goals still name "
+			 "them): %s", PQgetvalue(r, 0, 1));
+	PQclear(r);
+
+	res->holidays = -1;
+	if (opts->holiday_calendar_id && *opts->holiday_calendar_id) {
+		const char *params[1] = { opts->holiday_calendar_id };
+		char n[32];
+		int got = db_query_value(db,
+			"SELECT count(*) FROM raw.google_calendar__events "
+			"WHERE substring(source_id from '^(.*):[^:]*$') = $1",
+			1, params, n, sizeof(n), err, errlen);
+		if (got < 0)
+			return -1;
+		if (!strcmp(n, "0")) {
+			log_warn("no events of the holiday calendar '%s' in raw yet: holidays not "
+				 "loaded (run 'dwhbi sync gcal', then 'dwhbi seed')",
+				 opts->holiday_calendar_id);
+		} else {
+			r = run_ref_sql(db, "seed_holidays", 1, params, err, errlen);
+			if (!r)
+				return -1;
+			res->holidays = (int)strtol(PQgetvalue(r, 0, 0), NULL, 10);
+			res->rows_deleted += strtoll(PQgetvalue(r, 0, 1), NULL, 10);
+			res->rows_written += strtoll(PQgetvalue(r, 0, 2), NULL, 10);
+			PQclear(r);
+		}
+	}
+	return 0;
+}
+
+int seed_run(PGconn *db, const struct seed_opts *opts, struct seed_result *res,
+	     char *err, size_t errlen)
+{
+	struct seed_data d = { 0 };
+	struct buf name = BUF_INIT;
+	char *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->holidays = -1;
+	text = read_config(opts->config_dir, "categories.csv", &len, &name, err, errlen);
+	if (!text || parse_categories(name.data, text, len, &d, err, errlen))
+		goto out;
+	add_default_category(&d, "Untracked", "未記録", "#bdbdbd", "9998");
+	add_default_category(&d, "Uncategorized", "未分類", "#9e9e9e", "9999");
+	free(text);
+	buf_reset(&name);
+	text = read_config(opts->config_dir, "category_rules.csv", &len, &name, err, errlen);
+	if (!text || parse_rules(name.data, text, len, &d, err, errlen))
+		goto out;
+	res->categories = d.ncats;
+	res->rules = d.nrules;
+
+	if (db_begin(db, err, errlen))
+		goto out;
+	if (apply(db, &d, opts, res, err, errlen) || db_commit(db, err, errlen)) {
+		db_rollback(db);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	buf_release(&name);
+	seed_data_release(&d);
+	return rc;
+}
