@@ -47,12 +47,7 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
             'billable', r->'billable',
             'description', r->'description',
             'tag_ids', r->'tag_ids',
-            'tags', (SELECT jsonb_agg(tg.data->>'name' ORDER BY i.n)
-                       FROM jsonb_array_elements_text(
-                                CASE WHEN jsonb_typeof(r->'tag_ids') = 'array'
-                                     THEN r->'tag_ids' ELSE '[]' END)
-                            WITH ORDINALITY AS i(tag_id, n)
-                       JOIN raw.toggl_track__tags AS tg ON tg.source_id = i.tag_id),
+            'tags', tg.names,
             'user_id', r->'user_id', 'uid', r->'user_id',
             'start', te->'start', 'stop', te->'stop',
             'duration', te->'seconds',
@@ -62,9 +57,16 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
         ORDER BY rr.ord_r, ee.ord_e), '[]'::jsonb)
     FROM jsonb_array_elements(CASE WHEN jsonb_typeof(page) = 'array' THEN page
                                    ELSE '[]' END)
-             WITH ORDINALITY AS rr(r, ord_r),
-         jsonb_array_elements(CASE WHEN jsonb_typeof(rr.r->'time_entries') = 'array'
-                                   THEN rr.r->'time_entries' ELSE '[]' END)
+             WITH ORDINALITY AS rr(r, ord_r)
+    CROSS JOIN LATERAL (
+        SELECT jsonb_agg(t.data->>'name' ORDER BY i.n) AS names
+          FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(rr.r->'tag_ids') = 'array'
+                                              THEN rr.r->'tag_ids' ELSE '[]' END)
+                   WITH ORDINALITY AS i(tag_id, n)
+          JOIN raw.toggl_track__tags AS t ON t.source_id = i.tag_id) AS tg
+    CROSS JOIN LATERAL jsonb_array_elements(
+             CASE WHEN jsonb_typeof(rr.r->'time_entries') = 'array'
+                  THEN rr.r->'time_entries' ELSE '[]' END)
              WITH ORDINALITY AS ee(te, ord_e)
 $$;
 
