@@ -1,0 +1,331 @@
+/*
+ * test_http: the shared HTTP client's helpers and retry policy, against a
+ * tiny in-process libmicrohttpd server that answers from a script.  Sleeping
+ * is replaced by a hook that records each wait, so the policy is checked
+ * without waiting.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "connectors/http.h"
+
+/* ---- the scripted server ---- */
+
+struct answer {
+	int status;
+	const char *header;     /* "Name: value" or NULL */
+	const char *body;
+};
+
+static struct answer script[16];
+static int nscript, served;
+static struct MHD_Daemon *daemon_;
+static char base_url[64];
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version,
+			      const char *upload, size_t *upload_size, void **state)
+{
+	(void)cls; (void)url; (void)method; (void)version; (void)upload;
+	if (!*state) {
+		*state = (void *)1;
+		return MHD_YES;
+	}
+	*upload_size = 0;
+	struct answer a = served < nscript ? script[served] :
+		(struct answer){ 200, NULL, "{\"end\":true}" };
+	served++;
+	const char *body = a.body ? a.body : "";
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (a.header) {
+		char name[64];
+		const char *colon = strchr(a.header, ':');
+		snprintf(name, sizeof(name), "%.*s", (int)(colon - a.header), a.header);
+		MHD_add_response_header(r, name, colon + 2);
+	}
+	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a.status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static int server_up(void **state)
+{
+	(void)state;
+	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+				   answer, NULL, MHD_OPTION_END);
+	if (!daemon_)
+		return -1;
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(base_url, sizeof(base_url), "http://127.0.0.1:%u/x", (unsigned)info->port);
+	return 0;
+}
+
+static int server_down(void **state)
+{
+	(void)state;
+	MHD_stop_daemon(daemon_);
+	return 0;
+}
+
+static void set_script(int n, const struct answer *a)
+{
+	memcpy(script, a, (size_t)n * sizeof(*a));
+	nscript = n;
+	served = 0;
+}
+
+static int64_t waits[32];
+static int nwaits;
+
+static void record_sleep(int64_t ms)
+{
+	if (nwaits < 32)
+		waits[nwaits++] = ms;
+}
+
+static void client(struct http_client *c, int budget_s)
+{
+	struct config cfg;
+	char err[256];
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.http_wait_budget = budget_s;
+	cfg.http_timeout = 5;
+	assert_int_equal(http_client_init(c, "test", &cfg, err, sizeof(err)), 0);
+	c->sleep_ms = record_sleep;
+	nwaits = 0;
+}
+
+/* ---- helpers ---- */
+
+static void test_url_encode(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	http_url_encode(&b, "a b@c#d/é~_.-+");
+	assert_string_equal(b.data, "a%20b%40c%23d%2F%C3%A9~_.-%2B");
+	buf_release(&b);
+}
+
+static void test_query_add(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	buf_puts(&b, "http://h/p");
+	http_query_add(&b, "start_date", "2024-01-01T00:00:00+09:00");
+	http_query_add_int(&b, "since", INT64_C(4000000000));
+	assert_string_equal(b.data,
+		"http://h/p?start_date=2024-01-01T00%3A00%3A00%2B09%3A00&since=4000000000");
+	buf_release(&b);
+}
+
+static void test_retry_after(void **state)
+{
+	(void)state;
+	assert_int_equal(http_parse_retry_after("7"), 7000);
+	assert_int_equal(http_parse_retry_after("0"), 0);
+	assert_int_equal(http_parse_retry_after(NULL), -1);
+	assert_int_equal(http_parse_retry_after("soon"), -1);
+	assert_int_equal(http_parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), 0);
+}
+
+/* ---- the policy ---- */
+
+static void test_retry_after_then_backoff(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	const struct answer a[] = {
+		{ 429, "Retry-After: 2", "slow down" },
+		{ 503, NULL, "unavailable" },
+		{ 200, "X-Next-ID: 12345678901", "{\"ok\":true}" },
+	};
+	set_script(3, a);
+	client(&c, 300);
+	http_response_init(&r);
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.attempts, 3);
+	assert_non_null(r.json);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r.json, "ok")));
+	assert_string_equal(http_response_header(&r, "x-next-id"), "12345678901");
+	assert_int_equal(nwaits, 2);
+	assert_int_equal(waits[0], 2000);               /* Retry-After */
+	assert_in_range(waits[1], 1000, 2000);          /* second backoff step, jittered */
+	assert_int_equal(c.waited_ms, waits[0] + waits[1]);
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+static void test_budget_exhausted(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	const struct answer a[] = { { 429, "Retry-After: 10", "" } };
+	set_script(1, a);
+	client(&c, 5);
+	http_response_init(&r);
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "waiting 10 s more would exceed the wait budget"));
+	assert_non_null(strstr(err, "DWHBI_HTTP_WAIT_BUDGET"));
+	assert_int_equal(nwaits, 0);
+	assert_int_equal(served, 1);
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+static void test_5xx_bounded(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	struct answer a[16];
+	for (int i = 0; i < 16; i++)
+		a[i] = (struct answer){ 500, NULL, "boom" };
+	set_script(16, a);
+	client(&c, 100000);
+	http_response_init(&r);
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(served, HTTP_MAX_ATTEMPTS);
+	assert_non_null(strstr(err, "gave up after"));
+	for (int i = 0; i < nwaits; i++)
+		assert_true(waits[i] <= c.backoff_max_ms);
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+static void test_4xx_and_bad_json(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	const struct answer a[] = {
+		{ 404, NULL, "\"no such thing\"" },
+		{ 200, NULL, "{\"cut" },
+		{ 200, NULL, "[1,2]" },
+	};
+	set_script(3, a);
+	client(&c, 300);
+	http_response_init(&r);
+	/* A 4xx is the caller's to judge: no retry. */
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(r.attempts, 1);
+	/* A 2xx that is not JSON is retried. */
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.attempts, 2);
+	assert_int_equal(cJSON_GetArraySize(r.json), 2);
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+static enum http_action classify(void *arg, const struct http_response *r,
+				 int64_t *wait_ms, char *why, size_t whylen)
+{
+	(void)arg;
+	if (r->status == 403 && strstr(r->body.data, "rateLimitExceeded")) {
+		snprintf(why, whylen, "rate limited (403 rateLimitExceeded)");
+		return HTTP_RETRY;
+	}
+	if (r->status == 402) {
+		*wait_ms = 1500;
+		snprintf(why, whylen, "quota");
+		return HTTP_RETRY;
+	}
+	if (r->status == 403) {
+		snprintf(why, whylen, "forbidden for good");
+		return HTTP_FAIL;
+	}
+	return HTTP_DEFAULT;
+}
+
+static void test_classify_hook(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	const struct answer a[] = {
+		{ 403, NULL, "{\"error\":{\"errors\":[{\"reason\":\"rateLimitExceeded\"}]}}" },
+		{ 402, NULL, "" },
+		{ 200, NULL, "{}" },
+		{ 403, NULL, "{\"error\":\"nope\"}" },
+	};
+	set_script(4, a);
+	client(&c, 300);
+	c.classify = classify;
+	http_response_init(&r);
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.attempts, 3);
+	assert_int_equal(waits[1], 1500);
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "forbidden for good");
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+static void test_body_bound(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	const struct answer a[] = { { 200, NULL, "[\"0123456789012345678901234567890\"]" } };
+	set_script(1, a);
+	client(&c, 300);
+	c.max_body = 16;
+	http_response_init(&r);
+	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "larger than 16 bytes"));
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+static void test_unreachable_host_fails_soon(void **state)
+{
+	(void)state;
+	struct http_client c;
+	struct http_response r;
+	char err[512];
+	client(&c, 300);
+	http_response_init(&r);
+	/* Port 1 on loopback: connection refused. */
+	assert_int_equal(http_get_json(&c, "http://127.0.0.1:1/x", NULL, &r, err,
+				       sizeof(err)), -1);
+	assert_int_equal(nwaits, HTTP_CONNECT_ATTEMPTS - 1);
+	assert_non_null(strstr(err, "check the network"));
+	http_response_release(&r);
+	http_client_release(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_url_encode),
+		cmocka_unit_test(test_query_add),
+		cmocka_unit_test(test_retry_after),
+		cmocka_unit_test(test_retry_after_then_backoff),
+		cmocka_unit_test(test_budget_exhausted),
+		cmocka_unit_test(test_5xx_bounded),
+		cmocka_unit_test(test_4xx_and_bad_json),
+		cmocka_unit_test(test_classify_hook),
+		cmocka_unit_test(test_body_bound),
+		cmocka_unit_test(test_unreachable_host_fails_soon),
+	};
+	return cmocka_run_group_tests(tests, server_up, server_down);
+}
