@@ -1151,9 +1151,12 @@ static void h_ctl_expire_sync(struct fake_server *s, const struct fake_request *
 
 	(void)s;
 	(void)app;
+	/* Every token issued so far is older than the new floor; tokens issued
+	 * from now on are not. */
+	G.seq++;
 	for (int i = 0; i < G.ncals; i++)
 		if (!id || &G.cals[i] == cal_find(id))
-			G.cals[i].token_floor = G.seq + 1;
+			G.cals[i].token_floor = G.seq;
 	fake_reply_text(resp, 200, "ok");
 }
 

@@ -56,13 +56,23 @@ g_stat() {
 		sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
 }
 
-# g_mismatches — rows where raw.google_calendar__events differs from the
-# fake: a live event must be in raw with the same payload and no
-# deleted_at; a cancelled one must have deleted_at; a raw row the fake no
-# longer has (deleted without a tombstone) must have deleted_at.  Prints
-# the count, and the offending rows on stderr.
+# g_mismatches [CALENDAR...] — rows where raw.google_calendar__events
+# differs from the fake (all its calendars, or the ones named): a live
+# event must be in raw with the same payload and no deleted_at; a cancelled
+# one must have deleted_at; a raw row the fake no longer has (deleted
+# without a tombstone) must have deleted_at.  Prints the count, and the
+# offending rows on stderr.
 g_mismatches() {
-	curl -sS -f "$FAKE_URL/__control/google/dump" > "$T_TMP/dump.tsv" || return 1
+	local cal
+	if [ $# -eq 0 ]; then
+		curl -sS -f "$FAKE_URL/__control/google/dump" > "$T_TMP/dump.tsv" || return 1
+	else
+		: > "$T_TMP/dump.tsv"
+		for cal in "$@"; do
+			curl -sS -f "$FAKE_URL/__control/google/dump?calendarId=$(g_enc "$cal")" \
+				>> "$T_TMP/dump.tsv" || return 1
+		done
+	fi
 	psql -X -A -t -q -v ON_ERROR_STOP=1 <<SQL
 CREATE TEMP TABLE expected (source_id text, data jsonb, cancelled boolean);
 \copy expected from '$T_TMP/dump.tsv'
@@ -76,6 +86,10 @@ WHERE r.source_id IS NULL
    OR (e.source_id IS NOT NULL AND e.cancelled <> (r.deleted_at IS NOT NULL))
    OR (e.source_id IS NOT NULL AND NOT e.cancelled AND e.data <> r.data);
 SELECT count(*) FROM diff;
+\o /dev/stderr
+SELECT 'mismatch: ' || source_id || ' fake_cancelled=' || coalesce(cancelled::text, '-')
+       || ' raw_deleted=' || raw_deleted || ' same_data=' || coalesce(same_data::text, '-')
+FROM diff LIMIT 10;
 SQL
 }
 
