@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# t3004: every SQL query of the Grafana dashboards runs against a transformed
+# test database.  The queries are extracted from grafana/dashboards/*.json,
+# their macros ($__timeFilter, $__timeGroupAlias, $__interval, ...) and
+# template variables expanded as Grafana would for March 2026, and each must
+# succeed and return rows of the shape its panel format needs: time series
+# start with a "time" column followed by numbers (or metric + value), tables
+# have rows.  The provisioning files are checked for the keys Grafana needs.
+. "$SRCDIR/tests/lib.sh"
+t_migrated_db
+export DWHBI_TIMEZONE=Asia/Tokyo
+export GCAL_HOLIDAY_CALENDAR_ID='ja.japanese#holiday@group.v.calendar.google.com'
+FIX="$SRCDIR/tests/fixtures/transform"
+psql -X -q -v ON_ERROR_STOP=1 -f "$FIX/tokyo-day.sql" >/dev/null || exit 1
+cat > "$T_TMP/goals.csv" <<'CSV'
+category,day_type,period,minutes,direction,valid_from
+Work,weekday,day,360,more,2026-01-01
+Sleep,any,day,420,more,2026-01-01
+Reading,any,week,120,less,2026-01-01
+CSV
+"$DWHBI" -q seed --config "$FIX/config" >/dev/null &&
+	"$DWHBI" -q goals import "$T_TMP/goals.csv" >/dev/null &&
+	"$DWHBI" -q transform >/dev/null || { echo "cannot build the test marts" >&2; exit 1; }
+# An estimate, so the estimate columns of the panels are not all NULL.
+t_psql "INSERT INTO analytics.estimates VALUES (now(), '2026-03-11', '2026-03-12', 'Work', 'test', 400, 350, 450, 300, 500)" >/dev/null
+"$DWHBI" -q transform >/dev/null
+
+mkdir -p "$T_TMP/q"
+n=$(perl "$FIX/grafana-queries.pl" "$T_TMP/q" 2026-03-01T00:00:00Z 2026-03-31T23:59:59Z 1h \
+	"$SRCDIR"/grafana/dashboards/*.json) || { echo "cannot extract the queries" >&2; exit 1; }
+t_ok "the dashboards hold panel queries ($n)" '[ "$n" -ge 6 ]'
+
+for meta in "$T_TMP"/q/*.meta; do
+	sql="${meta%.meta}.sql"
+	IFS=$'\t' read -r format title < "$meta"
+	t_ok "panel '$title' ($format) runs and returns rows of its shape" '
+		psql -X -q -A -t -F "|" -v ON_ERROR_STOP=1 -f "$sql" > "$sql.rows"
+		printf "%s\n\\gdesc\n" "$(cat "$sql")" | psql -X -q -A -t -F "|" -v ON_ERROR_STOP=1 > "$sql.desc"
+		cat "$sql.desc"; head -3 "$sql.rows"
+		[ -s "$sql.rows" ]
+		case "$format" in
+		time_series)
+			first=$(head -1 "$sql.desc")
+			[ "${first%%|*}" = time ]
+			case "${first#*|}" in timestamp*|numeric|double*|bigint|integer) ;; *) exit 1 ;; esac
+			# the other columns: numbers, or one text "metric" column
+			tail -n +2 "$sql.desc" | while IFS="|" read -r col type; do
+				case "$type" in numeric|double*|bigint|integer|real) ;;
+				text) [ "$col" = metric ] || exit 1 ;;
+				*) exit 1 ;; esac
+			done
+			[ "$(tail -n +2 "$sql.desc" | grep -c "|numeric\||double\||bigint\||integer")" -ge 1 ] ;;
+		table|variable) [ "$(wc -l < "$sql.desc")" -ge 1 ] ;;
+		*) echo "unknown format $format"; exit 1 ;;
+		esac'
+done
+
+t_eq "the stacked panel sums to the tracked minutes of 03-10 (hours)" "24" \
+	"$(psql -X -A -t -c "SELECT round(sum(value)) FROM ($(sed 's/ORDER BY 1, 2//' "$T_TMP/q/002.sql")) q WHERE to_timestamp(time) >= '2026-03-10 00:00+09' AND to_timestamp(time) < '2026-03-11 00:00+09'")"
+
+D="$SRCDIR/grafana/provisioning"
+t_ok "datasource provisioning: a postgres datasource from environment variables" '
+	grep -q "^apiVersion: 1" "$D/datasources/dwhbi.yaml" &&
+	grep -q "type: postgres" "$D/datasources/dwhbi.yaml" &&
+	grep -q "uid: dwhbi-pg" "$D/datasources/dwhbi.yaml" &&
+	grep -q "password: \${DWHBI_PG_PASSWORD}" "$D/datasources/dwhbi.yaml" &&
+	! grep -qi "password: [a-z0-9]" "$D/datasources/dwhbi.yaml"'
+t_ok "dashboard provisioning points at a folder of dashboards" '
+	grep -q "type: file" "$D/dashboards/dwhbi.yaml" && grep -q "path:" "$D/dashboards/dwhbi.yaml"'
+t_ok "every panel uses the provisioned datasource uid" '
+	perl -MJSON::PP -e "local \$/; my \$d = decode_json(<STDIN>); for my \$p (@{\$d->{panels}}) { die \"panel \$p->{id}\n\" unless \$p->{datasource}{uid} eq q(dwhbi-pg) }" \
+		< "$SRCDIR/grafana/dashboards/dwhbi-overview.json"'
+t_done
