@@ -452,8 +452,8 @@ double chart_projections(struct canvas *cv, const struct report *r,
 	char label[128], a[32], b[32], c2[32], note[200];
 
 	if (!r->nprojections) {
-		snprintf(note, sizeof(note), "No estimates for %04d-%02d yet: run 'dwhbi analyze' "
-			 "to project the month end.", r->year, r->month);
+		snprintf(note, sizeof(note), "No estimates cover %04d-%02d: 'dwhbi analyze' projects "
+			 "the month it runs in (or the month of --as-of DATE).", r->year, r->month);
 		return chart_note(cv, x, y, w, note);
 	}
 	for (i = 0; i < r->nprojections; i++) {

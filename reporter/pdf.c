@@ -263,6 +263,23 @@ static void page1(struct canvas *cv, const struct report *r)
 	footer(cv, r, 1);
 }
 
+/* Achievement colored by the goal's direction: green met, amber at risk,
+ * red off track, default ink for neutral goals. */
+static const double *status_color(const struct report_category *c)
+{
+	static const double met[3] = { 0.10, 0.50, 0.20 };
+	static const double risk[3] = { 0.75, 0.45, 0.00 };
+	static const double off[3] = { 0.78, 0.12, 0.12 };
+
+	/* Judged to the minute, as the table shows them. */
+	switch (report_goal_status(c->goal_direction, round(c->goal), round(c->actual))) {
+	case GOAL_MET: return met;
+	case GOAL_AT_RISK: return risk;
+	case GOAL_OFF_TRACK: return off;
+	default: return NULL;
+	}
+}
+
 /* Category table: actual, plan, goal, achievement, change. */
 static double draw_category_table(struct canvas *cv, const struct report *r,
 				  double y, double maxh)
@@ -308,7 +325,11 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 			report_format_hm(c->goal, cell[4], sizeof(cell[4]));
 		else
 			snprintf(cell[4], sizeof(cell[4]), "—");
-		if (c->has_goal && c->goal > 0)
+		if (c->has_goal && c->goal > 0 && c->goal_direction &&
+		    strcmp(c->goal_direction, "neutral"))
+			snprintf(cell[5], sizeof(cell[5]), "%.0f %% %s", c->actual / c->goal * 100,
+				 !strcmp(c->goal_direction, "less") ? "≤" : "≥");
+		else if (c->has_goal && c->goal > 0)
 			snprintf(cell[5], sizeof(cell[5]), "%.0f %%", c->actual / c->goal * 100);
 		else
 			snprintf(cell[5], sizeof(cell[5]), "—");
@@ -335,10 +356,13 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 		}
 		for (x = MARGIN, j = 0; j < 7; x += colw[j], j++) {
 			double off = j == 0 ? 9 : 0;
+			const double *ink = (j == 3 && c->plan <= 0) ||
+					    (j >= 4 && !strcmp(text[j], "—")) ||
+					    (j == 6 && !c->has_prev) ? GREY : NULL;
+			if (j == 5 && c->has_goal && c->goal > 0)
+				ink = status_color(c);
 			canvas_text(cv, x + off, y, colw[j] - 6 - off, rowh, text[j], 8,
-				    TEXT_MIDDLE | (j >= 2 ? TEXT_RIGHT : 0),
-				    (j == 3 && c->plan <= 0) || (j >= 4 && !strcmp(cell[j], "—")) ||
-				    (j == 6 && !c->has_prev) ? GREY : NULL);
+				    TEXT_MIDDLE | (j >= 2 ? TEXT_RIGHT : 0), ink);
 		}
 		y += rowh;
 		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
@@ -368,11 +392,12 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	x += colw[3] + colw[4] + colw[5];
 	canvas_text(cv, x, y, colw[6] - 6, rowh, cell[6], 8, TEXT_BOLD | TEXT_MIDDLE | TEXT_RIGHT, NULL);
 	y += rowh + 3;
-	canvas_text(cv, MARGIN, y, CONTENT_W, 20,
+	canvas_text(cv, MARGIN, y, CONTENT_W, 24,
 		    "Hours as h:mm. Goal: the sum of the goals valid on each day of the month. "
-		    "Achieved: actual ÷ goal. Previous month: change of actual time.",
+		    "Achieved: actual ÷ goal; ≥ aims at more, ≤ at less (green met, amber within "
+		    "10 %, red off track). Previous month: change of actual time.",
 		    7, TEXT_WRAP, GREY);
-	return y + 22 - y0;
+	return y + 26 - y0;
 }
 
 static void page2(struct canvas *cv, const struct report *r)

@@ -40,6 +40,7 @@ void report_release(struct report *r)
 		free(r->cats[i].display_name);
 		free(r->cats[i].coarse_group);
 		free(r->cats[i].color);
+		free(r->cats[i].goal_direction);
 	}
 	free(r->cats);
 	for (i = 0; i < r->nfreshness; i++) {

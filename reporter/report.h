@@ -27,6 +27,7 @@ struct report_category {
 	double plan;             /* minutes this month */
 	double goal;             /* minutes this month; valid when has_goal */
 	int has_goal;
+	char *goal_direction;    /* "more" | "less" | "neutral", or NULL */
 	double prev_actual;      /* minutes previous month; valid when has_prev */
 	int has_prev;
 	double daily_actual[REPORT_MAX_DAYS];   /* by day of month - 1 */

@@ -106,6 +106,7 @@ static int load_categories(struct loader *ld)
 		c->goal = num(res, i, 7);
 		c->has_prev = !PQgetisnull(res, i, 8);
 		c->prev_actual = num(res, i, 8);
+		c->goal_direction = xstrdup_or_null(res, i, 9);
 	}
 	PQclear(res);
 	return 0;

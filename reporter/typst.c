@@ -85,6 +85,7 @@ static void add_categories(cJSON *root, const struct report *r)
 			cJSON_AddNumberToObject(o, "goal", c->goal);
 		else
 			cJSON_AddNullToObject(o, "goal");
+		add_str(o, "goal_direction", c->goal_direction);
 		if (c->has_prev)
 			cJSON_AddNumberToObject(o, "previous_actual", c->prev_actual);
 		else

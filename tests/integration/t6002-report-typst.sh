@@ -13,8 +13,10 @@ GEN=2026-11-01T06:00:00Z
 OUT=$T_TMP/oct
 HM="floor(round(%s) / 60)::bigint || ':' || lpad((round(%s) %% 60)::bigint::text, 2, '0')"
 hm() { printf "$HM" "$1" "$1"; }
-# Typst sets the hyphens of "2026-12" as non-breaking hyphens (U+2011).
-nbhyphen() { sed 's/\xe2\x80\x91/-/g'; }
+# Text as a reader sees it: Typst's PDF maps "2026-12" to non-breaking
+# hyphens (U+2011) and some kanji to compatibility ideographs (流 to U+F9CA)
+# for text extraction; the page shows the same glyphs.
+nbhyphen() { perl -CSD -MUnicode::Normalize -pe 's/\x{2011}/-/g; $_ = NFKC($_)'; }
 
 t_ok "report --format typst writes the data and the template" '
 	"$DWHBI" report --month 2026-10 --format typst -o "$OUT" --generated-at $GEN >"$T_TMP/out" &&
