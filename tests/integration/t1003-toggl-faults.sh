@@ -122,6 +122,19 @@ t_ok "a window older than Toggl allows fails naming --backfill" '
 	set -e
 	cat "$T_TMP/old.out"
 	[ $rc -eq 1 ] && grep -q "must not be earlier than.*--backfill" "$T_TMP/old.out"'
+# The leaky bucket and the hourly quota as the fake enforces them itself.
+t_start_fake toggl --token "$TOKEN" --person "9:$FROM:10" --tz Asia/Tokyo --rate 2
+t_ok "a fake limited to 2 requests/s answers 429s and the sync rides them out" '
+	TOGGL_API_BASE="$FAKE_URL" "$DWHBI" sync toggl --days 10 >>"$OUT" 2>&1 &&
+	[ "$(jq -c "select(.status == 429)" "$FAKE_LOG" | wc -l)" -ge 1 ]'
+t_start_fake toggl --token "$TOKEN" --person "9:$FROM:10" --tz Asia/Tokyo --quota 3
+t_ok "a fake with an hourly quota of 3 stops the sync cleanly with the reset time" '
+	set +e
+	DWHBI_HTTP_WAIT_BUDGET=0 TOGGL_API_BASE="$FAKE_URL" "$DWHBI" sync toggl --days 10 > "$T_TMP/hourly.out" 2>&1; rc=$?
+	set -e
+	cat "$T_TMP/hourly.out"
+	[ $rc -eq 1 ] && grep -Eq "quota exhausted, resets in [0-9]+ s" "$T_TMP/hourly.out"'
+
 t_ok "every failure left one error line in ops.runs" '
 	[ "$(t_psql "SELECT count(*) FROM ops.runs WHERE status = '"'failed'"' AND (error IS NULL OR error LIKE '"'%'"'||chr(10)||'"'%'"')")" = 0 ]'
 t_ok "the token appears nowhere" '! grep -q "$TOKEN" "$OUT" "$FAKE_LOG" "$T_TMP"/*.out'
