@@ -9,7 +9,6 @@
 
 #include "cmd.h"
 #include "connectors/gcal.h"
-#include "connectors/oauth.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -70,8 +69,6 @@ int cmd_sync_gcal(struct cmd_ctx *ctx, int argc, char **argv)
 	ctx->rows_read += counts.read;
 	ctx->rows_written += counts.written;
 	ctx->rows_deleted += counts.deleted;
-	if (rc == OAUTH_REVOKED)
-		return 1;       /* gcal_sync logged the message */
 	if (rc < 0) {
 		log_error("%s", err);
 		return 1;
