@@ -474,10 +474,7 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 		goto out;
 	}
 	if (resp.status != 200 || !resp.json) {
-		char what[160];
-
-		snprintf(what, sizeof(what), "events of calendar '%s'", cal_id);
-		api_fail(&resp, what, err, errlen);
+		api_fail(&resp, "events.list", err, errlen);
 		goto out;
 	}
 
@@ -502,8 +499,8 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 	if (cJSON_IsString(next) && *next->valuestring) {
 		next_token = strdup(next->valuestring);
 	} else if (!cJSON_IsString(sync) || !*sync->valuestring) {
-		snprintf(err, errlen, "google events of calendar '%s': the last page "
-			 "has no nextSyncToken", cal_id);
+		snprintf(err, errlen, "google events.list: the last page has no "
+			 "nextSyncToken");
 		goto out;
 	}
 
@@ -604,8 +601,8 @@ static int sync_events(struct gcal *g, const char *cal_id,
 
 	for (;;) {
 		if (rep->pages >= GCAL_MAX_PAGES) {
-			snprintf(err, errlen, "google events of calendar '%s' did not "
-				 "end after %d pages", cal_id, GCAL_MAX_PAGES);
+			snprintf(err, errlen, "google events.list did not end after "
+				 "%d pages", GCAL_MAX_PAGES);
 			goto out;
 		}
 		rep->pages++;
@@ -718,7 +715,7 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	cJSON *cal_list = NULL;
 	char first_err[512] = "";
 	const char *token;
-	int n, i, failed = 0, rc;
+	int n, i, failed_meta = 0, rc;
 
 	memset(&g, 0, sizeof(g));
 	g.db = db;
@@ -754,13 +751,13 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	if (sync_calendar_list(&g, err, errlen) < 0 && !g.revoked) {
 		log_error("%s", err);
 		snprintf(first_err, sizeof(first_err), "%s", err);
-		failed++;
+		failed_meta++;
 	}
 	if (!g.revoked && sync_colors(&g, err, errlen) < 0 && !g.revoked) {
 		log_error("%s", err);
 		if (!first_err[0])
 			snprintf(first_err, sizeof(first_err), "%s", err);
-		failed++;
+		failed_meta++;
 	}
 
 	n = calendar_ids(cfg, ids, GCAL_MAX_CALENDARS);
@@ -798,19 +795,22 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 		if (g.revoked)
 			break;
 calendar_failed:
-		log_error("%s", err);
-		if (!first_err[0])
-			snprintf(first_err, sizeof(first_err), "%s", err);
-		counts->calendars_failed++;
-		failed++;
 		report_calendar(cal_list, cal_id, &rep, err);
+		log_error("google calendar '%s': %s", cal_id, err);
+		if (!first_err[0])
+			snprintf(first_err, sizeof(first_err), "calendar '%s': %s",
+				 cal_id, err);
+		counts->calendars_failed++;
 	}
 	if (g.revoked) {
 		snprintf(err, errlen, "%s", OAUTH_REVOKED_MESSAGE);
 		rc = OAUTH_REVOKED;
-	} else if (failed) {
-		snprintf(err, errlen, "google calendar sync failed for %d of %d "
-			 "parts; first: %s", failed, n + 2, first_err);
+	} else if (counts->calendars_failed || failed_meta) {
+		snprintf(err, errlen, "sync gcal: %d of %d calendars failed%s (the "
+			 "others are synced; rerun to retry); first error: %s",
+			 counts->calendars_failed, n,
+			 failed_meta ? ", and the calendar list or colors" : "",
+			 first_err);
 		rc = -1;
 	} else {
 		rc = 0;
