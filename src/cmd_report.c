@@ -45,7 +45,7 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	char err[1024], month_label[16], default_out[64], when[40];
 	struct report r;
 	struct render_stats st;
-	int64_t usec, rows = 0;
+	int64_t usec, rows = 0, t0, t1;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -98,12 +98,14 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		out = default_out;
 	}
 
+	t0 = time_now_usec();
 	if (report_load(ctx->db, &r, &rows, err, sizeof(err)) < 0) {
 		log_error("cannot load the report of %s: %s", month_label, err);
 		report_release(&r);
 		return 1;
 	}
 	ctx->rows_read = rows;
+	t1 = time_now_usec();
 
 	ctx->detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->detail, "month", month_label);
@@ -124,6 +126,9 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		rc = report_write_typst(&r, out, err, sizeof(err));
 	}
+	/* Timings for the benchmark and for anyone wondering where time goes. */
+	cJSON_AddNumberToObject(ctx->detail, "load_ms", (double)(t1 - t0) / 1000.0);
+	cJSON_AddNumberToObject(ctx->detail, "render_ms", (double)(time_now_usec() - t1) / 1000.0);
 	report_release(&r);
 	if (rc < 0) {
 		log_error("cannot render the report of %s: %s", month_label, err);
