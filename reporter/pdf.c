@@ -175,7 +175,7 @@ static void draw_key_figures(struct canvas *cv, const struct report *r, double y
 	snprintf(value, sizeof(value), "%s h", a);
 	if (plan > 0) {
 		report_format_hm(total - report_untracked(r) - plan, b, sizeof(b));
-		snprintf(sub, sizeof(sub), "tracked minus planned: %s%s h",
+		snprintf(sub, sizeof(sub), "tracked vs plan: %s%s h",
 			 tracked - plan >= 0 ? "+" : "", b);
 	} else {
 		snprintf(sub, sizeof(sub), "no calendar events with time");
