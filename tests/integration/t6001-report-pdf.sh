@@ -56,6 +56,14 @@ t_ok "tracked time (all but Untracked) is a key figure" '
 	                  AND category <> '"'"'Untracked'"'"'")
 	grep -qF "$tracked h" "$T_TMP/oct.txt"
 '
+t_ok "the heat map row of 睡眠 has its weekday averages Mon..Sun (SQL)" '
+	cells=$(t_psql "SELECT string_agg($(hm a), '"'"' +'"'"' ORDER BY dow)
+	                FROM (SELECT extract(isodow FROM date) AS dow, avg(actual_minutes) AS a
+	                      FROM marts.daily_category
+	                      WHERE category = '"'"'Sleep'"'"' AND date >= '"'"'2026-10-01'"'"'
+	                        AND date < '"'"'2026-11-01'"'"' GROUP BY 1) d")
+	grep -E "^ *睡眠 +$cells *$" "$T_TMP/oct.txt"
+'
 t_ok "the pending proposal is listed, the rejected one is not" '
 	grep -qF "睡眠の目標は毎日達成されています" "$T_TMP/oct.txt" &&
 		! grep -qF "already decided" "$T_TMP/oct.txt"

@@ -31,6 +31,18 @@ t_ok "report.json has the month, the zone and the monthly actual of each categor
 	grep -q "\"timezone\":[[:space:]]*\"Asia/Tokyo\"" "$OUT/report.json" &&
 	grep -q "\"display_name\":[[:space:]]*\"睡眠\"" "$OUT/report.json"
 '
+# A value of report.json by a Perl expression over it (JSON::PP ships with Perl).
+json() { perl -MJSON::PP -0777 -ne '$d = decode_json($_); printf "%.2f\n", '"$1" "$OUT/report.json"; }
+t_eq "report.json: tracked minutes equal SQL over the marts" \
+	"$(t_psql "SELECT round(sum(actual_minutes), 2) FROM marts.daily_category
+	           WHERE date >= '2026-10-01' AND date < '2026-11-01' AND category <> 'Untracked'")" \
+	"$(json '$d->{key}{tracked_minutes}')"
+t_eq "report.json: each category's actual equals marts.monthly_category" \
+	"$(t_psql "SELECT string_agg(round(actual_minutes, 2)::text, ',' ORDER BY category)
+	           FROM marts.monthly_category WHERE month = '2026-10-01'")" \
+	"$(perl -MJSON::PP -0777 -ne '$d = decode_json($_);
+		print join(",", map { sprintf "%.2f", $_->{actual} }
+		                sort { $a->{category} cmp $b->{category} } @{$d->{categories}})' "$OUT/report.json")"
 t_ok "the same data gives the same JSON" '
 	"$DWHBI" -q report --month 2026-10 --format typst -o "$T_TMP/again" --generated-at $GEN >/dev/null &&
 		cmp "$OUT/report.json" "$T_TMP/again/report.json"
