@@ -8,6 +8,8 @@
  * (tofu), is counted and the first such text is remembered, so the renderer
  * can fail with a clear message and tests can assert that nothing
  * overflows.  Coordinates are PDF points (1/72 inch), origin top left.
+ * With DWHBI_CANVAS_DEBUG set, every overflow is also printed on stderr with
+ * its box and extents (for someone changing the layout).
  */
 #ifndef DWHBI_CANVAS_H
 #define DWHBI_CANVAS_H

@@ -371,9 +371,7 @@ static int load_proposals(struct loader *ld)
 		p->proposed_minutes = atoi(PQgetvalue(res, i, 5));
 		p->probability_before = num(res, i, 6);
 		p->probability_after = num(res, i, 7);
-		p->reason = xstrdup_or_null(res, i, 8);
-		if (!p->reason)
-			p->reason = strdup("");
+		p->reason = xstrdup_or_null(res, i, 8);   /* NOT NULL in the table */
 	}
 	r->nproposals = (size_t)n;
 	PQclear(res);
