@@ -118,7 +118,8 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 	if (st.resumed)
 		cJSON_AddBoolToObject(ctx->detail, "resumed", 1);
 	if (rc < 0) {
-		log_error("sync toggl: %s", err);
+		/* HTTP failures already name the service ("toggl: GET ..."). */
+		log_error("%s%s", strncmp(err, "toggl: ", 7) == 0 ? "sync " : "sync toggl: ", err);
 		return 1;
 	}
 	log_info("sync toggl: %s: %lld read, %lld written, %lld deleted, %lld pages, "
