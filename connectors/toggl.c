@@ -664,6 +664,12 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		const char *next_row = http_response_header(&resp, "X-Next-Row-Number");
 		const char *next_id = http_response_header(&resp, "X-Next-ID");
 		long long nr = next_row ? strtoll(next_row, NULL, 10) : 0;
+		/* Paging must move forward, or the loop would never end. */
+		if (nr > 0 && cJSON_GetArraySize(resp.json) == 0) {
+			snprintf(err, errlen, "Toggl's Reports page for %s..%s is empty but "
+				 "announces row %lld; stopping", sd, ed, nr);
+			goto out;
+		}
 		if (nr > 0 && nr <= cp.next_row) {
 			snprintf(err, errlen, "Toggl's Reports paging went backwards "
 				 "(row %lld after %lld); stopping", nr, cp.next_row);
