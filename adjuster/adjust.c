@@ -18,6 +18,7 @@
  * day. */
 struct type_model {
 	double mean, var;
+	int n;          /* estimates or actual days behind it; 0 = no data */
 };
 
 static void *xcalloc(size_t n, size_t size)
@@ -206,6 +207,7 @@ static void build_models(struct engine *e)
 			if (n > 0) {
 				e->model[c][t].mean = sum / n;
 				e->model[c][t].var = sumv / n;
+				e->model[c][t].n = n;
 				continue;
 			}
 			for (i = 0; i < in->ndays; i++) {
@@ -228,6 +230,7 @@ static void build_models(struct engine *e)
 			}
 			e->model[c][t].mean = mean;
 			e->model[c][t].var = n > 1 ? sumsq / (n - 1) : 0;
+			e->model[c][t].n = n;
 		}
 	}
 }
@@ -443,6 +446,17 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 			     r->next_sd, DAY_MINUTES * (next.days[0] + next.days[1]),
 			     &r->calc, e->err, e->errlen) < 0)
 		return -1;
+	/* Without a single actual day or estimate behind the next period the
+	 * model is a guess of zero: no proposal rather than a confident one. */
+	r->no_data = 1;
+	for (t = 0; t < 2; t++)
+		if (next.days[t] > 0 && e->model[g->category][t].n > 0)
+			r->no_data = 0;
+	if (r->no_data) {
+		r->calc.kind = PROPOSAL_NONE;
+		r->calc.proposed = g->minutes;
+		r->calc.changed = 0;
+	}
 	r->proposed = r->calc.proposed;
 	r->p_after = r->calc.p_after;
 	return 0;

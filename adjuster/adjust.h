@@ -115,6 +115,7 @@ struct goal_result {
 	int budget_cut;               /* minutes removed to fit the day budget */
 	int budget_cut_types;         /* bit t set: cut for day type t */
 	int propose;                  /* a proposal to store */
+	int no_data;                  /* no actuals or estimates for the next period */
 	char reason[400];
 };
 

@@ -81,11 +81,12 @@ void adjust_output_text(const struct adjust_report *rep, struct buf *out)
 			snprintf(hits, sizeof(hits), "- (%d periods)", g->periods);
 		else
 			snprintf(hits, sizeof(hits), "%d/%d", g->hits, g->periods);
-		buf_printf(out, "%6" PRId64 "  %-16s %-8s %-6s %-7s %6d  %-22s %7.1f %17s %6s  %-9s %s\n",
+		buf_printf(out, "%6" PRId64 "  %-16s %-8s %-6s %-7s %6d  %-22s %7.1f %17s %6s  %-9s %s%s\n",
 			   g->goal->goal_id, category_name(rep, g),
 			   day_type_name(g->goal->day_type), goal_period_name(g->goal->period),
 			   goal_direction_name(g->goal->direction), g->goal->minutes, per,
-			   g->actual_so_far, exp, prob, goal_status_name(g->status), hits);
+			   g->actual_so_far, exp, prob, goal_status_name(g->status), hits,
+			   g->no_data ? "  (no data: no proposal)" : "");
 	}
 
 	any = 0;
@@ -238,6 +239,7 @@ void adjust_output_json(const struct adjust_report *rep, struct buf *out)
 		cJSON_AddNumberToObject(j, "next_expected", r1(g->next_mean));
 		cJSON_AddNumberToObject(j, "next_sd", r1(g->next_sd));
 		add_prob(j, "next_probability", g->calc.p_before);
+		cJSON_AddBoolToObject(j, "no_data", g->no_data);
 		cJSON_AddItemToArray(goals, j);
 
 		if (g->calc.kind == PROPOSAL_NONE)

@@ -228,6 +228,28 @@ static void test_closed_goal_gets_no_proposal(void **state)
 	adjust_input_release(&in);
 }
 
+static void test_no_data_no_proposal(void **state)
+{
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	char err[300];
+
+	(void)state;
+	build(&in, &o, person, 5);
+	adjust_input_add_category(&in, "Reading");
+	goal(&in, 3, "Reading", DAYTYPE_ANY, PERIOD_DAY, 30, DIR_MORE);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	/* Nothing known: the model is a point at 0, so P = 0, but that is no
+	 * reason to lower the goal. */
+	near(r.goals[0].prob, 0, 0);
+	assert_true(r.goals[0].no_data);
+	assert_int_equal(r.goals[0].calc.kind, PROPOSAL_NONE);
+	assert_false(r.goals[0].propose);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_budget_violation_fitted),
 		cmocka_unit_test(test_week_goal_breakdown_and_hits),
 		cmocka_unit_test(test_closed_goal_gets_no_proposal),
+		cmocka_unit_test(test_no_data_no_proposal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
