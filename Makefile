@@ -113,6 +113,7 @@ demo: all
 	./$(BIN) demo
 
 demo-clean:
+	@if [ -d .demo/pg ]; then scripts/demo stop; fi
 	rm -rf .demo
 
 bench: all
