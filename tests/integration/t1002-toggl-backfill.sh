@@ -48,21 +48,25 @@ t_ok "a flattened entry keeps the fake entry's start, stop, project and duration
 	                AND data->>'"'"'start'"'"' LIKE '"'"'%+09:00'"'"'
 	             FROM raw.toggl_track__time_entries WHERE source_id = '"'"'$id'"'"'")" = t ]'
 
-# The interrupted run: the 9th page answers slowly; kill the job while it waits.
+# The interrupted run: the 9th page answers slowly; once the 8th page is
+# committed (its checkpoint is in the database), kill the job while it waits.
 t_migrated_db
 : > "$FAKE_LOG"
-curl -sf -X POST -d '{"kind":"delay","path":"/reports/","skip":8,"delay_ms":2500}' \
+curl -sf -X POST -d '{"kind":"delay","path":"/reports/","skip":8,"delay_ms":4000}' \
 	"$FAKE_URL/__control/fault" >/dev/null
 "$DWHBI" sync toggl --backfill "$FROM..$TO" --page-size $PAGE >>"$OUT" 2>&1 &
 JOB=$!
-for i in $(seq 1 100); do
-	[ "$(searches | wc -l)" -ge 8 ] && break
-	sleep 0.1
+for i in $(seq 1 200); do
+	[ "$(t_psql "SELECT checkpoint->>'next_row' FROM ops.sync_state WHERE source = 'toggl_track.backfill'")" = \
+	  "$((8 * PAGE + 1))" ] && break
+	sleep 0.05
 done
-sleep 0.5
 kill -9 $JOB
 wait $JOB 2>/dev/null
-sleep 2.5   # the slow page is answered (to nobody) and logged
+for i in $(seq 1 100); do   # the slow page is answered (to nobody) and logged
+	[ "$(searches | wc -l)" -ge 9 ] && break
+	sleep 0.1
+done
 FIRST_RUN=$(searches | page_keys)
 CHECKPOINT=$(t_psql "SELECT checkpoint FROM ops.sync_state WHERE source = 'toggl_track.backfill'")
 t_ok "the killed run left a checkpoint after its last committed page" '
