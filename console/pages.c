@@ -152,10 +152,15 @@ static void when(struct console *c, struct buf *b, const char *iso)
 	P(b, "</span></span>");
 }
 
+/* A coloured word; the class is the word with spaces as dashes, so
+ * "not met" never picks up the style of "met". */
 static void badge(struct buf *b, const char *word)
 {
 	P(b, "<span class=\"badge ");
-	E(b, word);
+	for (const char *p = word; p && *p; p++) {
+		char ch[2] = { *p == ' ' ? '-' : *p, '\0' };
+		E(b, ch);
+	}
 	P(b, "\">");
 	E(b, word);
 	P(b, "</span>");
@@ -302,7 +307,7 @@ static void overview(struct console *c, struct request *rq, struct response *rs)
 		count(b, mart, "row_count");
 		P(b, "</td><td>");
 		if (strcmp(str_of(mart, "kind"), "view") == 0)
-			P(b, "<span class=\"muted\">— (view)</span>");
+			P(b, "<span class=\"muted\">—</span>");
 		else
 			when(c, b, str_of(mart, "last_refresh"));
 		P(b, "</td></tr>\n");
@@ -377,7 +382,7 @@ static void runs_page(struct console *c, struct request *rq, struct response *rs
 		if (!isnan(num_of(run, "parent_id")))
 			buf_printf(b, "<span class=\"muted\" title=\"step of run %.0f\">↳</span> ",
 				   num_of(run, "parent_id"));
-		P(b, "<a href=\"/runs?job=");
+		P(b, "<a class=\"nowrap\" href=\"/runs?job=");
 		html_urlencode(b, str_of(run, "job"));
 		P(b, "\">");
 		E(b, str_of(run, "job"));
@@ -528,7 +533,11 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 				P(b, "<span class=\"muted\">—</span>");
 			}
 			P(b, "</td><td>");
-			if (cJSON_IsBool(met))
+			/* An open period is not failed yet: "more" goals are
+			 * "not yet" met, "less" goals are "on track" so far. */
+			if (cJSON_IsBool(met) && cJSON_IsFalse(item(cp, "complete")))
+				badge(b, cJSON_IsTrue(met) ? "on track" : "not yet");
+			else if (cJSON_IsBool(met))
 				badge(b, cJSON_IsTrue(met) ? "met" : "not met");
 			else
 				P(b, "<span class=\"muted\">—</span>");
