@@ -4,7 +4,9 @@
 -- sync had a lower bound (timeMin), only rows ending after it can be judged.
 -- $1 = '<calendarId>:' (source_id prefix), $2 = timeMin or NULL.
 -- Event ids never contain ':', so the strpos test keeps calendar 'a' from
--- touching calendar 'a:b'.  Returns the number of rows marked.
+-- touching calendar 'a:b'.  An end that does not parse is not judged (the
+-- cast is guarded so one odd row cannot fail the page).  Returns the number
+-- of rows marked.
 WITH gone AS (
     UPDATE raw.google_calendar__events r
     SET deleted_at = now(), synced_at = now()
@@ -14,8 +16,11 @@ WITH gone AS (
       AND NOT EXISTS (SELECT 1 FROM pg_temp.gcal_seen s
                       WHERE s.source_id = r.source_id)
       AND ($2::timestamptz IS NULL
-           OR coalesce((r.data->'end'->>'dateTime')::timestamptz,
-                       (r.data->'end'->>'date')::date::timestamptz) > $2::timestamptz)
+           OR coalesce(CASE WHEN r.data->'end'->>'dateTime' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d'
+                            THEN (r.data->'end'->>'dateTime')::timestamptz END,
+                       CASE WHEN r.data->'end'->>'date' ~ '^\d{4}-\d\d-\d\d$'
+                            THEN (r.data->'end'->>'date')::date::timestamptz END)
+              > $2::timestamptz)
     RETURNING 1
 )
 SELECT count(*) FROM gone;
