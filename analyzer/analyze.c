@@ -1,11 +1,10 @@
 /*
  * analyze: reads the marts, runs the estimators, backtests and the flow, and
- * writes the analytics snapshot in one transaction (analyze.h).
+ * has store.c write the snapshot (analyze.h).
  *
- * Reading happens before the transaction opens and all arithmetic is done in
- * memory, so the write transaction is short.  Every number written is checked
- * to be finite first: a NaN in an input row is treated as a missing day, never
- * passed through to the tables.
+ * Reading happens before the write transaction opens and all arithmetic is
+ * done in memory, so that transaction is short.  A NaN or NULL in an input
+ * row is a missing day, never passed through to the tables.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,33 +16,10 @@
 #include "analyzer/analyze.h"
 #include "analyzer/estimators.h"
 #include "analyzer/flow.h"
-#include "buf.h"
+#include "analyzer/store.h"
 #include "db.h"
 #include "resource.h"
 #include "timeutil.h"
-
-#define COPY_FLUSH_BYTES (1 << 20)
-
-struct flow_row {
-	int month;                      /* 0 = day, 1 = month */
-	int32_t start;
-	int from, to;                   /* indexes into flow_names */
-	double minutes;
-};
-
-/* Everything computed before writing. */
-struct work {
-	int32_t first_day;              /* index 0 of every series */
-	int n, origin, horizon;
-	unsigned char *holiday;         /* n */
-	double *y;                      /* ncategories * n */
-	struct est_point *points;       /* ncategories * horizon */
-	/* flows */
-	char **flow_names;
-	int nflow_names;
-	struct flow_row *flows;
-	size_t nflows, flows_cap;
-};
 
 void analyze_result_init(struct analyze_result *r)
 {
@@ -60,7 +36,7 @@ void analyze_result_release(struct analyze_result *r)
 	analyze_result_init(r);
 }
 
-static void work_release(struct work *w)
+static void work_release(struct analyze_work *w)
 {
 	int i;
 
@@ -142,7 +118,7 @@ static double cell_double(const PGresult *res, int row, int col)
 	return strtod(PQgetvalue(res, row, col), NULL);
 }
 
-static int load_days(PGconn *db, struct work *w, char *err, size_t errlen)
+static int load_days(PGconn *db, struct analyze_work *w, char *err, size_t errlen)
 {
 	char from[16], to[16];
 	const char *params[2] = { from, to };
@@ -165,7 +141,7 @@ static int load_days(PGconn *db, struct work *w, char *err, size_t errlen)
 }
 
 /* Fills r->categories and w->y from history.sql. */
-static int load_history(PGconn *db, struct work *w, struct analyze_result *r,
+static int load_history(PGconn *db, struct analyze_work *w, struct analyze_result *r,
 			char *err, size_t errlen)
 {
 	char from[16], to[16];
@@ -213,7 +189,7 @@ static int load_history(PGconn *db, struct work *w, struct analyze_result *r,
 	return 0;
 }
 
-static void estimate_all(struct work *w, struct analyze_result *r, char *err, size_t errlen,
+static void estimate_all(struct analyze_work *w, struct analyze_result *r, char *err, size_t errlen,
 			 int *rc)
 {
 	int k, h;
@@ -254,7 +230,7 @@ static void estimate_all(struct work *w, struct analyze_result *r, char *err, si
 	}
 }
 
-static int flow_name_index(struct work *w, const char *name)
+static int flow_name_index(struct analyze_work *w, const char *name)
 {
 	int i;
 
@@ -264,7 +240,7 @@ static int flow_name_index(struct work *w, const char *name)
 	return -1;
 }
 
-static void flow_push(struct work *w, int month, int32_t start, int from, int to, double minutes)
+static void flow_push(struct analyze_work *w, int month, int32_t start, int from, int to, double minutes)
 {
 	if (w->nflows == w->flows_cap) {
 		w->flows_cap = w->flows_cap ? 2 * w->flows_cap : 1024;
@@ -280,7 +256,7 @@ static void flow_push(struct work *w, int month, int32_t start, int from, int to
 	w->nflows++;
 }
 
-static void flush_month(struct work *w, int32_t month, double *mat)
+static void flush_month(struct analyze_work *w, int32_t month, double *mat)
 {
 	int k = w->nflow_names, i, j;
 
@@ -292,7 +268,7 @@ static void flush_month(struct work *w, int32_t month, double *mat)
 }
 
 /* Day and month flows from plan_actual.sql (rows ordered by date). */
-static int load_flows(PGconn *db, struct work *w, struct analyze_result *r,
+static int load_flows(PGconn *db, struct analyze_work *w, struct analyze_result *r,
 		      char *err, size_t errlen)
 {
 	char as_of[16];
@@ -367,251 +343,10 @@ static int load_flows(PGconn *db, struct work *w, struct analyze_result *r,
 	return rc;
 }
 
-/* ---- writing ------------------------------------------------------------- */
-
-/* Every number is checked before the first COPY starts, so a COPY only ever
- * fails on the connection, never half-way through on bad data. */
-static int check_finite(const struct work *w, const struct analyze_result *r,
-			char *err, size_t errlen)
-{
-	size_t i, n = (size_t)r->ncategories * w->horizon;
-	int k;
-
-	for (i = 0; i < n; i++) {
-		const struct est_point *p = &w->points[i];
-
-		if (!isfinite(p->minutes) || !isfinite(p->lower80) || !isfinite(p->upper80) ||
-		    !isfinite(p->lower95) || !isfinite(p->upper95) || !isfinite(p->sd))
-			goto bad;
-	}
-	for (k = 0; k < r->ncategories; k++) {
-		const struct analyze_category *c = &r->categories[k];
-
-		if (!isfinite(c->month_actual) || !isfinite(c->month_projected) ||
-		    !isfinite(c->month_lower80) || !isfinite(c->month_upper80) ||
-		    !isfinite(c->month_lower95) || !isfinite(c->month_upper95))
-			goto bad;
-	}
-	for (i = 0; i < w->nflows; i++)
-		if (!isfinite(w->flows[i].minutes))
-			goto bad;
-	return 0;
-bad:
-	snprintf(err, errlen, "internal error: a non-finite estimate was computed "
-		 "(nothing was written); please report it with the --as-of date");
-	return -1;
-}
-
-static void put_num(struct buf *b, double v)
-{
-	buf_printf(b, "\t%.15g", v);
-}
-
-static int copy_flush(PGconn *db, struct buf *b, int force, char *err, size_t errlen)
-{
-	if (b->len == 0 || (!force && b->len < COPY_FLUSH_BYTES))
-		return 0;
-	if (db_copy_data(db, b->data, b->len, err, errlen) < 0)
-		return -1;
-	buf_reset(b);
-	return 0;
-}
-
-/* Sends what is left and ends the COPY; after a failed send the COPY is
- * ended anyway (db_copy_end aborts it) and the first error is kept. */
-static int copy_finish(PGconn *db, struct buf *b, int failed, char *err, size_t errlen)
-{
-	char ignored[256];
-
-	if (!failed && copy_flush(db, b, 1, err, errlen) < 0)
-		failed = 1;
-	buf_reset(b);
-	if (failed) {
-		db_copy_end(db, ignored, sizeof(ignored));
-		return -1;
-	}
-	return db_copy_end(db, err, errlen);
-}
-
-/* Row prefix: calculated_at, as_of. */
-static void put_prefix(struct buf *b, const char *calculated_at, const char *as_of)
-{
-	buf_copy_field(b, calculated_at);
-	buf_putc(b, '\t');
-	buf_copy_field(b, as_of);
-}
-
-static void put_text(struct buf *b, const char *s)
-{
-	buf_putc(b, '\t');
-	buf_copy_field(b, s);
-}
-
-static int write_estimates(PGconn *db, const struct work *w, const struct analyze_result *r,
-			   const char *calc, const char *as_of, struct buf *b,
-			   int64_t *count, char *err, size_t errlen)
-{
-	int k, h, failed = 0;
-
-	if (db_copy_begin(db, "COPY analytics.estimates (calculated_at, as_of, target_date, "
-			  "category, method, minutes, lower80, upper80, lower95, upper95) "
-			  "FROM STDIN", err, errlen) < 0)
-		return -1;
-	for (k = 0; k < r->ncategories && !failed; k++) {
-		const struct analyze_category *c = &r->categories[k];
-
-		for (h = 1; h <= w->horizon && !failed; h++) {
-			const struct est_point *p = &w->points[(size_t)k * w->horizon + h - 1];
-			char target[16];
-
-			time_format_date(r->as_of + h, target, sizeof(target));
-			put_prefix(b, calc, as_of);
-			put_text(b, target);
-			put_text(b, c->name);
-			put_text(b, backtest_method_name(c->method));
-			put_num(b, p->minutes);
-			put_num(b, p->lower80);
-			put_num(b, p->upper80);
-			put_num(b, p->lower95);
-			put_num(b, p->upper95);
-			buf_putc(b, '\n');
-			(*count)++;
-			failed = copy_flush(db, b, 0, err, errlen) < 0;
-		}
-	}
-	return copy_finish(db, b, failed, err, errlen);
-}
-
-static int write_scores(PGconn *db, const struct analyze_result *r, const char *calc,
-			const char *as_of, struct buf *b, int64_t *count,
-			char *err, size_t errlen)
-{
-	int k, m;
-
-	if (db_copy_begin(db, "COPY analytics.model_scores (calculated_at, as_of, category, "
-			  "method, mae, coverage80, coverage95, n_predictions, chosen) FROM STDIN",
-			  err, errlen) < 0)
-		return -1;
-	for (k = 0; k < r->ncategories; k++) {
-		const struct analyze_category *c = &r->categories[k];
-
-		for (m = 0; m < EST_NMETHODS; m++) {
-			const struct bt_score *s = &c->backtest.score[m];
-
-			put_prefix(b, calc, as_of);
-			put_text(b, c->name);
-			put_text(b, est_method_name(m));
-			if (s->n > 0 && isfinite(s->mae) && isfinite(s->coverage80) &&
-			    isfinite(s->coverage95)) {
-				put_num(b, s->mae);
-				put_num(b, s->coverage80);
-				put_num(b, s->coverage95);
-			} else {
-				buf_puts(b, "\t\\N\t\\N\t\\N");     /* no prediction: no score */
-			}
-			buf_printf(b, "\t%d\t%s\n", s->n, c->method == m ? "t" : "f");
-			(*count)++;
-		}
-	}
-	return copy_finish(db, b, 0, err, errlen);
-}
-
-static int write_projections(PGconn *db, const struct analyze_result *r,
-			     const char *calc, const char *as_of, struct buf *b,
-			     int64_t *count, char *err, size_t errlen)
-{
-	char month[16];
-	int k, days_elapsed = r->as_of - r->month + 1;
-	int days_remaining = next_month_start(r->month) - 1 - r->as_of;
-
-	time_format_date(r->month, month, sizeof(month));
-	if (db_copy_begin(db, "COPY analytics.month_projections (calculated_at, as_of, month, "
-			  "category, method, actual_minutes, remaining_minutes, projected_minutes, "
-			  "lower80, upper80, lower95, upper95, days_elapsed, days_remaining) "
-			  "FROM STDIN", err, errlen) < 0)
-		return -1;
-	for (k = 0; k < r->ncategories; k++) {
-		const struct analyze_category *c = &r->categories[k];
-
-		put_prefix(b, calc, as_of);
-		put_text(b, month);
-		put_text(b, c->name);
-		put_text(b, backtest_method_name(c->method));
-		put_num(b, c->month_actual);
-		put_num(b, c->month_projected - c->month_actual);
-		put_num(b, c->month_projected);
-		put_num(b, c->month_lower80);
-		put_num(b, c->month_upper80);
-		put_num(b, c->month_lower95);
-		put_num(b, c->month_upper95);
-		buf_printf(b, "\t%d\t%d\n", days_elapsed > 0 ? days_elapsed : 0, days_remaining);
-		(*count)++;
-	}
-	return copy_finish(db, b, 0, err, errlen);
-}
-
-static int write_flows(PGconn *db, const struct work *w, const char *calc, const char *as_of,
-		       struct buf *b, int64_t *count, char *err, size_t errlen)
-{
-	const char *params[1] = { as_of };
-	size_t i;
-	int failed = 0;
-
-	if (db_exec_params(db, "DELETE FROM analytics.plan_flows WHERE period_start <= $1::date",
-			   1, params, err, errlen) < 0)
-		return -1;
-	if (db_copy_begin(db, "COPY analytics.plan_flows (period, period_start, from_category, "
-			  "to_category, minutes, calculated_at, as_of) FROM STDIN", err, errlen) < 0)
-		return -1;
-	for (i = 0; i < w->nflows && !failed; i++) {
-		const struct flow_row *f = &w->flows[i];
-		char start[16];
-
-		time_format_date(f->start, start, sizeof(start));
-		buf_puts(b, f->month ? "month" : "day");
-		put_text(b, start);
-		put_text(b, w->flow_names[f->from]);
-		put_text(b, w->flow_names[f->to]);
-		put_num(b, f->minutes);
-		buf_putc(b, '\t');
-		put_prefix(b, calc, as_of);
-		buf_putc(b, '\n');
-		(*count)++;
-		failed = copy_flush(db, b, 0, err, errlen) < 0;
-	}
-	return copy_finish(db, b, failed, err, errlen);
-}
-
-static int write_all(PGconn *db, const struct work *w, struct analyze_result *r,
-		     int with_flows, char *err, size_t errlen)
-{
-	char calc[64], as_of[16];
-	struct buf b = BUF_INIT;
-
-	time_format_date(r->as_of, as_of, sizeof(as_of));
-	if (db_begin(db, err, errlen) < 0)
-		return -1;
-	/* one calculated_at for the whole snapshot */
-	if (db_query_value(db, "SELECT now()::text", 0, NULL, calc, sizeof(calc),
-			   err, errlen) < 0 ||
-	    write_estimates(db, w, r, calc, as_of, &b, &r->estimates, err, errlen) < 0 ||
-	    write_scores(db, r, calc, as_of, &b, &r->scores, err, errlen) < 0 ||
-	    write_projections(db, r, calc, as_of, &b, &r->projections, err, errlen) < 0 ||
-	    (with_flows && write_flows(db, w, calc, as_of, &b, &r->flows, err, errlen) < 0) ||
-	    db_commit(db, err, errlen) < 0) {
-		buf_release(&b);
-		db_rollback(db);
-		r->estimates = r->scores = r->projections = r->flows = 0;
-		return -1;
-	}
-	buf_release(&b);
-	return 0;
-}
-
 int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 		char *err, size_t errlen)
 {
-	struct work w;
+	struct analyze_work w;
 	int rc = 0, have_plan;
 	int32_t month_end;
 
@@ -621,6 +356,7 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	r->first_target = as_of + 1;
 	r->month = month_start(as_of + 1);
 	month_end = next_month_start(r->month) - 1;
+	r->month_end = month_end;
 	r->last_target = month_end > as_of + ANALYZE_MIN_HORIZON ? month_end
 								 : as_of + ANALYZE_MIN_HORIZON;
 	w.first_day = as_of - ANALYZE_HISTORY_DAYS + 1;
@@ -651,9 +387,9 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	}
 	estimate_all(&w, r, err, errlen, &rc);
 	if (rc == 0)
-		rc = check_finite(&w, r, err, errlen);
+		rc = store_check_finite(&w, r, err, errlen);
 	if (rc == 0)
-		rc = write_all(db, &w, r, have_plan, err, errlen);
+		rc = store_snapshot(db, &w, r, have_plan, err, errlen);
 	work_release(&w);
 	return rc;
 }

@@ -37,6 +37,7 @@ struct analyze_result {
 	int32_t as_of;
 	int32_t first_target, last_target;  /* day numbers of the estimates */
 	int32_t month;                      /* first day of the projected month */
+	int32_t month_end;                  /* its last day */
 	struct analyze_category *categories;
 	int ncategories;
 	int64_t rows_read;

@@ -1,0 +1,253 @@
+/*
+ * store: the COPY writers of one analyzer snapshot (store.h).
+ *
+ * Every number is checked before the first COPY starts (store_check_finite),
+ * so a COPY only ever fails on the connection, never half-way through on bad
+ * data; doubles travel as %.15g text, enough for minutes.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "analyzer/store.h"
+#include "buf.h"
+#include "db.h"
+#include "timeutil.h"
+
+#define COPY_FLUSH_BYTES (1 << 20)
+
+int store_check_finite(const struct analyze_work *w, const struct analyze_result *r,
+			char *err, size_t errlen)
+{
+	size_t i, n = (size_t)r->ncategories * w->horizon;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		const struct est_point *p = &w->points[i];
+
+		if (!isfinite(p->minutes) || !isfinite(p->lower80) || !isfinite(p->upper80) ||
+		    !isfinite(p->lower95) || !isfinite(p->upper95) || !isfinite(p->sd))
+			goto bad;
+	}
+	for (k = 0; k < r->ncategories; k++) {
+		const struct analyze_category *c = &r->categories[k];
+
+		if (!isfinite(c->month_actual) || !isfinite(c->month_projected) ||
+		    !isfinite(c->month_lower80) || !isfinite(c->month_upper80) ||
+		    !isfinite(c->month_lower95) || !isfinite(c->month_upper95))
+			goto bad;
+	}
+	for (i = 0; i < w->nflows; i++)
+		if (!isfinite(w->flows[i].minutes))
+			goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "internal error: a non-finite estimate was computed "
+		 "(nothing was written); please report it with the --as-of date");
+	return -1;
+}
+
+static void put_num(struct buf *b, double v)
+{
+	buf_printf(b, "\t%.15g", v);
+}
+
+static int copy_flush(PGconn *db, struct buf *b, int force, char *err, size_t errlen)
+{
+	if (b->len == 0 || (!force && b->len < COPY_FLUSH_BYTES))
+		return 0;
+	if (db_copy_data(db, b->data, b->len, err, errlen) < 0)
+		return -1;
+	buf_reset(b);
+	return 0;
+}
+
+/* Sends what is left and ends the COPY; after a failed send the COPY is
+ * ended anyway (db_copy_end aborts it) and the first error is kept. */
+static int copy_finish(PGconn *db, struct buf *b, int failed, char *err, size_t errlen)
+{
+	char ignored[256];
+
+	if (!failed && copy_flush(db, b, 1, err, errlen) < 0)
+		failed = 1;
+	buf_reset(b);
+	if (failed) {
+		db_copy_end(db, ignored, sizeof(ignored));
+		return -1;
+	}
+	return db_copy_end(db, err, errlen);
+}
+
+/* Row prefix: calculated_at, as_of. */
+static void put_prefix(struct buf *b, const char *calculated_at, const char *as_of)
+{
+	buf_copy_field(b, calculated_at);
+	buf_putc(b, '\t');
+	buf_copy_field(b, as_of);
+}
+
+static void put_text(struct buf *b, const char *s)
+{
+	buf_putc(b, '\t');
+	buf_copy_field(b, s);
+}
+
+static int write_estimates(PGconn *db, const struct analyze_work *w, const struct analyze_result *r,
+			   const char *calc, const char *as_of, struct buf *b,
+			   int64_t *count, char *err, size_t errlen)
+{
+	int k, h, failed = 0;
+
+	if (db_copy_begin(db, "COPY analytics.estimates (calculated_at, as_of, target_date, "
+			  "category, method, minutes, lower80, upper80, lower95, upper95) "
+			  "FROM STDIN", err, errlen) < 0)
+		return -1;
+	for (k = 0; k < r->ncategories && !failed; k++) {
+		const struct analyze_category *c = &r->categories[k];
+
+		for (h = 1; h <= w->horizon && !failed; h++) {
+			const struct est_point *p = &w->points[(size_t)k * w->horizon + h - 1];
+			char target[16];
+
+			time_format_date(r->as_of + h, target, sizeof(target));
+			put_prefix(b, calc, as_of);
+			put_text(b, target);
+			put_text(b, c->name);
+			put_text(b, backtest_method_name(c->method));
+			put_num(b, p->minutes);
+			put_num(b, p->lower80);
+			put_num(b, p->upper80);
+			put_num(b, p->lower95);
+			put_num(b, p->upper95);
+			buf_putc(b, '\n');
+			(*count)++;
+			failed = copy_flush(db, b, 0, err, errlen) < 0;
+		}
+	}
+	return copy_finish(db, b, failed, err, errlen);
+}
+
+static int write_scores(PGconn *db, const struct analyze_result *r, const char *calc,
+			const char *as_of, struct buf *b, int64_t *count,
+			char *err, size_t errlen)
+{
+	int k, m;
+
+	if (db_copy_begin(db, "COPY analytics.model_scores (calculated_at, as_of, category, "
+			  "method, mae, coverage80, coverage95, n_predictions, chosen) FROM STDIN",
+			  err, errlen) < 0)
+		return -1;
+	for (k = 0; k < r->ncategories; k++) {
+		const struct analyze_category *c = &r->categories[k];
+
+		for (m = 0; m < EST_NMETHODS; m++) {
+			const struct bt_score *s = &c->backtest.score[m];
+
+			put_prefix(b, calc, as_of);
+			put_text(b, c->name);
+			put_text(b, est_method_name(m));
+			if (s->n > 0 && isfinite(s->mae) && isfinite(s->coverage80) &&
+			    isfinite(s->coverage95)) {
+				put_num(b, s->mae);
+				put_num(b, s->coverage80);
+				put_num(b, s->coverage95);
+			} else {
+				buf_puts(b, "\t\\N\t\\N\t\\N");     /* no prediction: no score */
+			}
+			buf_printf(b, "\t%d\t%s\n", s->n, c->method == m ? "t" : "f");
+			(*count)++;
+		}
+	}
+	return copy_finish(db, b, 0, err, errlen);
+}
+
+static int write_projections(PGconn *db, const struct analyze_result *r,
+			     const char *calc, const char *as_of, struct buf *b,
+			     int64_t *count, char *err, size_t errlen)
+{
+	char month[16];
+	int k, days_elapsed = r->as_of - r->month + 1;
+	int days_remaining = r->month_end - r->as_of;
+
+	time_format_date(r->month, month, sizeof(month));
+	if (db_copy_begin(db, "COPY analytics.month_projections (calculated_at, as_of, month, "
+			  "category, method, actual_minutes, remaining_minutes, projected_minutes, "
+			  "lower80, upper80, lower95, upper95, days_elapsed, days_remaining) "
+			  "FROM STDIN", err, errlen) < 0)
+		return -1;
+	for (k = 0; k < r->ncategories; k++) {
+		const struct analyze_category *c = &r->categories[k];
+
+		put_prefix(b, calc, as_of);
+		put_text(b, month);
+		put_text(b, c->name);
+		put_text(b, backtest_method_name(c->method));
+		put_num(b, c->month_actual);
+		put_num(b, c->month_projected - c->month_actual);
+		put_num(b, c->month_projected);
+		put_num(b, c->month_lower80);
+		put_num(b, c->month_upper80);
+		put_num(b, c->month_lower95);
+		put_num(b, c->month_upper95);
+		buf_printf(b, "\t%d\t%d\n", days_elapsed > 0 ? days_elapsed : 0, days_remaining);
+		(*count)++;
+	}
+	return copy_finish(db, b, 0, err, errlen);
+}
+
+static int write_flows(PGconn *db, const struct analyze_work *w, const char *calc, const char *as_of,
+		       struct buf *b, int64_t *count, char *err, size_t errlen)
+{
+	const char *params[1] = { as_of };
+	size_t i;
+	int failed = 0;
+
+	if (db_exec_params(db, "DELETE FROM analytics.plan_flows WHERE period_start <= $1::date",
+			   1, params, err, errlen) < 0)
+		return -1;
+	if (db_copy_begin(db, "COPY analytics.plan_flows (period, period_start, from_category, "
+			  "to_category, minutes, calculated_at, as_of) FROM STDIN", err, errlen) < 0)
+		return -1;
+	for (i = 0; i < w->nflows && !failed; i++) {
+		const struct flow_row *f = &w->flows[i];
+		char start[16];
+
+		time_format_date(f->start, start, sizeof(start));
+		buf_puts(b, f->month ? "month" : "day");
+		put_text(b, start);
+		put_text(b, w->flow_names[f->from]);
+		put_text(b, w->flow_names[f->to]);
+		put_num(b, f->minutes);
+		buf_putc(b, '\t');
+		put_prefix(b, calc, as_of);
+		buf_putc(b, '\n');
+		(*count)++;
+		failed = copy_flush(db, b, 0, err, errlen) < 0;
+	}
+	return copy_finish(db, b, failed, err, errlen);
+}
+
+int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_result *r,
+		   int with_flows, char *err, size_t errlen)
+{
+	char calc[64], as_of[16];
+	struct buf b = BUF_INIT;
+
+	time_format_date(r->as_of, as_of, sizeof(as_of));
+	if (db_begin(db, err, errlen) < 0)
+		return -1;
+	/* one calculated_at for the whole snapshot */
+	if (db_query_value(db, "SELECT now()::text", 0, NULL, calc, sizeof(calc),
+			   err, errlen) < 0 ||
+	    write_estimates(db, w, r, calc, as_of, &b, &r->estimates, err, errlen) < 0 ||
+	    write_scores(db, r, calc, as_of, &b, &r->scores, err, errlen) < 0 ||
+	    write_projections(db, r, calc, as_of, &b, &r->projections, err, errlen) < 0 ||
+	    (with_flows && write_flows(db, w, calc, as_of, &b, &r->flows, err, errlen) < 0) ||
+	    db_commit(db, err, errlen) < 0) {
+		buf_release(&b);
+		db_rollback(db);
+		r->estimates = r->scores = r->projections = r->flows = 0;
+		return -1;
+	}
+	buf_release(&b);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * store: writes one analyzer snapshot — analytics.estimates, model_scores
+ * and month_projections with one calculated_at, and analytics.plan_flows
+ * replaced up to as_of — with COPY, in one transaction.  Internal to
+ * analyzer/ (analyze.c fills struct analyze_work).
+ */
+#ifndef DWHBI_ANALYZER_STORE_H
+#define DWHBI_ANALYZER_STORE_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/analyze.h"
+#include "analyzer/estimators.h"
+
+struct flow_row {
+	int month;                      /* 0 = day, 1 = month */
+	int32_t start;
+	int from, to;                   /* indexes into flow_names */
+	double minutes;
+};
+
+/* Everything analyze_run() computes before writing. */
+struct analyze_work {
+	int32_t first_day;              /* index 0 of every series */
+	int n, origin, horizon;
+	unsigned char *holiday;         /* n */
+	double *y;                      /* ncategories * n */
+	struct est_point *points;       /* ncategories * horizon */
+	/* flows */
+	char **flow_names;
+	int nflow_names;
+	struct flow_row *flows;
+	size_t nflows, flows_cap;
+};
+
+/* 0 when every number to be written is finite, else -1 with a reason in
+ * err: nothing is written then. */
+int store_check_finite(const struct analyze_work *w, const struct analyze_result *r,
+		       char *err, size_t errlen);
+
+/* Writes the snapshot and commits; counts go into r->estimates, scores,
+ * projections and flows.  Returns 0, or -1 with a reason in err after rolling
+ * back (counts are 0 then). */
+int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_result *r,
+		   int with_flows, char *err, size_t errlen);
+
+#endif
