@@ -186,6 +186,20 @@ int model_parse(struct model *m, const char *path, const char *sql,
 		}
 		free(kind);
 	}
+	m->truncate = m->layer == 1;
+	kind = header_value(sql, "refresh");
+	if (kind) {
+		if (!strcmp(kind, "delete") || !strcmp(kind, "truncate")) {
+			m->truncate = !strcmp(kind, "truncate");
+		} else {
+			snprintf(err, errlen, "model '%s': refresh must be delete or truncate, not '%s'",
+				 path, kind);
+			free(kind);
+			model_release(m);
+			return -1;
+		}
+		free(kind);
+	}
 	m->unique_key = header_value(sql, "unique_key");
 	if (m->unique_key) {
 		/* Pasted into ALTER TABLE ... PRIMARY KEY: only plain column names. */
@@ -601,11 +615,11 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 	if (fits < 0)
 		goto out;
 	if (fits) {
-		/* Refill in place: MVCC keeps the old rows visible to readers
-		 * until this transaction commits. */
+		/* Refill in place: with DELETE, MVCC keeps the old rows visible
+		 * to readers until this transaction commits. */
 		if (model_columns(db, &cols, err, errlen))
 			goto out;
-		buf_printf(&sql, "DELETE FROM %s", qname);
+		buf_printf(&sql, "%s %s", m->truncate ? "TRUNCATE" : "DELETE FROM", qname);
 		if (exec_counted(db, sql.data, deleted, err, errlen))
 			goto out;
 		buf_reset(&sql);
@@ -857,8 +871,14 @@ int transform_run(PGconn *db, const struct transform_opts *opts,
 		goto out_lock;
 	params[0] = opts->timezone;
 	params[1] = opts->holiday_calendar_id ? opts->holiday_calendar_id : "";
+	/* JIT is off: the models' generate_series() make the planner guess
+	 * big costs, and compiling then takes longer than the queries.  A
+	 * batch job may sort in memory (the server's default 4 MB spills a
+	 * million entries to disk). */
 	if (db_exec_params(db, "SELECT set_config('dwhbi.timezone', $1, true), "
 			   "set_config('dwhbi.holiday_calendar_id', $2, true), "
+			   "set_config('jit', 'off', true), "
+			   "set_config('work_mem', '256MB', true), "
 			   "now() AT TIME ZONE $1", 2, params, err, errlen))
 		goto out_rollback;
 	if (opts->build && build_models(db, &ms, res, models, err, errlen))

@@ -1,15 +1,13 @@
 -- core.actual_records: the person's actual time as a gap-free timeline per
 -- Toggl user, split at local midnight (dwhbi.timezone).  Rules (design.md):
 --   * an entry is [start, stop); a running entry ends at the last sync of
---     time entries (core.sync_clock) and is flagged is_running;
+--     time entries (core.time_entries) and is flagged is_running;
 --   * an overlap is cut at the next entry's start;
 --   * a gap of at most 5 minutes extends the previous record;
 --   * a longer gap becomes an 'Untracked' record, and so does the time from
 --     local midnight of the first tracked day to the first entry and from
 --     the last entry to the sync time — so every local day sums to its
 --     length (1440 minutes, 1380/1500 on DST days) once tracking started.
--- Only the token owner's entries count when raw.toggl_track__me is known
--- (the Reports backfill returns every user of a workspace).
 -- minutes = seconds / 60; seconds are exact (microsecond resolution).
 -- materialized: table
 -- unique_key: user_id, start_at
@@ -18,20 +16,8 @@ with settings as (
            (select actual_synced_at from core.sync_clock) as synced_at
 ),
 entries as (
-    select e.time_entry_id,
-           coalesce(e.user_id, 0) as user_id,
-           e.project_id,
-           e.description,
-           e.start_at,
-           case when e.is_running then greatest(e.start_at, s.synced_at)
-                else coalesce(e.stop_at,
-                              e.start_at + make_interval(secs => e.duration_seconds))
-           end as stop_at,
-           e.is_running
-    from staging.stg_toggl_track__time_entries e
-    cross join settings s
-    where not exists (select 1 from staging.stg_toggl_track__me)
-       or e.user_id in (select user_id from staging.stg_toggl_track__me)
+    select time_entry_id, user_id, project_id, description, start_at, stop_at, is_running
+    from core.time_entries
 ),
 ordered as (
     select v.*,
@@ -71,17 +57,28 @@ records as (
     where r.n = 1
       and r.start_at > ((r.start_at at time zone s.tz)::date)::timestamp at time zone s.tz
 ),
-pieces as (
+bounded as (
     select rec.*,
-           d.day::date as date,
-           greatest(rec.start_at, d.day::date::timestamp at time zone s.tz) as piece_start,
-           least(rec.stop_at, (d.day::date + 1)::timestamp at time zone s.tz) as piece_stop
+           (rec.start_at at time zone s.tz)::date as first_date,
+           ((rec.stop_at - interval '1 microsecond') at time zone s.tz)::date as last_date
     from records rec
     cross join settings s
-    cross join lateral generate_series(
-        (rec.start_at at time zone s.tz)::date::timestamp,
-        ((rec.stop_at - interval '1 microsecond') at time zone s.tz)::date::timestamp,
-        interval '1 day') as d(day)
+),
+pieces as (
+    -- most records stay inside one local day: no series needed
+    select b.*, b.first_date as date, b.start_at as piece_start, b.stop_at as piece_stop
+    from bounded b
+    where b.first_date = b.last_date
+    union all
+    select b.*,
+           d.day::date,
+           greatest(b.start_at, d.day::date::timestamp at time zone s.tz),
+           least(b.stop_at, (d.day::date + 1)::timestamp at time zone s.tz)
+    from bounded b
+    cross join settings s
+    cross join lateral generate_series(b.first_date::timestamp, b.last_date::timestamp,
+                                       interval '1 day') as d(day)
+    where b.first_date < b.last_date
 )
 select p.date,
        p.user_id,
@@ -101,6 +98,6 @@ select p.date,
        p.stop_at as record_stop_at
 from pieces p
 left join core.entry_categories c on c.time_entry_id = p.time_entry_id
-left join staging.stg_toggl_track__projects pr on pr.project_id = p.project_id
+left join core.projects pr on pr.project_id = p.project_id
 where p.piece_stop > p.piece_start
 order by p.user_id, p.start_at

@@ -3,6 +3,7 @@
 -- has_actual: tracking had started and the day is not after the last sync;
 -- complete: the day had ended by the last sync of time entries.
 -- materialized: table
+-- refresh: delete
 -- unique_key: date
 select date, day_type, is_weekend, holiday_name, day_start, day_end, day_seconds,
        week_start, month, has_actual, complete

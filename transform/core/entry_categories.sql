@@ -1,4 +1,5 @@
--- core.entry_categories: the category of every live Toggl time entry.  All
+-- core.entry_categories: the category of every entry of core.time_entries.
+-- All
 -- matching rules compete; the lowest priority wins, then the more specific
 -- kind (project, client, tag, project color, keyword), then the older rule.
 -- No match: 'Uncategorized'.
@@ -14,10 +15,10 @@ with rules as (
 ),
 entries as (
     select e.time_entry_id, e.project_id, e.description, e.tags, e.tag_ids,
-           e.project_name as meta_project_name,
-           exists (select 1 from staging.stg_toggl_track__projects p
-                    where p.project_id = e.project_id) as has_project
-    from staging.stg_toggl_track__time_entries e
+           e.meta_project_name,
+           p.project_id is not null as has_project
+    from core.time_entries e
+    left join core.projects p on p.project_id = e.project_id
 ),
 tag_names as (
     select e.time_entry_id, t.tag_name

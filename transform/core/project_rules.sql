@@ -10,14 +10,9 @@ with rules as (
                          when 'toggl_project_color' then 4 end as kind_rank
     from ref.category_rules
     where match_on in ('toggl_project', 'toggl_client', 'toggl_project_color')
-),
-projects as (
-    select p.project_id, p.project_name, p.color, c.client_name
-    from staging.stg_toggl_track__projects p
-    left join staging.stg_toggl_track__clients c on c.client_id = p.client_id
 )
 select p.project_id, p.project_name, r.rule_id, r.priority, r.kind_rank, r.category
-from projects p
+from core.projects p
 join rules r
   on (r.match_on = 'toggl_project' and r.pattern = p.project_name)
   or (r.match_on = 'toggl_client' and r.pattern = p.client_name)
