@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -20,6 +21,9 @@
 #include "db.h"
 #include "resource.h"
 #include "timeutil.h"
+
+#define ANALYZE_LOCK "dwhbi.analyze"
+#define ANALYZE_LOCK_WAIT 60   /* seconds; a run takes well under one */
 
 void analyze_result_init(struct analyze_result *r)
 {
@@ -343,6 +347,33 @@ static int load_flows(PGconn *db, struct analyze_work *w, struct analyze_result 
 	return rc;
 }
 
+/* Two runs at once would both replace analytics.plan_flows; the second
+ * waits (bounded) rather than failing on a duplicate key. */
+static int take_lock(PGconn *db, char *err, size_t errlen)
+{
+	int waited;
+
+	for (waited = 0;; waited++) {
+		int got = db_lock(db, ANALYZE_LOCK, 0, err, errlen);
+
+		if (got != 0)
+			return got > 0 ? 0 : -1;
+		if (waited >= ANALYZE_LOCK_WAIT) {
+			snprintf(err, errlen, "another 'dwhbi analyze' is running (waited %d s); "
+				 "try again when it has finished", waited);
+			return -1;
+		}
+		sleep(1);
+	}
+}
+
+static void release_lock(PGconn *db)
+{
+	char ignored[256];
+
+	db_unlock(db, ANALYZE_LOCK, ignored, sizeof(ignored));
+}
+
 int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 		char *err, size_t errlen)
 {
@@ -379,10 +410,14 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	if (have_plan < 0)
 		return -1;
 
+	rc = take_lock(db, err, errlen);
+	if (rc < 0)
+		return -1;
 	w.holiday = xcalloc(w.n, 1);
 	if (load_days(db, &w, err, errlen) < 0 || load_history(db, &w, r, err, errlen) < 0 ||
 	    (have_plan && load_flows(db, &w, r, err, errlen) < 0)) {
 		work_release(&w);
+		release_lock(db);
 		return -1;
 	}
 	estimate_all(&w, r, err, errlen, &rc);
@@ -391,6 +426,7 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	if (rc == 0)
 		rc = store_snapshot(db, &w, r, have_plan, err, errlen);
 	work_release(&w);
+	release_lock(db);
 	return rc;
 }
 

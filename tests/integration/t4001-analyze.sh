@@ -176,4 +176,19 @@ t_ok "a day not complete at the last sync is not read as history" '
 	[ "$v" = t ]
 '
 
+t_ok "a second analyze waits for the first (advisory lock), then runs" '
+	psql -X -q -c "SELECT pg_advisory_lock(hashtextextended('\''dwhbi.analyze'\'', 0)), pg_sleep(3)" > /dev/null &
+	holder=$!
+	for i in $(seq 1 50); do
+		[ "$(t_psql "SELECT count(*) FROM pg_locks WHERE locktype = '\''advisory'\'' AND granted")" = 1 ] && break
+		sleep 0.1
+	done
+	start=$(date +%s%N)
+	"$DWHBI" -q analyze --as-of $AS_OF > /dev/null
+	took=$(( ($(date +%s%N) - start) / 1000000 ))
+	wait $holder
+	echo "waited $took ms"
+	[ $took -ge 1500 ]
+'
+
 t_done
