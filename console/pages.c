@@ -515,17 +515,25 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 		E(b, str_of(g, "direction"));
 		P(b, "</td><td class=\"num\">");
 		html_minutes(b, num_of(g, "minutes"));
+		if (str_of(g, "next_valid_from")) {
+			/* An accepted proposal starts with the next period. */
+			P(b, "<br><span class=\"muted small\">→ ");
+			html_minutes(b, num_of(g, "next_minutes"));
+			P(b, " from ");
+			E(b, str_of(g, "next_valid_from"));
+			P(b, "</span>");
+		}
 		P(b, "</td>");
 		if (cJSON_IsObject(cp)) {
 			double rate = num_of(cp, "achievement_rate");
 			const cJSON *met = item(cp, "met");
-			P(b, "<td>");
+			P(b, "<td class=\"nowrap\">");
 			E(b, str_of(cp, "period_start"));
 			if (cJSON_IsFalse(item(cp, "complete")))
 				P(b, " <span class=\"muted\">(so far)</span>");
-			P(b, "</td><td class=\"num\">");
+			P(b, "</td><td class=\"num nowrap\">");
 			html_minutes(b, num_of(cp, "actual_minutes"));
-			P(b, "</td><td>");
+			P(b, "</td><td class=\"nowrap\">");
 			if (!isnan(rate)) {
 				buf_printf(b, "<meter min=\"0\" max=\"1\" value=\"%.3f\"></meter> %.0f%%",
 					   rate > 1 ? 1.0 : rate, rate * 100);
@@ -786,6 +794,8 @@ static int post(struct console *c, struct request *rq, struct response *rs)
 			struct buf to = BUF_INIT;
 			buf_puts(&to, "/runs?job=");
 			html_urlencode(&to, s->job);
+			if (r.run_id)
+				buf_printf(&to, "#run-%lld", (long long)r.run_id);
 			resp_redirect(rs, to.data);
 			buf_release(&to);
 		} else {

@@ -83,6 +83,7 @@ try {
     const row = page.locator(`#run-${m[1]}`);
     await row.waitFor();
     check('the run appears in the history', (await row.textContent()).includes(job));
+    check('the new run is highlighted', (await row.getAttribute('class') || '').includes('highlight'));
     // The page reloads itself while the run is running; wait until it ends.
     await page.waitForFunction((id) => {
       const r = document.getElementById('run-' + id);
@@ -102,6 +103,8 @@ try {
     const msg = await page.locator('.flash').textContent();
     check('proposal accepted', msg.includes(`proposal ${proposal} accepted`), msg);
     check('proposal no longer pending', await page.locator(`#proposal-${proposal}`).count() === 0);
+    check('the goal shows its next version',
+          (await page.locator('table.goals').textContent()).includes('from '));
     check('proposal listed as accepted',
           (await page.locator(`table.decided tr[data-proposal-id="${proposal}"]`).textContent()).includes('accepted'));
     await shot(page, '06-goals-accepted');
