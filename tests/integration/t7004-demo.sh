@@ -28,6 +28,19 @@ t_ok "the plan and the holidays arrived" \
 	 [ "$(t_psql "SELECT count(*) FROM raw.google_calendar__events")" -gt 200 ]'
 t_ok "the daily pipeline is one tree in ops.runs" \
 	'[ "$(t_psql "SELECT count(*) FROM ops.runs c JOIN ops.runs p ON c.parent_id = p.id WHERE p.job = '"'"'run daily'"'"'")" -ge 3 ]'
+# The PDF's key figures are the marts' totals for that month.
+hm() {  # minutes (numeric) -> H:MM, rounded to the minute
+	awk -v m="$1" 'BEGIN { t = int(m + 0.5); printf "%d:%02d", int(t / 60), t % 60 }'
+}
+if command -v pdftotext >/dev/null; then
+	text=$(pdftotext -layout "$pdf" - 2>/dev/null)
+	figures=$(grep -A2 "Tracked time" <<<"$text" | grep -oE '[0-9]+:[0-9]{2} h' | head -2 | tr '\n' ' ')
+	tracked=$(t_psql "SELECT sum(actual_minutes) FROM marts.monthly_category WHERE month = '$month-01' AND category <> 'Untracked'")
+	planned=$(t_psql "SELECT sum(plan_minutes) FROM marts.monthly_category WHERE month = '$month-01'")
+	t_eq "the PDF's tracked and planned hours are the marts'" "$(hm "$tracked") h $(hm "$planned") h " "$figures"
+else
+	t_skip "the PDF's totals match the marts" "pdftotext not installed"
+fi
 failed1=$(grep -c . < <(sed -n '/these steps failed/,$p' "$T_TMP/err1" | tail -n +2))
 t_eq "exit status says whether a step failed" "$([ "$failed1" -gt 0 ] && echo 1 || echo 0)" "$rc1"
 [ "$rc1" -eq 0 ] || sed 's/^/    /' "$T_TMP/err1"
