@@ -228,6 +228,43 @@ static void test_closed_goal_gets_no_proposal(void **state)
 	adjust_input_release(&in);
 }
 
+static void test_week_goal_budget_over_already(void **state)
+{
+	static const struct series two[] = {
+		{ "A", 600, 700, 10 },
+		{ "B", 700, 1000, 10 },
+	};
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	char err[300];
+	double cw = 600.0 / 4400, ch = 700.0 / 4400;
+
+	(void)state;
+	build(&in, &o, two, 2);
+	goal(&in, 1, "A", DAYTYPE_ANY, PERIOD_WEEK, 3000, DIR_MORE);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	/* Next week N(4400, sqrt 700): far too easy; one step up is 3450.
+	 * The week splits by 5 * 600 : 2 * 700, so a goal minute is 600/4400
+	 * minutes a weekday and 700/4400 a holiday. */
+	assert_int_equal(r.goals[0].calc.kind, PROPOSAL_TOO_EASY);
+	assert_int_equal(r.goals[0].calc.proposed, 3450);
+	near(r.goals[0].per_day[DAYTYPE_WEEKDAY], 3000 * cw, 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].current, 3000 * cw + 700, 1e-9);
+	near(r.budget[DAYTYPE_HOLIDAY].current, 3000 * ch + 1000, 1e-9);
+	near(r.budget[DAYTYPE_HOLIDAY].proposed, 3450 * ch + 1000, 1e-9);
+	/* Holidays are over 1440 already: the whole increase goes, nothing is
+	 * stored, and the reason names the holiday budget. */
+	assert_true(r.budget[DAYTYPE_HOLIDAY].over);
+	assert_int_equal(r.goals[0].proposed, 3000);
+	assert_int_equal(r.goals[0].budget_cut, 450);
+	assert_false(r.goals[0].propose);
+	near(r.budget[DAYTYPE_HOLIDAY].fitted, r.budget[DAYTYPE_HOLIDAY].current, 1e-9);
+	assert_non_null(strstr(r.goals[0].reason, "holiday day budget"));
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
 static void test_no_data_no_proposal(void **state)
 {
 	struct adjust_options o = ADJUST_OPTIONS_INIT;
@@ -258,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_week_goal_breakdown_and_hits),
 		cmocka_unit_test(test_closed_goal_gets_no_proposal),
 		cmocka_unit_test(test_no_data_no_proposal),
+		cmocka_unit_test(test_week_goal_budget_over_already),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
