@@ -20,12 +20,17 @@
 #include "actions.h"
 #include "data.h"
 #include "form.h"
+#include "log.h"
 #include "web.h"
 
 static void answer(struct response *rs, cJSON *data, const char *err)
 {
-	if (!data)
-		return resp_json_error(rs, 500, err);
+	if (!data) {
+		char *safe = log_redact(err);
+		resp_json_error(rs, 500, safe);
+		free(safe);
+		return;
+	}
 	resp_json(rs, 200, data);
 	cJSON_Delete(data);
 }

@@ -111,7 +111,9 @@ void html_duration(struct buf *b, double seconds)
 		return;
 	}
 	long s = lround(seconds);
-	if (s < 60)
+	if (seconds < 9.95)
+		buf_printf(b, "%.1f s", seconds);   /* most jobs take seconds */
+	else if (s < 60)
 		buf_printf(b, "%ld s", s);
 	else if (s < 3600)
 		buf_printf(b, "%ld min %ld s", s / 60, s % 60);

@@ -28,7 +28,7 @@ void html_value(struct buf *b, const struct cJSON *item, const char *dash);
 void html_local_time(struct buf *b, const char *iso, const char *zone);
 /* "3 min ago", "2 h ago", "4 d ago" relative to now_usec. */
 void html_age(struct buf *b, const char *iso, int64_t now_usec);
-/* "42 s", "3 min 5 s", "1 h 02 min". */
+/* "0.4 s", "42 s", "3 min 5 s", "1 h 02 min". */
 void html_duration(struct buf *b, double seconds);
 /* "7 h 30 min", "45 min". */
 void html_minutes(struct buf *b, double minutes);

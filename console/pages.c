@@ -20,6 +20,7 @@
 #include "data.h"
 #include "form.h"
 #include "html.h"
+#include "log.h"
 #include "timeutil.h"
 #include "web.h"
 
@@ -190,11 +191,14 @@ static void count(struct buf *b, const cJSON *o, const char *key)
 static void error_page(struct console *c, struct request *rq, struct response *rs,
 		       unsigned status, const char *title, const char *msg)
 {
+	char *safe = log_redact(msg);
+
 	page_begin(c, rq, &rs->body, title, "error");
 	P(&rs->body, "<h1>");
 	E(&rs->body, title);
 	P(&rs->body, "</h1><p class=\"flash error\">");
-	E(&rs->body, msg);
+	E(&rs->body, safe);
+	free(safe);
 	P(&rs->body, "</p>");
 	page_end(c, &rs->body);
 	resp_html(rs, status);
@@ -500,7 +504,8 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 	P(b, "<section><h2>Current goals</h2>\n<table class=\"goals\"><thead><tr><th>Category</th>"
 	     "<th>Period</th><th>Day type</th><th>Direction</th><th class=\"num\">Goal</th>"
 	     "<th>This period</th><th class=\"num\">Actual</th><th>Achievement</th><th>Met</th>"
-	     "<th class=\"num\">Chance</th></tr></thead><tbody>\n");
+	     "<th class=\"num\" title=\"probability of meeting the goal this period, from the adjuster&#39;s latest proposal for it\">Chance</th>"
+	     "</tr></thead><tbody>\n");
 	cJSON_ArrayForEach(g, item(goals, "goals")) {
 		const cJSON *cp = item(g, "current_period");
 		buf_printf(b, "<tr data-goal-id=\"%.0f\"><td>", num_of(g, "goal_id"));

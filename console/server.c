@@ -462,6 +462,9 @@ int console_serve(const struct console_options *opt, const struct config *cfg,
 		free(c);
 		return 2;
 	}
+	/* A made-up token is as secret as a configured one: keep it out of
+	 * logs and of every page (data.c redacts registered secrets). */
+	log_add_secret(c->auth.token);
 	jobs_init(&c->jobs, argv0);
 
 	d = MHD_start_daemon(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : MHD_NO_FLAG,

@@ -171,12 +171,14 @@ static void test_html(void **state)
 	html_minutes(&b, -90);
 	assert_string_equal(b.data, "45 min|7 h|2 h 35 min|−1 h 30 min");
 	buf_reset(&b);
-	html_duration(&b, 9.4);
+	html_duration(&b, 0.42);
+	buf_puts(&b, "|");
+	html_duration(&b, 42.4);
 	buf_puts(&b, "|");
 	html_duration(&b, 185);
 	buf_puts(&b, "|");
 	html_duration(&b, 3723);
-	assert_string_equal(b.data, "9 s|3 min 5 s|1 h 02 min");
+	assert_string_equal(b.data, "0.4 s|42 s|3 min 5 s|1 h 02 min");
 	buf_reset(&b);
 	/* 15:10 UTC is 00:10 the next day in Tokyo. */
 	html_local_time(&b, "2026-11-27T15:10:06Z", "Asia/Tokyo");
