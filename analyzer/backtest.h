@@ -18,7 +18,7 @@
 #include "analyzer/estimators.h"
 
 #define BT_DAYS 56      /* eight weeks of origins */
-#define BT_HORIZON 7
+#define BT_HORIZON 14   /* the shortest horizon analyze estimates */
 #define BT_REFIT_DAYS 7 /* regressions are refitted weekly during a backtest */
 
 struct bt_score {
