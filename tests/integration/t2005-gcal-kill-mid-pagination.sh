@@ -25,17 +25,22 @@ kill_after() {
 	local n=$1 start pid i
 	start=$(primary_requests)
 	curl -sS -f -X POST -H 'Content-Type: application/json' "$FAKE_URL/__control/fault" \
-		--data-binary "{\"kind\": \"delay\", \"path\": \"$PRIMARY_EVENTS\", \"skip\": $n, \"count\": 1, \"delay_ms\": 3000}" >/dev/null
+		--data-binary "{\"kind\": \"delay\", \"path\": \"$PRIMARY_EVENTS\", \"skip\": $n, \"count\": 1, \"delay_ms\": 4000}" >/dev/null
 	"$DWHBI" -q sync gcal >/dev/null 2>&1 &
 	pid=$!
-	for i in $(seq 1 100); do
+	# Bounded wait (20 s) for the N pages; a slow machine only waits longer.
+	for i in $(seq 1 400); do
 		[ "$(primary_requests)" -ge $((start + n)) ] && break
 		sleep 0.05
 	done
-	sleep 0.3       # the last page before the held one commits
+	sleep 0.5       # the last page before the held one commits
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	sleep 3         # the fake answers the held request into the void
+	# The fake answers the held request into the void; wait until it has.
+	for i in $(seq 1 200); do
+		[ "$(primary_requests)" -ge $((start + n + 1)) ] && break
+		sleep 0.05
+	done
 }
 
 kill_after 6
