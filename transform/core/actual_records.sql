@@ -100,4 +100,3 @@ from pieces p
 left join core.entry_categories c on c.time_entry_id = p.time_entry_id
 left join core.projects pr on pr.project_id = p.project_id
 where p.piece_stop > p.piece_start
-order by p.user_id, p.start_at

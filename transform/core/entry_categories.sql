@@ -29,12 +29,15 @@ tag_names as (
     cross join lateral unnest(e.tag_ids) as i(tag_id)
     join staging.stg_toggl_track__tags g on g.tag_id = i.tag_id
 ),
-candidates as (
-    select e.time_entry_id, pr.rule_id, pr.priority, pr.kind_rank, pr.category
-    from entries e
-    join core.project_rules pr on pr.project_id = e.project_id
-    union all
-    -- an entry whose project is not (yet) in raw still carries its name
+-- The best rule of each project: most entries are decided by it alone.
+project_best as (
+    select distinct on (project_id) project_id, rule_id, priority, kind_rank, category
+    from core.project_rules
+    order by project_id, priority, kind_rank, rule_id
+),
+-- Rules that look at the entry itself (a project name carried by an entry
+-- whose project is not in raw, tags, keywords): few entries have any.
+other_candidates as (
     select e.time_entry_id, r.rule_id, r.priority, r.kind_rank, r.category
     from entries e
     join rules r on r.match_on = 'toggl_project' and r.pattern = e.meta_project_name
@@ -50,13 +53,22 @@ candidates as (
                 and strpos(lower(e.description), lower(r.pattern)) > 0
     where e.description is not null
 ),
-best as (
-    select distinct on (time_entry_id) time_entry_id, rule_id, category
-    from candidates
+other_best as (
+    select distinct on (time_entry_id) time_entry_id, rule_id, priority, kind_rank, category
+    from other_candidates
     order by time_entry_id, priority, kind_rank, rule_id
 )
 select e.time_entry_id,
-       coalesce(b.category, 'Uncategorized') as category,
-       b.rule_id
+       case when o.rule_id is not null
+                 and (p.rule_id is null
+                      or (o.priority, o.kind_rank, o.rule_id) < (p.priority, p.kind_rank, p.rule_id))
+            then o.category
+            else coalesce(p.category, 'Uncategorized') end as category,
+       case when o.rule_id is not null
+                 and (p.rule_id is null
+                      or (o.priority, o.kind_rank, o.rule_id) < (p.priority, p.kind_rank, p.rule_id))
+            then o.rule_id
+            else p.rule_id end as rule_id
 from entries e
-left join best b on b.time_entry_id = e.time_entry_id
+left join project_best p on p.project_id = e.project_id
+left join other_best o on o.time_entry_id = e.time_entry_id

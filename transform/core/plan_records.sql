@@ -62,4 +62,3 @@ select o.date,
        o.summary
 from owners o
 left join core.event_categories c on c.event_key = o.event_key
-order by o.seg_start
