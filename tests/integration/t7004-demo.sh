@@ -61,6 +61,8 @@ t_eq "second run succeeds like the first" "$rc1" "$rc2"
 # Nothing configured: its own cluster.
 unset DATABASE_URL PGDATABASE
 export DWHBI_DEMO_DIR="$T_TMP/local"
+# never leave the demo's cluster running, whatever happens below
+trap '"$DWHBI" demo --stop >/dev/null 2>&1; t__cleanup' EXIT
 "$DWHBI" demo --days 35 >"$T_TMP/out3" 2>"$T_TMP/err3"; rc3=$?
 url=$(sed -n 's/^    database:  //p' "$T_TMP/out3")
 t_ok "a cluster of its own under the state directory" '[ -f "$DWHBI_DEMO_DIR/pg/data/PG_VERSION" ] && grep -q "starting the demo PostgreSQL" "$T_TMP/out3"'
