@@ -79,6 +79,8 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 				return cmd_bad_usage("analyze", "--as-of '%s' is not a date "
 						     "(YYYY-MM-DD)", argv[i] + 8);
 			have_as_of = 1;
+		} else if (!strcmp(argv[i], "--as-of")) {
+			return cmd_bad_usage("analyze", "--as-of needs a date (YYYY-MM-DD)");
 		} else {
 			return cmd_bad_usage("analyze", "unknown option '%s'", argv[i]);
 		}

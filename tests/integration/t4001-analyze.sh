@@ -14,6 +14,10 @@ t_ok "--help answers, a bad date is a usage error" '
 	"$DWHBI" analyze --as-of 2026-13-45 2> "$T_TMP/bad.err"; rc=$?
 	set -e
 	[ $rc -eq 2 ] && grep -q "as-of" "$T_TMP/bad.err"
+	set +e
+	"$DWHBI" analyze --as-of 2> "$T_TMP/bad2.err"; rc=$?
+	set -e
+	[ $rc -eq 2 ] && grep -q "needs a date" "$T_TMP/bad2.err"
 '
 
 t_ok "without marts: exit 1 and says to run the transform" '
