@@ -92,6 +92,14 @@ t_eq "each raw table of a source is listed" \
 t_ok "marts are listed with their row counts" \
 	'[ "$(jq ".marts[] | select(.name==\"goal_achievement\") | .row_count" <<<"$status")" = "$(t_psql "SELECT count(*) FROM marts.goal_achievement")" ]'
 t_ok "no note once the freshness mart exists" '[ "$(jq ".notes // [] | length" <<<"$status")" = 0 ]'
+t_psql "INSERT INTO ops.runs (job, status, finished_at) VALUES ('sync gcal', 'success', now())" >/dev/null
+t_eq "a source last synced longer ago than --stale-hours (36) is stale" stale \
+	"$(http GET /api/status | jq -r '.services[] | select(.name=="gcal") | .state')"
+t_ok "the overview shows the stale badge" 'http GET / | grep -q "badge stale"'
+console_stop
+console_start --reports-dir "$T_TMP/reports" --stale-hours 72
+t_eq "with --stale-hours 72 it is fresh again" fresh \
+	"$(http GET /api/status | jq -r '.services[] | select(.name=="gcal") | .state')"
 goals=$(http GET /api/goals)
 t_eq "this period's actual minutes come from goal_achievement" \
 	"$(t_psql "SELECT actual_minutes FROM marts.goal_achievement WHERE goal_id = 3 ORDER BY period_start DESC LIMIT 1")" \

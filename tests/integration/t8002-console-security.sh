@@ -17,6 +17,8 @@ t_eq "a non-loopback address without DWHBI_CONSOLE_TOKEN is refused (exit 2)" 2 
 t_ok "the refusal names DWHBI_CONSOLE_TOKEN" 'grep -q "DWHBI_CONSOLE_TOKEN" "$T_TMP/err"'
 DWHBI_CONSOLE_TOKEN=short "$DWHBI" serve --listen 127.0.0.1:0 >/dev/null 2>"$T_TMP/err"; rc=$?
 t_ok "a token shorter than 8 characters is refused" '[ "$rc" = 2 ] && grep -q "8 to 128" "$T_TMP/err"'
+"$DWHBI" serve --bogus >/dev/null 2>"$T_TMP/err"; rc=$?
+t_ok "an unknown option is a usage error" '[ "$rc" = 2 ] && grep -q "unknown option" "$T_TMP/err"'
 "$DWHBI" serve --listen nowhere >/dev/null 2>"$T_TMP/err"; rc=$?
 t_ok "a malformed --listen is a usage error" '[ "$rc" = 2 ] && grep -q "ADDR:PORT" "$T_TMP/err"'
 
