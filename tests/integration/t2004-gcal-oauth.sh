@@ -68,5 +68,11 @@ unset GOOGLE_REFRESH_TOKEN
 "$DWHBI" sync gcal >/dev/null 2>"$T_TMP/err4"
 t_eq "no GOOGLE_REFRESH_TOKEN: exit 2" 2 "$?"
 t_ok "the message names the variable" 'grep -q GOOGLE_REFRESH_TOKEN "$T_TMP/err4"'
+export GOOGLE_REFRESH_TOKEN="$G_REFRESH_TOKEN"
+"$DWHBI" sync gcal --bogus >/dev/null 2>&1
+t_eq "an unknown option: exit 2" 2 "$?"
+"$DWHBI" sync gcal --since 2026-13-01 >/dev/null 2>"$T_TMP/err5"
+t_eq "a bad --since date: exit 2" 2 "$?"
+t_ok "the message names the bad date" 'grep -q "2026-13-01" "$T_TMP/err5"'
 
 t_done
