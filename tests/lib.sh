@@ -102,6 +102,9 @@ t_start_fake() {
 	[ -x "$bin" ] || { echo "t_start_fake: $bin not built" >&2; exit 1; }
 	out="$T_TMP/fake-$name.out"
 	FAKE_LOG="$T_TMP/$name.log"
+	# A restarted fake must not be found by the previous one's port line
+	# (the redirection below truncates the file only once the child runs).
+	rm -f "$out"
 	"$bin" --port 0 --log "$FAKE_LOG" "$@" >"$out" 2>"$T_TMP/fake-$name.err" &
 	T_PIDS+=($!)
 	for i in $(seq 1 100); do
