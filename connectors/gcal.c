@@ -681,6 +681,20 @@ static int calendar_ids(const struct config *cfg, char ids[][256], int max)
 	return n;
 }
 
+/* Whether an earlier entry of ids (with `primary` resolved) names cal_id,
+ * so "primary,taro@example.com" syncs that calendar once. */
+static int already_synced(char ids[][256], int upto, const char *cal_id,
+			  const char *primary_id)
+{
+	for (int j = 0; j < upto; j++) {
+		const char *id = strcmp(ids[j], "primary") == 0 ? primary_id : ids[j];
+
+		if (id && strcmp(id, cal_id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void report_calendar(cJSON *list, const char *id,
 			    const struct cal_report *rep, const char *error)
 {
@@ -776,6 +790,8 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 			}
 			cal_id = g.primary_id;
 		}
+		if (already_synced(ids, i, cal_id, g.primary_id))
+			continue;
 		if (sync_events(&g, cal_id, &rep, err, errlen) == 0) {
 			counts->calendars_ok++;
 			counts->read += rep.read;

@@ -71,4 +71,11 @@ t_eq "the edit is in raw" "Offsite (moved)" \
 t_eq "the run counted two written rows" "2" \
 	"$(t_psql "SELECT rows_written FROM ops.runs WHERE job = 'sync gcal' ORDER BY id DESC LIMIT 1")"
 
+# `primary` and its real id name one calendar: it is synced once.
+seq0=$(g_last_seq)
+t_ok "primary listed twice (alias and id)" 'GCAL_CALENDAR_IDS="primary,taro@example.com" "$DWHBI" -q sync gcal'
+g_log
+t_eq "its events were fetched once" "1" \
+	"$(t_psql "SELECT count(*) FROM fake_log WHERE seq > $seq0 AND j->>'path' = '/calendar/v3/calendars/taro@example.com/events'")"
+
 t_done
