@@ -139,19 +139,24 @@ static int host_ok(const struct console *c, const struct request *rq)
 }
 
 /* A browser's POST from another origin is refused even with a cookie
- * (SameSite=Strict already keeps it away; this also covers older ones). */
+ * (SameSite=Strict already keeps it away; this also covers older ones).
+ * https is accepted too, for a console behind a TLS-terminating proxy. */
 static int origin_ok(const struct request *rq)
 {
 	const char *origin = req_header(rq, "Origin");
 	const char *host = req_header(rq, MHD_HTTP_HEADER_HOST);
-	char want[300];
 
 	if (!origin)
 		return 1;
 	if (!host)
 		return 0;
-	snprintf(want, sizeof(want), "http://%s", host);
-	return strcmp(origin, want) == 0;
+	if (strncmp(origin, "http://", 7) == 0)
+		origin += 7;
+	else if (strncmp(origin, "https://", 8) == 0)
+		origin += 8;
+	else
+		return 0;
+	return strcmp(origin, host) == 0;
 }
 
 static void serve_static(const char *path, struct response *rs)

@@ -79,6 +79,8 @@ t_eq "the API with a cookie but no X-CSRF-Token: 401" 401 "$(http_status)"
 http POST /proposals/1/reject -b "$T_TMP/jar" -d "csrf=$csrf" -H "Origin: http://evil.example" >/dev/null
 t_ok "a cross-origin post is refused even with cookie and CSRF token" \
 	'[ "$(http_status)" = 403 ] && [ "$(pending)" = "$before_pending" ]'
+http POST /proposals/1/reject -b "$T_TMP/jar" -d "csrf=$csrf" -H "Origin: null" >/dev/null
+t_eq "an opaque origin is refused" 403 "$(http_status)"
 http POST /logout -b "$T_TMP/jar" -d "csrf=$csrf" >/dev/null
 t_ok "logging out clears the cookie" 'grep -i "^set-cookie: dwhbi_session=;" "$T_TMP/headers" | grep -qi "Max-Age=0"'
 http POST /proposals/1/reject -b "$T_TMP/jar" -d "csrf=$csrf" >/dev/null
