@@ -119,7 +119,11 @@ int cmd_transform(struct cmd_ctx *ctx, int argc, char **argv)
 	ctx->rows_deleted = res.rows_deleted;
 	ctx->detail = res.detail;
 	if (rc) {
-		log_error("transform failed: %s", err);
+		if (strstr(err, "does not exist") && (strstr(err, "\"raw.") || strstr(err, "\"ref.") ||
+						      strstr(err, "\"ops.") || strstr(err, "schema")))
+			log_error("transform failed: %s (run 'dwhbi migrate' first)", err);
+		else
+			log_error("transform failed: %s", err);
 		return 1;
 	}
 	if (opts.build)

@@ -1,6 +1,7 @@
 -- marts.goal_achievement: each goal version against the actual minutes of
 -- every period it applies to (its own period: day, ISO week or month) on
--- days with actual data.  Actual counts only days of the goal's day type.
+-- days with actual data.  Actual counts the days of the goal's day type on
+-- which this version was valid.
 -- met: 'more' -> actual >= goal, 'less' -> actual <= goal, 'neutral' -> NULL;
 -- complete: the period had ended by the last sync.
 -- materialized: table
@@ -39,13 +40,10 @@ periods as (
     from goal_days
 ),
 period_actual as (
-    select p.goal_id, p.period_start, sum(coalesce(a.seconds, 0)) as seconds
-    from periods p
-    join days d
-      on d.date >= p.period_start and d.date < p.period_end
-     and (p.day_type = 'any' or p.day_type = d.day_type)
-    left join actual a on a.date = d.date and a.category = p.category
-    group by p.goal_id, p.period_start
+    select gd.goal_id, gd.period_start, sum(coalesce(a.seconds, 0)) as seconds
+    from goal_days gd
+    left join actual a on a.date = gd.date and a.category = gd.category
+    group by gd.goal_id, gd.period_start
 )
 select p.period,
        p.period_start,
