@@ -597,7 +597,12 @@ static int actual_day(struct gen *g, int32_t day)
 		bed += rng_range(&rb, 0, 60 * MIN);
 	if (bed < db.t + 5 * MIN)
 		bed = db.t + rng_range(&rb, 5 * MIN, 20 * MIN);
-	int64_t next_wake = DAYSEC + wake_sec(g->seed, day + 1);
+	/* The night ends when the next day starts, counted from the next local
+	 * midnight (a DST day has 23 or 25 hours). */
+	int64_t next_midnight;
+	if (tz_day_start(g->tz, day + 1, &next_midnight) < 0)
+		return -1;
+	int64_t next_wake = (next_midnight - midnight) / USEC_PER_SEC + wake_sec(g->seed, day + 1);
 	if (bed > next_wake - 3 * HOUR)
 		bed = next_wake - 3 * HOUR;
 	fill_leisure(&db, bed);

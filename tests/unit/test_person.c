@@ -422,6 +422,28 @@ static void test_drift(void **state)
 	person_release(&p);
 }
 
+/* In a zone with DST the nights around the switch neither overlap the next
+ * morning nor vanish. */
+static void test_dst_zone(void **state)
+{
+	(void)state;
+	struct person p;
+	char err[256];
+	assert_int_equal(person_generate(&p, 3, day_of(2026, 1, 1), 365, "America/New_York", 0,
+					 err, sizeof(err)), 0);
+	int64_t prev_stop = 0;
+	for (size_t i = 0; i < p.nentries; i++) {
+		const struct person_entry *e = &p.entries[i];
+		assert_true(e->stop_usec > e->start_usec);
+		if (e->deleted_usec)
+			continue;
+		if (prev_stop)
+			assert_true(e->start_usec - prev_stop >= -10 * 60 * USEC_PER_SEC);
+		prev_stop = e->stop_usec;
+	}
+	person_release(&p);
+}
+
 static void test_bad_input(void **state)
 {
 	(void)state;
@@ -446,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_holidays),
 		cmocka_unit_test(test_drift),
+		cmocka_unit_test(test_dst_zone),
 		cmocka_unit_test(test_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
