@@ -58,6 +58,13 @@ t_ok "second run renders the report again" '[ "$(head -c 5 "$pdf")" = "%PDF-" ] 
 t_eq "second run succeeds like the first" "$rc1" "$rc2"
 [ "$rc1" = "$rc2" ] || { sed 's/^/    /' "$T_TMP/out2" "$T_TMP/err2"; tail -n 30 "$DWHBI_DEMO_DIR"/log/run-daily*.log; }
 
+# A database holding someone's real Toggl data is refused.
+t_psql "INSERT INTO raw.toggl_track__me (source_id, data) VALUES ('777', '{}')" >/dev/null
+"$DWHBI" demo --days 40 >/dev/null 2>"$T_TMP/err4"; rc=$?
+t_eq "a database with real data: exit 1" 1 "$rc"
+t_ok "a database with real data: says why" 'grep -q "holds real Toggl data" "$T_TMP/err4"'
+t_psql "DELETE FROM raw.toggl_track__me WHERE source_id = '777'" >/dev/null
+
 # Nothing configured: its own cluster.
 unset DATABASE_URL PGDATABASE
 export DWHBI_DEMO_DIR="$T_TMP/local"
