@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "db.h"
 #include "log.h"
@@ -20,9 +21,26 @@ int64_t run_start(PGconn *db, const char *job, const char *args,
 		snprintf(parent, sizeof(parent), "%" PRId64, parent_id);
 		params[2] = parent;
 	}
+	/* Runs left 'running' by a process that died are closed first, so the
+	 * history never shows a run as going on forever.  A database migrated
+	 * before 0002 lacks the function: then this is skipped. */
+	if (db_query_value(db, "SELECT ops.reap_interrupted_runs()", 0, NULL, id, sizeof(id),
+			   err, errlen) < 0) {
+		if (!strstr(err, "does not exist"))
+			return -1;
+		if (db_query_value(db,
+				   "INSERT INTO ops.runs (job, args, parent_id) "
+				   "VALUES ($1, $2, (SELECT id FROM ops.runs WHERE id = $3::bigint)) "
+				   "RETURNING id",
+				   3, params, id, sizeof(id), err, errlen) != 1)
+			return -1;
+		return strtoll(id, NULL, 10);
+	}
 	if (db_query_value(db,
-			   "INSERT INTO ops.runs (job, args, parent_id) "
-			   "VALUES ($1, $2, (SELECT id FROM ops.runs WHERE id = $3::bigint)) "
+			   "INSERT INTO ops.runs (job, args, parent_id, backend_pid, backend_start) "
+			   "SELECT $1, $2, (SELECT id FROM ops.runs WHERE id = $3::bigint), "
+			   "       pid, backend_start "
+			   "FROM pg_stat_activity WHERE pid = pg_backend_pid() "
 			   "RETURNING id",
 			   3, params, id, sizeof(id), err, errlen) != 1)
 		return -1;

@@ -3,6 +3,8 @@
  * transaction of the caller (it must be called when no transaction is open)
  * and returns its id; run_finish() sets status 'success' or 'failed',
  * finished_at, counts, detail and the (redacted) error text.
+ * run_start() first marks as failed ("interrupted") the runs whose database
+ * session ended without finishing them (a killed or crashed process).
  * args must already be free of secrets (main builds it from argv, which never
  * holds secrets: they come from the environment).
  */

@@ -86,4 +86,26 @@ t_ok "status marks a source stale after the threshold" '
 t_ok "status does not record itself (read-only)" '
 	[ "$(t_psql "SELECT count(*) FROM ops.runs WHERE job = '\''status'\''")" = 0 ]
 '
+# A run whose process died stays 'running' only until the next run starts:
+# its database session is gone, so it is marked failed as interrupted.  A run
+# whose session is still alive is left alone.
+t_migrated_db
+t_ok "runs of dead processes are marked interrupted, live ones are not" '
+	t_psql "INSERT INTO ops.runs (job, status, backend_pid, backend_start)
+	        VALUES ('\''sync toggl'\'', '\''running'\'', 2147483000, now())" >/dev/null
+	psql -X -q -c "SELECT pg_sleep(30)" >/dev/null 2>&1 & live=$!
+	for i in $(seq 1 50); do
+		n=$(t_psql "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '\''SELECT pg_sleep(30)%'\''")
+		[ "$n" -ge 1 ] && break; sleep 0.1
+	done
+	t_psql "INSERT INTO ops.runs (job, status, backend_pid, backend_start)
+	        SELECT '\''sync gcal'\'', '\''running'\'', pid, backend_start FROM pg_stat_activity
+	        WHERE query LIKE '\''SELECT pg_sleep(30)%'\'' LIMIT 1" >/dev/null
+	"$DWHBI" sync toggl >/dev/null 2>&1 || true
+	kill $live; wait $live 2>/dev/null || true
+	[ "$(t_psql "SELECT status || '\'' '\'' || error FROM ops.runs WHERE backend_pid = 2147483000")" = \
+	  "failed interrupted: the process ended before the run finished" ]
+	[ "$(t_psql "SELECT status FROM ops.runs WHERE job = '\''sync gcal'\''")" = running ]
+	[ "$(t_psql "SELECT count(*) FROM ops.runs WHERE job = '\''sync toggl'\'' AND backend_pid IS NOT NULL AND backend_pid <> 2147483000")" = 1 ]
+'
 t_done

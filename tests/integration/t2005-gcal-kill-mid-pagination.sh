@@ -51,6 +51,9 @@ t_eq "no sync token stored after a cut full sync" "(none)" "$(t_psql "$CURSOR")"
 t_eq "the killed run is left as running in ops.runs" "running" \
 	"$(t_psql "SELECT status FROM ops.runs WHERE job = 'sync gcal' ORDER BY id DESC LIMIT 1")"
 t_ok "the rerun succeeds" '"$DWHBI" -q sync gcal'
+t_eq "the rerun marks the killed run as interrupted" \
+	"failed|interrupted: the process ended before the run finished" \
+	"$(t_psql "SELECT status, error FROM ops.runs WHERE job = 'sync gcal' ORDER BY id DESC OFFSET 1 LIMIT 1")"
 t_eq "raw equals the fake" 0 "$(g_mismatches primary)"
 token1=$(t_psql "$CURSOR")
 t_ok "a token is stored after the complete rerun" '[ "$token1" != "(none)" ]'
