@@ -186,13 +186,13 @@ int model_parse(struct model *m, const char *path, const char *sql,
 		}
 		free(kind);
 	}
-	m->truncate = m->layer == 1;
+	m->rebuild = m->layer == 1;
 	kind = header_value(sql, "refresh");
 	if (kind) {
-		if (!strcmp(kind, "delete") || !strcmp(kind, "truncate")) {
-			m->truncate = !strcmp(kind, "truncate");
+		if (!strcmp(kind, "delete") || !strcmp(kind, "rebuild")) {
+			m->rebuild = !strcmp(kind, "rebuild");
 		} else {
-			snprintf(err, errlen, "model '%s': refresh must be delete or truncate, not '%s'",
+			snprintf(err, errlen, "model '%s': refresh must be delete or rebuild, not '%s'",
 				 path, kind);
 			free(kind);
 			model_release(m);
@@ -611,15 +611,15 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 	*written = *deleted = 0;
 	*recreated = 0;
 	buf_printf(&body, "SELECT * FROM (\n%s\n) AS model", m->sql);
-	fits = table_fits(db, m, qname, body.data, err, errlen);
+	fits = m->rebuild ? 0 : table_fits(db, m, qname, body.data, err, errlen);
 	if (fits < 0)
 		goto out;
 	if (fits) {
-		/* Refill in place: with DELETE, MVCC keeps the old rows visible
-		 * to readers until this transaction commits. */
+		/* Refill in place: MVCC keeps the old rows visible to readers
+		 * until this transaction commits. */
 		if (model_columns(db, &cols, err, errlen))
 			goto out;
-		buf_printf(&sql, "%s %s", m->truncate ? "TRUNCATE" : "DELETE FROM", qname);
+		buf_printf(&sql, "DELETE FROM %s", qname);
 		if (exec_counted(db, sql.data, deleted, err, errlen))
 			goto out;
 		buf_reset(&sql);
@@ -633,7 +633,7 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 				       1, params, kind, sizeof(kind), err, errlen);
 		if (k < 0)
 			goto out;
-		*recreated = 1;
+		*recreated = !m->rebuild;
 		if (k == 1) {
 			buf_printf(&sql, "DROP %s %s", !strcmp(kind, "v") ? "VIEW" : "TABLE", qname);
 			if (exec_counted(db, sql.data, NULL, err, errlen)) {

@@ -6,7 +6,8 @@
  * A model is one SELECT in transform/<layer>/<name>.sql and becomes
  * <layer>.<name>.  Its header comment may say `-- materialized: view|table`
  * (default: staging views, core and marts tables) and `-- unique_key: a, b`
- * (the primary key given to a table the runner creates).  Dependencies are
+ * (the primary key given to a table the runner creates) and `-- refresh:
+ * delete|rebuild` (default: core rebuild, marts delete; see below).  Dependencies are
  * found in the text: a model depends on every other model it names as
  * schema.name.  Build order: dependencies first, otherwise layer, then file
  * name.  Models read the local zone from the setting dwhbi.timezone and the
@@ -17,12 +18,12 @@
  * transaction.  A mart is refilled in place (DELETE, then INSERT of the
  * model's rows), so a concurrent reader sees the previous rows until the
  * commit and the new rows after it — never an empty or partial table, and it
- * is never blocked.  A core table is emptied with TRUNCATE instead (much
- * faster for a million records; its readers wait for the commit), unless
- * its header says `-- refresh: delete` (core.days, which others read).  A
- * failing test rolls everything back: the previous marts stay.  Only when a
- * table's columns changed (an upgrade) is it dropped and created again,
- * which briefly blocks readers.
+ * is never blocked.  A core table is rebuilt instead: dropped and created
+ * again with CREATE TABLE AS, then given its key (a third faster for a
+ * million records; its readers wait for the commit), unless its header says
+ * `-- refresh: delete` (core.days, which others read).  A failing test rolls
+ * everything back: the previous marts stay.  A mart whose columns changed
+ * (an upgrade) is rebuilt the same way.
  */
 #ifndef DWHBI_TRANSFORM_RUNNER_H
 #define DWHBI_TRANSFORM_RUNNER_H
@@ -42,7 +43,7 @@ struct model {
 	int layer;           /* 0 staging, 1 core, 2 marts */
 	enum model_kind kind;
 	char *unique_key;    /* "date, category" or NULL */
-	int truncate;        /* refill with TRUNCATE (else DELETE) */
+	int rebuild;         /* drop and create again (else DELETE + INSERT) */
 	int *deps;           /* indexes into the set's models */
 	int ndeps;
 	int selected;        /* set by model_set_select() */

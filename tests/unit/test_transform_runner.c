@@ -49,13 +49,13 @@ static void parse_names_and_headers(void **state)
 	assert_string_equal(m.name, "marts.daily");
 	assert_int_equal(m.kind, MODEL_TABLE);
 	assert_string_equal(m.unique_key, "date, category");
-	assert_int_equal(m.truncate, 0);
+	assert_int_equal(m.rebuild, 0);
 	free(m.name); free(m.path); free(m.sql); free(m.unique_key); free(m.deps);
 
-	/* core tables are truncated unless they say otherwise */
+	/* core tables are rebuilt unless they say otherwise */
 	assert_int_equal(model_parse(&m, "transform/core/c.sql", "-- materialized: table\nselect 1",
 				     err, sizeof(err)), 0);
-	assert_int_equal(m.truncate, 1);
+	assert_int_equal(m.rebuild, 1);
 	free(m.name); free(m.path); free(m.sql); free(m.unique_key); free(m.deps);
 
 	/* a header line after the SELECT has started is SQL, not a header */
@@ -186,8 +186,8 @@ static void embedded_models(void **state)
 		assert_non_null(ms.models[k].unique_key);
 	}
 	/* readers never wait on the contract tables: they are refilled with DELETE */
-	assert_int_equal(ms.models[model_set_find(&ms, "core.days")].truncate, 0);
-	assert_int_equal(ms.models[model_set_find(&ms, "marts.daily_category")].truncate, 0);
+	assert_int_equal(ms.models[model_set_find(&ms, "core.days")].rebuild, 0);
+	assert_int_equal(ms.models[model_set_find(&ms, "marts.daily_category")].rebuild, 0);
 	for (int i = 0; i < ms.n; i++) {
 		for (int k = 0; k < ms.models[i].ndeps; k++)
 			assert_true(ms.models[i].deps[k] < i);
