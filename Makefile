@@ -52,7 +52,7 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 # Keep the objects of fakes, tests and benchmarks between builds.
 .SECONDARY:
 
-.PHONY: all build deps check asan demo demo-clean bench install uninstall clean
+.PHONY: FORCE all build deps check asan demo demo-clean bench install uninstall clean
 
 all: deps
 	@$(MAKE) --no-print-directory build
@@ -71,7 +71,13 @@ $(BUILD)/%.o: %.c
 	$(SAY) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/embedded.c: $(EMBED_FILES) scripts/embed
+# The list of embedded files is a prerequisite too, so deleting or renaming
+# one (a migration, a model) regenerates embedded.c.
+$(BUILD)/embedded.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(EMBED_FILES)' | cmp -s - $@ || echo '$(EMBED_FILES)' > $@
+
+$(BUILD)/embedded.c: $(EMBED_FILES) $(BUILD)/embedded.list scripts/embed
 	@mkdir -p $(dir $@)
 	$(SAY) EMBED '$(words $(EMBED_FILES)) files'
 	$(Q)scripts/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
