@@ -230,6 +230,66 @@ int adjust_db_load(PGconn *db, int32_t as_of, const struct adjust_options *o,
 	return 0;
 }
 
+/* Replaces the goal_status snapshot of as_of with one row per goal of r
+ * (inside the caller's transaction). */
+static int store_status(PGconn *db, const struct adjust_input *in,
+			const struct adjust_result *r, const char *asof,
+			char *err, size_t errlen)
+{
+	char *sql = resource_read("adjuster/store_goal_status.sql", NULL);
+	const char *del[1] = { asof };
+	size_t i;
+
+	if (!sql) {
+		snprintf(err, errlen, "missing query 'adjuster/store_goal_status.sql' in this build");
+		return -1;
+	}
+	if (db_exec_params(db, "DELETE FROM analytics.goal_status WHERE as_of = $1::date",
+			   1, del, err, errlen) < 0)
+		goto fail;
+	for (i = 0; i < r->ngoals; i++) {
+		const struct goal_result *g = &r->goals[i];
+		char id[24], min[16], start[16], end[16], sofar[32], mean[32], sd[32],
+		     prob[32], hits[16], periods[16];
+		int neutral = g->goal->direction == DIR_NEUTRAL;
+		const char *p[16];
+
+		snprintf(id, sizeof(id), "%" PRId64, g->goal->goal_id);
+		snprintf(min, sizeof(min), "%d", g->goal->minutes);
+		time_format_date(g->start, start, sizeof(start));
+		time_format_date(g->end, end, sizeof(end));
+		snprintf(sofar, sizeof(sofar), "%.17g", g->actual_so_far);
+		snprintf(mean, sizeof(mean), "%.17g", g->mean);
+		snprintf(sd, sizeof(sd), "%.17g", g->sd);
+		snprintf(prob, sizeof(prob), "%.17g", g->prob);
+		snprintf(hits, sizeof(hits), "%d", g->hits);
+		snprintf(periods, sizeof(periods), "%d", g->periods);
+		p[0] = asof;
+		p[1] = id;
+		p[2] = in->cats[g->goal->category].name;
+		p[3] = day_type_name(g->goal->day_type);
+		p[4] = goal_period_name(g->goal->period);
+		p[5] = goal_direction_name(g->goal->direction);
+		p[6] = min;
+		p[7] = start;
+		p[8] = end;
+		p[9] = sofar;
+		p[10] = mean;
+		p[11] = sd;
+		p[12] = isnan(g->prob) ? NULL : prob;
+		p[13] = goal_status_name(g->status);
+		p[14] = neutral ? NULL : hits;
+		p[15] = periods;
+		if (db_exec_params(db, sql, 16, p, err, errlen) < 0)
+			goto fail;
+	}
+	free(sql);
+	return 0;
+fail:
+	free(sql);
+	return -1;
+}
+
 int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		    const struct adjust_result *r, int64_t *ids,
 		    int64_t *written, int64_t *deleted, char *err, size_t errlen)
@@ -284,6 +344,8 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		buf_printf(&keep, "%s%s", keep.len > 1 ? "," : "", id);
 	}
 	buf_putc(&keep, '}');
+	if (store_status(db, in, r, asof, err, errlen) < 0)
+		goto fail;
 	{
 		const char *p[2] = { asof, keep.data };
 

@@ -1,7 +1,8 @@
 /*
  * adjust_db: the adjuster's database side.  Reads the inputs of the engine
  * (core.days, marts.daily_category, one analytics.estimates snapshot,
- * ref.goals), stores proposals in analytics.goal_proposals, and decides them
+ * ref.goals), stores proposals in analytics.goal_proposals and each goal's
+ * current status in analytics.goal_status, and decides proposals
  * (accept writes a new goal version).  Every function returns 0 or -1 with a
  * one-line reason in err that says what to do next; accept and reject change
  * nothing when they fail.
@@ -29,8 +30,9 @@ int adjust_db_load(PGconn *db, int32_t as_of, const struct adjust_options *o,
 		   int64_t *rows_read, char *err, size_t errlen);
 
 /* In one transaction: upserts a pending proposal for every result with
- * propose set (ids[i] receives its proposal_id, 0 for the others) and
- * deletes the pending proposals of as_of that this run no longer makes. */
+ * propose set (ids[i] receives its proposal_id, 0 for the others), deletes
+ * the pending proposals of as_of that this run no longer makes, and replaces
+ * the analytics.goal_status rows of as_of with one row per goal. */
 int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		    const struct adjust_result *r, int64_t *ids,
 		    int64_t *written, int64_t *deleted, char *err, size_t errlen);
