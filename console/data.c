@@ -367,6 +367,67 @@ cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen)
 	return out;
 }
 
+/* Sets each goal's "goal_status" (the adjuster's row for it in
+ * marts.latest_goal_status, or null), "status" and, when there is a row, its
+ * "probability" for this period in place of the proposal's (which is about
+ * the next period); "probability_source" says which one is shown.  Without
+ * the view, or when reading it fails, the goals keep the proposals'
+ * probability and a note says why: the page never fails for it. */
+static int add_goal_status(struct console *c, cJSON *out, cJSON *goals,
+			   char *err, size_t errlen)
+{
+	cJSON *rows = NULL, *goal;
+	int have = relation_exists(c, "marts.latest_goal_status", err, errlen);
+
+	if (have < 0)
+		return -1;
+	if (!have) {
+		add_note(out, "marts.latest_goal_status does not exist yet: run 'dwhbi migrate' "
+			      "and 'dwhbi adjust' to see each goal's status");
+	} else {
+		char qerr[512];
+
+		rows = query_rows(c, "goal_status.sql", 0, NULL, qerr, sizeof(qerr));
+		if (!rows)
+			add_note(out, "cannot read marts.latest_goal_status: run 'dwhbi migrate'");
+		else if (cJSON_GetArraySize(rows) == 0)
+			add_note(out, "no goal status yet: run 'dwhbi adjust'");
+	}
+	cJSON_ArrayForEach(goal, goals) {
+		const cJSON *gid = cJSON_GetObjectItemCaseSensitive(goal, "goal_id");
+		const cJSON *prob = cJSON_GetObjectItemCaseSensitive(goal, "probability");
+		cJSON *row, *found = NULL;
+
+		cJSON_ArrayForEach(row, rows) {
+			const cJSON *rid = cJSON_GetObjectItemCaseSensitive(row, "goal_id");
+			if (cJSON_IsNumber(gid) && cJSON_IsNumber(rid) &&
+			    gid->valuedouble == rid->valuedouble)
+				found = row;
+		}
+		if (found) {
+			cJSON *st = cJSON_Duplicate(found, 1);
+			cJSON_DeleteItemFromObjectCaseSensitive(st, "goal_id");
+			cJSON_DeleteItemFromObjectCaseSensitive(goal, "probability");
+			cJSON_DeleteItemFromObjectCaseSensitive(goal, "probability_as_of");
+			copy_item(goal, found, "probability");
+			cJSON_AddItemToObject(goal, "probability_as_of",
+					      cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(found, "as_of"), 1));
+			copy_item(goal, found, "status");
+			cJSON_AddStringToObject(goal, "probability_source", "goal_status");
+			cJSON_AddItemToObject(goal, "goal_status", st);
+		} else {
+			cJSON_AddNullToObject(goal, "status");
+			if (cJSON_IsNumber(prob))
+				cJSON_AddStringToObject(goal, "probability_source", "proposal");
+			else
+				cJSON_AddNullToObject(goal, "probability_source");
+			cJSON_AddNullToObject(goal, "goal_status");
+		}
+	}
+	cJSON_Delete(rows);
+	return 0;
+}
+
 cJSON *data_goals(struct console *c, char *err, size_t errlen)
 {
 	const char *params[1] = { c->zone };
@@ -414,6 +475,8 @@ cJSON *data_goals(struct console *c, char *err, size_t errlen)
 		add_note(out, "marts.goal_achievement does not exist yet: run 'dwhbi transform' "
 			      "to see how each goal is doing");
 	}
+	if (add_goal_status(c, out, goals, err, errlen) < 0)
+		goto fail;
 	cJSON *est = query_rows(c, "estimates.sql", 1, params, err, errlen);
 	if (!est)
 		goto fail;

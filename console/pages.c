@@ -504,7 +504,8 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 	P(b, "<section><h2>Current goals</h2>\n<table class=\"goals\"><thead><tr><th>Category</th>"
 	     "<th>Period</th><th>Day type</th><th>Direction</th><th class=\"num\">Goal</th>"
 	     "<th>This period</th><th class=\"num\">Actual</th><th>Achievement</th><th>Met</th>"
-	     "<th class=\"num\" title=\"probability of meeting the goal this period, from the adjuster&#39;s latest proposal for it\">Chance</th>"
+	     "<th class=\"num\" title=\"probability of meeting the goal this period, from the adjuster&#39;s latest run (else its latest proposal)\">Chance</th>"
+	     "<th title=\"the adjuster&#39;s status for this period\">Status</th>"
 	     "</tr></thead><tbody>\n");
 	cJSON_ArrayForEach(g, item(goals, "goals")) {
 		const cJSON *cp = item(g, "current_period");
@@ -558,12 +559,27 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 		} else {
 			P(b, "<td colspan=\"4\" class=\"muted\">no achievement data</td>");
 		}
-		P(b, "<td class=\"num\">");
+		P(b, "<td class=\"num\" data-probability-source=\"");
+		E(b, str_of(g, "probability_source") ? str_of(g, "probability_source") : "none");
+		P(b, "\">");
 		percent(b, num_of(g, "probability"));
+		P(b, "</td><td class=\"nowrap\">");
+		if (str_of(g, "status")) {
+			/* The adjuster's words (on_track) read as "on track". */
+			char word[32];
+			size_t k;
+			snprintf(word, sizeof(word), "%s", str_of(g, "status"));
+			for (k = 0; word[k]; k++)
+				if (word[k] == '_')
+					word[k] = ' ';
+			badge(b, word);
+		} else {
+			P(b, "<span class=\"muted\">—</span>");
+		}
 		P(b, "</td></tr>\n");
 	}
 	if (cJSON_GetArraySize(item(goals, "goals")) == 0)
-		P(b, "<tr><td colspan=\"10\" class=\"muted\">No goals: import them with "
+		P(b, "<tr><td colspan=\"11\" class=\"muted\">No goals: import them with "
 		     "<code>dwhbi goals import</code>.</td></tr>\n");
 	P(b, "</tbody></table></section>\n");
 
