@@ -35,7 +35,8 @@ const char cmd_run_usage[] =
 	"usage: dwhbi run daily [--no-sync] [--wait [SECS]] [--step-timeout SECS]\n"
 	"       dwhbi run monthly [--month YYYY-MM] [-o PATH] [--wait [SECS]]\n"
 	"\n"
-	"daily:   sync toggl, sync gcal, transform, data tests (transform\n"
+	"daily:   sync toggl, sync gcal, transform (with its data tests: marts\n"
+	"         are replaced only when they pass), data tests (transform\n"
 	"         --test-only), analyze, adjust.  --no-sync skips the syncs (the\n"
 	"         transform workflow runs after the sync workflows).  A source\n"
 	"         without credentials is skipped; a source that fails does not\n"
@@ -281,7 +282,10 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 	struct step steps[] = {
 		{ .name = "sync toggl", .args = { "sync", "toggl" } },
 		{ .name = "sync gcal", .args = { "sync", "gcal" } },
-		{ .name = "transform", .args = { "transform" } },
+		/* --test: the new marts are committed only if the data tests
+		 * pass, so a failing test leaves yesterday's marts in place.
+		 * The next step re-checks what was committed, as its own row. */
+		{ .name = "transform", .args = { "transform", "--test" } },
 		{ .name = "data tests", .job = "transform", .args = { "transform", "--test-only" } },
 		{ .name = "analyze", .args = { "analyze" } },
 		{ .name = "adjust", .args = { "adjust" } },

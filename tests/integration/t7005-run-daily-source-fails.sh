@@ -86,4 +86,25 @@ run=$(run_id)
 t_eq "recovered: toggl synced" success "$(child "$run" 'sync toggl' status)"
 t_eq "recovered: gcal synced" success "$(child "$run" 'sync gcal' status)"
 t_ok "recovered: entries arrived" '[ "$(t_psql "SELECT count(*) FROM raw.toggl_track__time_entries")" -gt 20 ]'
+# -- a data test fails: the new marts are not committed ----------------------------------
+# A copy of the models with one extra data test that always finds a row; every
+# other embedded file is read from the checkout.
+mkdir -p "$T_TMP/data"
+for d in "$SRCDIR"/*/; do ln -s "$d" "$T_TMP/data/$(basename "$d")"; done
+rm "$T_TMP/data/transform"; cp -r "$SRCDIR/transform" "$T_TMP/data/transform"
+printf -- "-- always fails (test of run daily)\nSELECT 1 AS offending\n" > "$T_TMP/data/transform/tests/zz_always_fails.sql"
+marts_sum() { t_psql "SELECT md5(string_agg(d::text, ',' ORDER BY date, category)) FROM marts.daily_category d"; }
+before=$(marts_sum)
+built=$(t_psql "SELECT built_at FROM ops.model_builds WHERE model = 'marts.daily_category'")
+DWHBI_DATADIR="$T_TMP/data" "$DWHBI" run daily --no-sync >"$T_TMP/out" 2>"$T_TMP/err"; rc=$?
+run=$(run_id)
+t_eq "data test fails: exit 1" 1 "$rc"
+t_eq "data test fails: the transform step failed" failed "$(child "$run" transform status)"
+t_ok "data test fails: its error names the test" \
+	'child "$run" transform error | grep -q zz_always_fails'
+t_eq "data test fails: the previous marts stay" "$before" "$(marts_sum)"
+t_eq "data test fails: the marts were not rebuilt" "$built" \
+	"$(t_psql "SELECT built_at FROM ops.model_builds WHERE model = 'marts.daily_category'")"
+t_eq "data test fails: analyze and adjust did not run on it" 0 \
+	"$(t_psql "SELECT count(*) FROM ops.runs WHERE parent_id = $run AND job IN ('analyze', 'adjust')")"
 t_done
