@@ -465,7 +465,7 @@ static void page3(struct canvas *cv, const struct report *r)
 	char aside[96];
 
 	y = section(cv, y, "5  Where planned time went",
-		    r->flows_exact ? "plan → actual at the same instant" : "plan versus actual");
+		    r->flows_exact ? "plan shortfalls spread over overruns" : "plan versus actual");
 	y += chart_plan_flows(cv, r, MARGIN, y, CONTENT_W, 300) + 12;
 	if (r->estimates_as_of)
 		snprintf(aside, sizeof(aside), "estimates as of %s", r->estimates_as_of);

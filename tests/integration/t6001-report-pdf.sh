@@ -94,7 +94,7 @@ psql -X -q -v ON_ERROR_STOP=1 -f "$SRCDIR/tests/fixtures/reporter/analyzer.sql" 
 t_ok "with analytics.plan_flows and month_projections the report shows them" '
 	"$DWHBI" -q report --month 2026-10 -o "$T_TMP/flows.pdf" --generated-at $GEN >/dev/null &&
 	pdftotext -layout "$T_TMP/flows.pdf" "$T_TMP/flows.txt" &&
-	grep -q "plan → actual at the same instant" "$T_TMP/flows.txt" &&
+	grep -q "plan shortfalls spread over overruns" "$T_TMP/flows.txt" &&
 	grep -q "days taken as independent" "$T_TMP/flows.txt"
 '
 t_ok "each planned category shows its planned total and the share kept (SQL)" '
