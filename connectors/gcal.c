@@ -3,7 +3,8 @@
  * to the API (auth retry, error classification, paging) and drives the load
  * path: each page goes into pg_temp.gcal_stage with COPY and is merged into
  * raw by the embedded connectors/gcal_*.sql statements, one transaction per
- * page, the sync token saved with the last page.
+ * page, the sync token saved with the last page (and dropped when a full
+ * sync starts, so a cut full sync is redone in full by the next run).
  */
 #include "connectors/gcal.h"
 
@@ -557,7 +558,10 @@ out:
 	return rc;
 }
 
-/* Drops a calendar's sync token (after a 410), keeping its bound. */
+/* Drops a calendar's sync token, keeping its bound (the one in cur): after
+ * a 410, and when a full sync starts.  With no token stored, any later run
+ * does a full sync with its reconcile, so a full sync cut short is resumed
+ * as one instead of silently falling back to the old token. */
 static int drop_token(struct gcal *g, const char *source, const struct cursor *cur,
 		      char *err, size_t errlen)
 {
@@ -596,6 +600,13 @@ static int sync_events(struct gcal *g, const char *cal_id,
 	}
 	full = !cur.has_token || g->opt->full || g->opt->has_since;
 	rep->mode = full ? "full" : "incremental";
+	/* Record that a full sync is pending before its first page, in its own
+	 * transaction: if this run dies mid-way, the next one finds no token and
+	 * does the full sync (and reconcile) again, within the same bound.
+	 * Without a token and without a new bound the state already says so. */
+	if (full && (cur.has_token || g->opt->has_since) &&
+	    drop_token(g, source.data, &cur, err, errlen) < 0)
+		goto out;
 	if (db_exec(g->db, "TRUNCATE pg_temp.gcal_seen", err, errlen) < 0)
 		goto out;
 
