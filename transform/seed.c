@@ -121,6 +121,24 @@ static char *read_config(const char *dir, const char *file, size_t *len, struct 
 	goto fail; \
 } while (0)
 
+/* Appends one category row (copies of the strings). */
+static void append_category(struct seed_data *d, const char *cat, const char *disp,
+			    const char *group, const char *color, const char *order)
+{
+	struct category_row *grown;
+
+	grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
+	if (!grown)
+		abort();
+	d->cats = grown;
+	d->cats[d->ncats].category = dup(cat);
+	d->cats[d->ncats].display_name = dup(disp);
+	d->cats[d->ncats].coarse_group = dup(group);
+	d->cats[d->ncats].color = dup(color);
+	d->cats[d->ncats].sort_order = dup(order);
+	d->ncats++;
+}
+
 static int parse_categories(const char *name, const char *text, size_t len,
 			    struct seed_data *d, char *err, size_t errlen)
 {
@@ -143,7 +161,6 @@ static int parse_categories(const char *name, const char *text, size_t len,
 		const char *cat = csv_field(&rec, idx[0]), *disp = csv_field(&rec, idx[1]);
 		const char *group = csv_field(&rec, idx[2]), *color = csv_field(&rec, idx[3]);
 		const char *order = csv_field(&rec, idx[4]);
-		struct category_row *grown;
 
 		if (rec.n != 5)
 			FAIL_AT(rec.line, "expected 5 fields, found %d", rec.n);
@@ -160,16 +177,7 @@ static int parse_categories(const char *name, const char *text, size_t len,
 		for (int i = 0; i < d->ncats; i++)
 			if (!strcmp(d->cats[i].category, cat))
 				FAIL_AT(rec.line, "category '%s' is listed twice", cat);
-		grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
-		if (!grown)
-			abort();
-		d->cats = grown;
-		d->cats[d->ncats].category = dup(cat);
-		d->cats[d->ncats].display_name = dup(disp);
-		d->cats[d->ncats].coarse_group = dup(group);
-		d->cats[d->ncats].color = dup(color);
-		d->cats[d->ncats].sort_order = dup(order);
-		d->ncats++;
+		append_category(d, cat, disp, group, color, order);
 	}
 	if (rc < 0)
 		FAIL_AT(rec.line, "%s", why);
@@ -183,21 +191,10 @@ fail:
 static void add_default_category(struct seed_data *d, const char *cat, const char *disp,
 				 const char *color, const char *order)
 {
-	struct category_row *grown;
-
 	for (int i = 0; i < d->ncats; i++)
 		if (!strcmp(d->cats[i].category, cat))
 			return;
-	grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
-	if (!grown)
-		abort();
-	d->cats = grown;
-	d->cats[d->ncats].category = dup(cat);
-	d->cats[d->ncats].display_name = dup(disp);
-	d->cats[d->ncats].coarse_group = dup("Other");
-	d->cats[d->ncats].color = dup(color);
-	d->cats[d->ncats].sort_order = dup(order);
-	d->ncats++;
+	append_category(d, cat, disp, "Other", color, order);
 	log_info("categories: added '%s' (every mart needs it)", cat);
 }
 
