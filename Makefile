@@ -30,13 +30,13 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 # snprintf truncation is how messages are bounded here, not a bug.
 WARN = -Wall -Wextra -Werror -Wno-format-truncation
-ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. -Isrc $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 
-SRCS := $(sort $(wildcard src/*.c connectors/*.c transform/*.c analyzer/*.c \
+SRCS := $(sort $(wildcard cli/*.c lib/*.c ref/*.c connectors/*.c transform/*.c analyzer/*.c \
 	adjuster/*.c reporter/*.c console/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
-LIBOBJS := $(filter-out $(BUILD)/src/main.o,$(OBJS)) $(BUILD)/embedded.o
-EMBED_FILES := $(sort $(wildcard sql/*.sql src/*.sql connectors/*.sql \
+LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS)) $(BUILD)/embedded.o
+EMBED_FILES := $(sort $(wildcard sql/*.sql cli/*.sql connectors/*.sql \
 	transform/*.sql transform/*/*.sql analyzer/*.sql adjuster/*.sql \
 	reporter/*.sql console/*.sql templates/* config/* console/static/*))
 

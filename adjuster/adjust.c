@@ -12,7 +12,7 @@
 
 #include "adjuster/breakdown.h"
 #include "adjuster/budget.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 /* A category's daily value on a day of one type when no estimate names the
  * day. */

@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "adjuster/normal.h"
-#include "buf.h"
-#include "db.h"
-#include "resource.h"
-#include "timeutil.h"
+#include "lib/buf.h"
+#include "lib/db.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
 
 static PGresult *query_file(PGconn *db, const char *path, int n,
 			    const char *const *params, char *err, size_t errlen)

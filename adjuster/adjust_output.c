@@ -11,7 +11,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 static const char model_text[] =
 	"probabilities come from a normal model: actual minutes so far plus the "

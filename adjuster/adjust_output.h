@@ -11,7 +11,7 @@
 
 #include "adjuster/adjust.h"
 #include "adjuster/adjust_db.h"
-#include "buf.h"
+#include "lib/buf.h"
 
 struct adjust_report {
 	const struct adjust_input *in;

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 int goal_period_parse(const char *s, enum goal_period *out)
 {

@@ -18,9 +18,9 @@
 #include "analyzer/estimators.h"
 #include "analyzer/flow.h"
 #include "analyzer/store.h"
-#include "db.h"
-#include "resource.h"
-#include "timeutil.h"
+#include "lib/db.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
 
 #define ANALYZE_LOCK "dwhbi.analyze"
 #define ANALYZE_LOCK_WAIT 60   /* seconds; a run takes well under one */

@@ -22,7 +22,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "analyzer/estimators.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 /* Columns of the full regression design; unused ones are dropped per fit. */
 enum {

@@ -9,9 +9,9 @@
 #include <stdio.h>
 
 #include "analyzer/store.h"
-#include "buf.h"
-#include "db.h"
-#include "timeutil.h"
+#include "lib/buf.h"
+#include "lib/db.h"
+#include "lib/timeutil.h"
 
 #define COPY_FLUSH_BYTES (1 << 20)
 

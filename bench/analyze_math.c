@@ -13,7 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "analyzer/backtest.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define HORIZON 45
 

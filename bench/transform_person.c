@@ -16,9 +16,9 @@
 
 #include <libpq-fe.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "tests/fake/person.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define ID_STRIDE INT64_C(1000000000000)   /* per extra user: keeps ids apart */
 

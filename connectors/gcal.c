@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "lib/config.h"
 #include "connectors/http.h"
 #include "connectors/oauth.h"
-#include "db.h"
-#include "log.h"
-#include "resource.h"
-#include "timeutil.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
 
 #define GCAL_API_VERSION "v3"
 /* Google's page size limits: events up to 2500, the calendar list 250. */

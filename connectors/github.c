@@ -4,7 +4,7 @@
  * objects with a `message`; that message is what the person sees, prefixed
  * with what dwhbi was doing and what to check.
  */
-#include "github.h"
+#include "connectors/github.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +12,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "lib/config.h"
 
 int github_init(struct github_client *gh, const struct config *cfg,
 		char *err, size_t errlen)

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http.h"
+#include "connectors/http.h"
 
 struct config;
 

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "log.h"
+#include "lib/config.h"
+#include "lib/log.h"
 
 _Static_assert(sizeof(((struct http_client *)0)->errbuf) >= CURL_ERROR_SIZE,
 	       "errbuf must hold CURL_ERROR_SIZE bytes");

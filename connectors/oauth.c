@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "lib/config.h"
 #include "connectors/http.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 /* A token that expires within this margin is refreshed before use, so a
  * request never starts with a token that dies on the way. */

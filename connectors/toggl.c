@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "lib/config.h"
 #include "connectors/http.h"
-#include "db.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 /* One temporary table per session holds the pages of the current
  * transaction (emptied at commit); sql/0010_toggl.sql reads it. */

@@ -2,7 +2,7 @@
  * actions: "sync now", accept/reject a proposal, render a report (see
  * actions.h).
  */
-#include "actions.h"
+#include "console/actions.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "db.h"
-#include "form.h"
-#include "log.h"
-#include "web.h"
+#include "lib/db.h"
+#include "console/form.h"
+#include "lib/log.h"
+#include "console/web.h"
 
 static void fail(struct action_result *r, unsigned status, const char *fmt, const char *arg)
 {

@@ -17,11 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "actions.h"
-#include "data.h"
-#include "form.h"
-#include "log.h"
-#include "web.h"
+#include "console/actions.h"
+#include "console/data.h"
+#include "console/form.h"
+#include "lib/log.h"
+#include "console/web.h"
 
 static void answer(struct response *rs, cJSON *data, const char *err)
 {

@@ -2,15 +2,15 @@
  * auth: console token, sessions, CSRF tokens and login rate limiting (see
  * auth.h).
  */
-#include "auth.h"
+#include "console/auth.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
-#include "form.h"
-#include "timeutil.h"
+#include "console/form.h"
+#include "lib/timeutil.h"
 
 int auth_random_hex(char *out, size_t nbytes)
 {

@@ -16,7 +16,7 @@
 #include <libpq-fe.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "lib/config.h"
 
 struct console_options {
 	const char *listen;        /* "ADDR:PORT", default 127.0.0.1:8080 */

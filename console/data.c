@@ -2,7 +2,7 @@
  * data: the console's queries (the .sql files beside it) turned into JSON (see
  * data.h).
  */
-#include "data.h"
+#include "console/data.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -11,12 +11,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "db.h"
-#include "form.h"
-#include "log.h"
-#include "resource.h"
-#include "timeutil.h"
-#include "web.h"
+#include "lib/db.h"
+#include "console/form.h"
+#include "lib/log.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
+#include "console/web.h"
 
 /* PostgreSQL type OIDs (pg_type.h) the JSON conversion cares about. */
 enum {

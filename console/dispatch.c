@@ -6,9 +6,9 @@
  */
 #include <stdio.h>
 
-#include "config.h"
+#include "lib/config.h"
 #include "connectors/github.h"
-#include "jobs.h"
+#include "console/jobs.h"
 
 int jobs_dispatch_configured(const struct config *cfg)
 {

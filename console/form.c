@@ -3,7 +3,7 @@
  * Nothing here allocates more than its input's size, so a hostile request
  * can cost at most what the server's body limit lets in.
  */
-#include "form.h"
+#include "console/form.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,14 +1,14 @@
 /*
  * html: escaping and formatting for the console's pages (see html.h).
  */
-#include "html.h"
+#include "console/html.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 void html_escape(struct buf *b, const char *s)
 {

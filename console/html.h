@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 struct cJSON;
 

@@ -2,7 +2,7 @@
  * jobs: background and foreground runs of other dwhbi commands for the
  * console (see jobs.h).
  */
-#include "jobs.h"
+#include "console/jobs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "timeutil.h"
+#include "lib/db.h"
+#include "lib/timeutil.h"
 
 const struct service jobs_services[] = {
 	{ "toggl", "Toggl Track", "sync toggl", { "sync", "toggl", NULL },

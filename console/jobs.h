@@ -19,7 +19,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 #define JOBS_MAX 4
 

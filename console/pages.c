@@ -16,13 +16,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "actions.h"
-#include "data.h"
-#include "form.h"
-#include "html.h"
-#include "log.h"
-#include "timeutil.h"
-#include "web.h"
+#include "console/actions.h"
+#include "console/data.h"
+#include "console/form.h"
+#include "console/html.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+#include "console/web.h"
 
 #define P(b, s) buf_puts((b), (s))
 #define E(b, s) html_escape((b), (s))

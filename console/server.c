@@ -6,7 +6,7 @@
  * lifecycle — body limits, Host/Origin checks, authentication, the security
  * headers on every response — and hands each request to api.c or pages.c.
  */
-#include "console.h"
+#include "console/console.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -18,12 +18,12 @@
 #include <sys/select.h>
 #include <unistd.h>
 
-#include "form.h"
-#include "html.h"
-#include "log.h"
-#include "resource.h"
-#include "timeutil.h"
-#include "web.h"
+#include "console/form.h"
+#include "console/html.h"
+#include "lib/log.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
+#include "console/web.h"
 
 static volatile sig_atomic_t stop_requested;
 

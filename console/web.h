@@ -11,10 +11,10 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
-#include "auth.h"
-#include "buf.h"
-#include "config.h"
-#include "jobs.h"
+#include "console/auth.h"
+#include "lib/buf.h"
+#include "lib/config.h"
+#include "console/jobs.h"
 
 #define CONSOLE_MAX_BODY 16384      /* bytes of a request body we accept */
 

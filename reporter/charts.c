@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 static const double GREY[3] = { 0.42, 0.42, 0.45 };
 static const double LIGHT[3] = { 0.85, 0.85, 0.87 };

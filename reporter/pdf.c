@@ -14,7 +14,7 @@
 
 #include "reporter/canvas.h"
 #include "reporter/charts.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define PAGE_W 595.276   /* A4 in points */
 #define PAGE_H 841.89

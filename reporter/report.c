@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 static char *dup_or_null(const char *s)
 {

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "resource.h"
-#include "timeutil.h"
+#include "lib/db.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
 
 struct loader {
 	PGconn *db;

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "resource.h"
-#include "timeutil.h"
+#include "lib/resource.h"
+#include "lib/timeutil.h"
 
 #define TEMPLATE "templates/monthly.typ"
 

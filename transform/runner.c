@@ -3,7 +3,7 @@
  * builds the selected ones in one transaction and runs the data tests
  * (contract and atomicity rules in runner.h).
  */
-#include "runner.h"
+#include "transform/runner.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -14,10 +14,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
-#include "db.h"
-#include "log.h"
-#include "resource.h"
+#include "lib/buf.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/resource.h"
 
 static const char *const layers[] = { "staging", "core", "marts" };
 #define NLAYERS 3

@@ -1,7 +1,7 @@
 /*
  * runner: builds the transform models (transform/staging, core, marts) and
  * runs the data tests (transform/tests), a small dbt-like runner over .sql
- * files embedded in the binary (see src/resource.h).
+ * files embedded in the binary (see lib/resource.h).
  *
  * A model is one SELECT in transform/<layer>/<name>.sql and becomes
  * <layer>.<name>.  Its header comment may say `-- materialized: view|table`

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define MAX_FAULTS 256
 

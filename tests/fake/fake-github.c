@@ -26,7 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "tests/fake/core.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define MAX_WORKFLOWS 16
 #define MAX_INPUTS 10

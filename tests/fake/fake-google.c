@@ -39,10 +39,10 @@
 #include <strings.h>
 #include <time.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "tests/fake/core.h"
 #include "tests/fake/person.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define MAX_CALENDARS 16
 #define MAX_TOKENS 256

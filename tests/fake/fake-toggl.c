@@ -24,10 +24,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "tests/fake/core.h"
 #include "tests/fake/person.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 struct entry {
 	int64_t id, wid, pid, tid, uid;

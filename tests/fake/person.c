@@ -19,13 +19,13 @@
  * Every random choice comes from a generator seeded by (seed, day, stream),
  * so a day looks the same whatever range it is generated in.
  */
-#include "person.h"
+#include "tests/fake/person.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define MIN 60          /* seconds */
 #define HOUR 3600

@@ -19,7 +19,7 @@
 #include "adjuster/normal.h"
 #include "adjuster/period.h"
 #include "adjuster/proposal.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
 

@@ -17,7 +17,7 @@
 
 #include "adjuster/adjust.h"
 #include "adjuster/budget.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #define near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
 

@@ -17,7 +17,7 @@
 
 #include "analyzer/backtest.h"
 #include "analyzer/estimators.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 /* Minutes per weekday (Monday first): a person who works on weekdays. */
 static const double week[7] = { 480, 500, 470, 510, 420, 60, 30 };

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "buf.h"
-#include "config.h"
-#include "log.h"
+#include "lib/buf.h"
+#include "lib/config.h"
+#include "lib/log.h"
 
 static const char *vars[] = {
 	"DATABASE_URL", "DWHBI_TIMEZONE", "TOGGL_API_TOKEN", "TOGGL_WORKSPACE_ID",

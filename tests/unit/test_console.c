@@ -13,11 +13,11 @@
 
 #include <netinet/in.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "console/auth.h"
 #include "console/form.h"
 #include "console/html.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 static void test_decode(void **state)
 {

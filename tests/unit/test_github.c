@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "lib/config.h"
 #include "connectors/github.h"
-#include "log.h"
+#include "lib/log.h"
 
 static void workflow_file(void **state)
 {

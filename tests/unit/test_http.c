@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config.h"
+#include "lib/config.h"
 #include "connectors/http.h"
 
 /* ---- the scripted server ---- */

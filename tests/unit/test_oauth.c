@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "config.h"
+#include "lib/buf.h"
+#include "lib/config.h"
 #include "connectors/http.h"
 #include "connectors/oauth.h"
-#include "log.h"
+#include "lib/log.h"
 
 struct answer {
 	int status;

@@ -23,8 +23,8 @@
 #include "reporter/pdf.h"
 #include "reporter/report.h"
 #include "reporter/typst.h"
-#include "test_report_fixture.h"
-#include "timeutil.h"
+#include "tests/unit/test_report_fixture.h"
+#include "lib/timeutil.h"
 
 static void test_format_hm(void **state)
 {

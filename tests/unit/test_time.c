@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 static int64_t at(const char *s)
 {

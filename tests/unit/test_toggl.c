@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "connectors/toggl.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 static void test_parse_range(void **state)
 {

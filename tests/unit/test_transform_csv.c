@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "transform/csv.h"
+#include "lib/csv.h"
 
 static int next(struct csv_reader *r, struct csv_record *rec)
 {

@@ -9,8 +9,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "log.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
 #include "transform/runner.h"
 
 #define MAX_SELECT 32

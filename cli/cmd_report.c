@@ -9,13 +9,13 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "log.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
 #include "reporter/pdf.h"
 #include "reporter/report.h"
 #include "reporter/report_load.h"
 #include "reporter/typst.h"
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 const char cmd_report_summary[] = "render the monthly report (PDF or Typst)";
 const char cmd_report_usage[] =

@@ -2,7 +2,7 @@
  * log: leveled diagnostics on stderr with UTC timestamps; every message is
  * redacted against the registered secrets before it is printed or kept.
  */
-#include "log.h"
+#include "lib/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 #define MAX_SECRETS 32
 

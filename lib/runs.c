@@ -1,15 +1,15 @@
 /*
  * runs: writes the ops.runs history rows.
  */
-#include "runs.h"
+#include "lib/runs.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
-#include "log.h"
+#include "lib/db.h"
+#include "lib/log.h"
 
 int64_t run_start(PGconn *db, const char *job, const char *args,
 		  int64_t parent_id, char *err, size_t errlen)

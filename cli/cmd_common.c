@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "cmd.h"
-#include "log.h"
+#include "lib/buf.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
 
 int cmd_wants_help(int argc, char **argv)
 {

@@ -1,14 +1,14 @@
 /*
- * cmd_seed: front end of `dwhbi seed`; the work is in transform/seed.c.
+ * cmd_seed: front end of `dwhbi seed`; the work is in ref/seed.c.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "log.h"
-#include "transform/seed.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "ref/seed.h"
 
 const char cmd_seed_summary[] = "load categories, rules and holidays into ref";
 const char cmd_seed_usage[] =

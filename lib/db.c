@@ -2,14 +2,14 @@
  * db: libpq helpers with caller-owned error buffers.  Server messages are
  * reduced to their primary line; connection errors never echo the password.
  */
-#include "db.h"
+#include "lib/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "log.h"
+#include "lib/config.h"
+#include "lib/log.h"
 
 static void set_err(char *err, size_t errlen, const char *prefix, const char *msg)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "connectors/github.h"
-#include "log.h"
+#include "lib/log.h"
 
 const char cmd_dispatch_summary[] = "trigger a GitHub Actions workflow";
 const char cmd_dispatch_usage[] =

@@ -1,15 +1,15 @@
 /*
  * config: reads and validates the environment variables of design.md.
  */
-#include "config.h"
+#include "lib/config.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "timeutil.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 static const char *env(const char *name, const char *def)
 {

@@ -14,10 +14,10 @@
 #include "adjuster/adjust.h"
 #include "adjuster/adjust_db.h"
 #include "adjuster/adjust_output.h"
-#include "buf.h"
-#include "cmd.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/buf.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 const char cmd_adjust_summary[] = "goal status, probabilities and proposals";
 const char cmd_adjust_usage[] =

@@ -2,18 +2,18 @@
  * goals: import, export and list of the versioned ref.goals (rules in
  * goals.h).
  */
-#include "goals.h"
+#include "ref/goals.h"
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "csv.h"
-#include "db.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/buf.h"
+#include "lib/csv.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 #define OPEN_END INT32_MAX
 #define DAY_MINUTES 1440

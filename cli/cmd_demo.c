@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cmd.h"
-#include "log.h"
+#include "lib/buf.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
 
 const char cmd_demo_summary[] = "the whole pipeline on a local throwaway database";
 const char cmd_demo_usage[] =

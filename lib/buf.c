@@ -1,7 +1,7 @@
 /*
  * buf: growing byte buffer; see buf.h for the invariants.
  */
-#include "buf.h"
+#include "lib/buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * TZ/tzset.  The process's TZ is switched to the requested zone and left
  * there; nothing in dwhbi uses the process zone otherwise.
  */
-#include "timeutil.h"
+#include "lib/timeutil.h"
 
 #include <ctype.h>
 #include <stdio.h>

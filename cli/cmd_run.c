@@ -24,11 +24,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
-#include "cmd.h"
-#include "db.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/buf.h"
+#include "cli/cmd.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 const char cmd_run_summary[] = "run the daily or monthly pipeline";
 const char cmd_run_usage[] =

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "log.h"
-#include "resource.h"
+#include "cli/cmd.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/resource.h"
 
 const char cmd_status_summary[] = "freshness of every source and mart, last runs";
 const char cmd_status_usage[] =
@@ -75,7 +75,7 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	snprintf(stale_s, sizeof(stale_s), "%d", stale);
 
 	const char *p1[1] = { stale_s };
-	res = run_file(ctx->db, "src/status_sources.sql", 1, p1);
+	res = run_file(ctx->db, "cli/status_sources.sql", 1, p1);
 	if (!res)
 		return 1;
 	printf("%-38s %9s %8s  %-16s  %-16s  %s\n", "source", "rows", "deleted",
@@ -86,7 +86,7 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		       PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
 	PQclear(res);
 
-	res = run_file(ctx->db, "src/status_marts.sql", 0, NULL);
+	res = run_file(ctx->db, "cli/status_marts.sql", 0, NULL);
 	if (!res)
 		return 1;
 	printf("\n%-38s %9s  %s\n", "mart", "rows", "built (UTC)");
@@ -98,7 +98,7 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	PQclear(res);
 
 	const char *p2[1] = { runs_s };
-	res = run_file(ctx->db, "src/status_runs.sql", 1, p2);
+	res = run_file(ctx->db, "cli/status_runs.sql", 1, p2);
 	if (!res)
 		return 1;
 	printf("\n%6s  %-16s %-8s %-19s %8s %8s  %s\n", "run", "job", "status", "started (UTC)",

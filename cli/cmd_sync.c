@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "log.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
 
 const char cmd_sync_summary[] = "pull Toggl Track or Google Calendar into raw tables";
 const char cmd_sync_usage[] =

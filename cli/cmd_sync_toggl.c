@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "connectors/toggl.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 const char cmd_sync_toggl_usage[] =
 	"usage: dwhbi sync toggl [--days N | --since DATE | --backfill FROM..TO]\n"

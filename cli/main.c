@@ -4,7 +4,7 @@
  * to the database for commands that need it, records the command in
  * ops.runs, and turns the command's result into the exit status
  * (0 success, 1 job failure, 2 usage or configuration error).  The commands
- * themselves live in src/cmd_*.c and call into the library folders.
+ * themselves live in cli/cmd_*.c and call into the library folders.
  */
 #include <inttypes.h>
 #include <signal.h>
@@ -15,12 +15,12 @@
 #include <cjson/cJSON.h>
 #include <gsl/gsl_errno.h>
 
-#include "buf.h"
-#include "cmd.h"
-#include "config.h"
-#include "db.h"
-#include "log.h"
-#include "runs.h"
+#include "lib/buf.h"
+#include "cli/cmd.h"
+#include "lib/config.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/runs.h"
 
 #define RECORD_BEFORE 1  /* ops.runs row written when the command starts */
 #define RECORD_AFTER 2   /* written when it ends (migrate creates ops.runs) */

@@ -1,14 +1,14 @@
 /*
  * csv: the RFC 4180 reader of csv.h.
  */
-#include "csv.h"
+#include "lib/csv.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 void csv_reader_init(struct csv_reader *r, const char *data, size_t len)
 {

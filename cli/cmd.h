@@ -1,5 +1,5 @@
 /*
- * cmd: the contract between src/main.c (the command-line front) and every
+ * cmd: the contract between cli/main.c (the command-line front) and every
  * command.  main parses the global flags, loads the configuration, handles
  * `--help`, connects to the database when the command needs it, records the
  * command in ops.runs (start, finish, status, counts, detail, error text) and
@@ -9,7 +9,7 @@
  * copies the last error into ops.runs.error) and returning 1; bad usage is
  * `return cmd_bad_usage(...)` (2).  Commands never call exit().
  *
- * Each command lives in src/cmd_<name>.c, parses its own argv (argv[0] is the
+ * Each command lives in cli/cmd_<name>.c, parses its own argv (argv[0] is the
  * command name; for `sync toggl` argv[0] is "toggl") and calls into the
  * library folder that does the work (connectors/, transform/, ...).
  */
@@ -19,7 +19,7 @@
 #include <libpq-fe.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "lib/config.h"
 
 struct cJSON;
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "console/console.h"
-#include "log.h"
+#include "lib/log.h"
 
 const char cmd_serve_summary[] = "the web console";
 const char cmd_serve_usage[] =

@@ -11,9 +11,9 @@
 #include <cJSON.h>
 
 #include "analyzer/analyze.h"
-#include "cmd.h"
-#include "log.h"
-#include "timeutil.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 const char cmd_analyze_summary[] = "estimate minutes per category for the coming days";
 const char cmd_analyze_usage[] =

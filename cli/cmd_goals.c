@@ -1,6 +1,6 @@
 /*
  * cmd_goals: front end of `dwhbi goals import|export|list`; the work is in
- * transform/goals.c.
+ * ref/goals.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,11 +9,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "cmd.h"
-#include "log.h"
-#include "resource.h"
-#include "transform/csv.h"
-#include "transform/goals.h"
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "lib/resource.h"
+#include "lib/csv.h"
+#include "ref/goals.h"
 
 const char cmd_goals_summary[] = "goals as CSV <-> versioned ref.goals";
 const char cmd_goals_usage[] =

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "log.h"
-#include "resource.h"
+#include "cli/cmd.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/resource.h"
 
 const char cmd_migrate_summary[] = "create or upgrade the database schemas (idempotent)";
 const char cmd_migrate_usage[] =

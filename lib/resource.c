@@ -2,14 +2,14 @@
  * resource: the files embedded by scripts/embed (build/embedded.c), or the
  * same paths under DWHBI_DATADIR when that is set.
  */
-#include "resource.h"
+#include "lib/resource.h"
 
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 
 struct embedded_file { const char *path; const char *data; size_t len; };
 extern const struct embedded_file embedded_files[];

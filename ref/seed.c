@@ -3,7 +3,7 @@
  * writes them and the holiday calendar into ref in one transaction (contract
  * in seed.h).  The SQL lives in transform/ref/seed_*.sql.
  */
-#include "seed.h"
+#include "ref/seed.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "csv.h"
-#include "db.h"
-#include "log.h"
-#include "resource.h"
+#include "lib/buf.h"
+#include "lib/csv.h"
+#include "lib/db.h"
+#include "lib/log.h"
+#include "lib/resource.h"
 
 #define MAX_NAME 200
 

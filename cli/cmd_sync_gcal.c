@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "cli/cmd.h"
 #include "connectors/gcal.h"
-#include "log.h"
-#include "timeutil.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
 
 const char cmd_sync_gcal_usage[] =
 	"usage: dwhbi sync gcal [--full] [--since DATE]\n"
