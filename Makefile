@@ -1,9 +1,17 @@
 # dwhbi — a hand-written Makefile.  Every knob is overridable:
 #   make CFLAGS='-O0 -g' PREFIX=$HOME/.local
-# Targets: all (default), check, asan, demo, demo-clean, bench, install,
-# uninstall, clean.  `make check T=t1` runs only the tests whose name
-# contains t1; `make V=1` shows the compiler command lines.  `all`, `check` and `demo` first run scripts/install-deps,
-# which installs the Debian packages that are missing (quiet when none are).
+# Targets: all (default: build, nothing else), deps, check, asan, demo,
+# demo-clean, bench, install, uninstall, clean.  `make check T=t1` runs only
+# the tests whose name contains t1; `make V=1` shows the compiler command
+# lines.  Only `deps` and the targets that need the machine set up (`check`,
+# `asan`, `bench`, `demo`) run scripts/install-deps, which installs the
+# Debian and npm packages that are missing (quiet when none are); `demo`
+# installs only what the demo needs.  `make` and `make install` never
+# install packages.
+#
+# WERROR=1 turns warnings into errors.  The project's own targets (check,
+# asan, bench, demo) and CI set it; a plain `make` does not, so a compiler
+# with a new warning class does not stop a user's build.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -28,15 +36,28 @@ PKGS = libpq gsl libcurl cairo pangocairo libcjson libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
-# snprintf truncation is how messages are bounded here, not a bug.
-WARN = -Wall -Wextra -Werror -Wno-format-truncation
+WERROR ?= 0
+# snprintf truncation is how messages are bounded here, not a bug.  clang
+# does not know -Wformat-truncation; -Wunknown-warning-option keeps it quiet.
+WARN = -Wall -Wextra -Wno-format-truncation
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifneq ($(findstring clang,$(shell $(CC) --version 2>/dev/null | head -n 1)),)
+WARN += -Wno-unknown-warning-option
+endif
 ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -I. $(PKG_CFLAGS) -MMD -MP $(CFLAGS)
 
 SRCS := $(sort $(wildcard cli/*.c lib/*.c ref/*.c connectors/*.c transform/*.c analyzer/*.c \
 	adjuster/*.c reporter/*.c console/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIBOBJS := $(filter-out $(BUILD)/cli/main.o,$(OBJS)) $(BUILD)/embedded.o
-EMBED_FILES := $(sort $(wildcard sql/*.sql cli/*.sql connectors/*.sql \
+# The library as an archive: a program linked against it (fakes, benchmarks,
+# unit tests) gets only the objects it uses, and --as-needed drops the
+# shared libraries those objects do not call (no cairo in fake-toggl).
+LIBA := $(BUILD)/libdwhbi.a
+AS_NEEDED = -Wl,--as-needed
+EMBED_FILES := $(sort $(wildcard sql/*.sql cli/*.sql ref/*.sql connectors/*.sql \
 	transform/*.sql transform/*/*.sql analyzer/*.sql adjuster/*.sql \
 	reporter/*.sql console/*.sql templates/* config/* console/static/*))
 
@@ -52,21 +73,35 @@ BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
 # Keep the objects of fakes, tests and benchmarks between builds.
 .SECONDARY:
 
-.PHONY: FORCE all build deps check asan demo demo-clean bench install uninstall clean
+.PHONY: FORCE all build deps deps-demo check asan demo demo-clean bench install uninstall clean
 
-all: deps
-	@$(MAKE) --no-print-directory build
+all: build
 
 deps:
 	@scripts/install-deps
 
+# The demo builds, runs PostgreSQL and renders with cairo: no browser, no
+# validators, no Typst.
+deps-demo:
+	@scripts/install-deps base fonts
+
 build: $(BIN) $(FAKE_BINS) $(UNIT_BINS) $(BENCH_BINS)
+
+# Objects depend on the compiler and its flags: changing CC, CFLAGS or
+# WERROR rebuilds them (as git's GIT-CFLAGS does).
+$(BUILD)/cflags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CC) $(ALL_CFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS)' > $@
 
 $(BIN): $(OBJS) $(BUILD)/embedded.o
 	$(SAY) LINK $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(PKG_LIBS)
 
-$(BUILD)/%.o: %.c
+$(LIBA): $(LIBOBJS)
+	$(SAY) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIBOBJS)
+
+$(BUILD)/%.o: %.c $(BUILD)/cflags
 	@mkdir -p $(dir $@)
 	$(SAY) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -82,32 +117,34 @@ $(BUILD)/embedded.c: $(EMBED_FILES) $(BUILD)/embedded.list scripts/embed
 	$(SAY) EMBED '$(words $(EMBED_FILES)) files'
 	$(Q)scripts/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/embedded.o: $(BUILD)/embedded.c
+$(BUILD)/embedded.o: $(BUILD)/embedded.c $(BUILD)/cflags
 	$(SAY) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBOBJS)
+# Programs are compiled to an object first and linked from objects only
+# ($^ would also name the headers the .d files list, which clang refuses).
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(BUILD)/tests/fake/fake-%: tests/fake/fake-%.c $(FAKE_OBJS) $(LIBOBJS)
+$(BUILD)/tests/fake/fake-%: $(BUILD)/tests/fake/fake-%.o $(FAKE_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS)
 
-$(BUILD)/bench/%: bench/%.c $(FAKE_OBJS) $(LIBOBJS)
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(FAKE_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS)
 
 check: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory WERROR=1 build
 	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) tests/run $(T)
 
 # AddressSanitizer + UBSan build in its own directory, then the whole suite.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/dwhbi \
+	@$(MAKE) --no-print-directory WERROR=1 BUILD=build-asan BIN=build-asan/dwhbi \
 	  OPTIMIZATION=-O1 \
 	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
 	  LDFLAGS='-fsanitize=address,undefined' build
@@ -115,17 +152,19 @@ asan: deps
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  BUILD=build-asan DWHBI=$(CURDIR)/build-asan/dwhbi tests/run $(T)
 
-demo: all
+demo: deps-demo
+	@$(MAKE) --no-print-directory WERROR=1 $(BIN) $(FAKE_BINS)
 	./$(BIN) demo
 
 demo-clean:
 	@if [ -d .demo/pg ]; then scripts/demo stop; fi
 	rm -rf .demo
 
-bench: all
+bench: deps
+	@$(MAKE) --no-print-directory WERROR=1 build
 	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) bench/run
 
-install: all
+install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/dwhbi
 

@@ -13,40 +13,9 @@
 #include "adjuster/normal.h"
 #include "lib/buf.h"
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
-
-static PGresult *query_file(PGconn *db, const char *path, int n,
-			    const char *const *params, char *err, size_t errlen)
-{
-	char *sql = resource_read(path, NULL);
-	PGresult *res;
-
-	if (!sql) {
-		snprintf(err, errlen, "missing query '%s' in this build", path);
-		return NULL;
-	}
-	res = db_query(db, sql, n, params, err, errlen);
-	free(sql);
-	return res;
-}
-
-static int require_table(PGconn *db, const char *name, const char *hint,
-			 char *err, size_t errlen)
-{
-	char out[8];
-	const char *p[1] = { name };
-	int rc = db_query_value(db, "SELECT to_regclass($1) IS NOT NULL", 1, p,
-				out, sizeof(out), err, errlen);
-
-	if (rc < 0)
-		return -1;
-	if (strcmp(out, "t") != 0) {
-		snprintf(err, errlen, "'%s' does not exist: %s", name, hint);
-		return -1;
-	}
-	return 0;
-}
 
 static int day_of(const struct adjust_input *in, const char *date)
 {
@@ -211,10 +180,10 @@ int adjust_db_load(PGconn *db, int32_t as_of, const struct adjust_options *o,
 	int ndays;
 
 	memset(src, 0, sizeof(*src));
-	if (require_table(db, "ref.goals", "run 'dwhbi migrate' first", err, errlen) < 0 ||
-	    require_table(db, "marts.daily_category", "run 'dwhbi transform' first",
+	if (query_require_relation(db, "ref.goals", "run 'dwhbi migrate' first", err, errlen) < 0 ||
+	    query_require_relation(db, "marts.daily_category", "run 'dwhbi transform' first",
 			  err, errlen) < 0 ||
-	    require_table(db, "core.days", "run 'dwhbi transform' first", err, errlen) < 0)
+	    query_require_relation(db, "core.days", "run 'dwhbi transform' first", err, errlen) < 0)
 		return -1;
 	adjust_input_range(as_of, o, &first, &ndays);
 	adjust_input_set_range(in, as_of, first, ndays);
@@ -236,14 +205,12 @@ static int store_status(PGconn *db, const struct adjust_input *in,
 			const struct adjust_result *r, const char *asof,
 			char *err, size_t errlen)
 {
-	char *sql = resource_read("adjuster/store_goal_status.sql", NULL);
+	char *sql = query_text("adjuster/store_goal_status.sql", err, errlen);
 	const char *del[1] = { asof };
 	size_t i;
 
-	if (!sql) {
-		snprintf(err, errlen, "missing query 'adjuster/store_goal_status.sql' in this build");
+	if (!sql)
 		return -1;
-	}
 	if (db_exec_params(db, "DELETE FROM analytics.goal_status WHERE as_of = $1::date",
 			   1, del, err, errlen) < 0)
 		goto fail;
@@ -295,16 +262,14 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		    int64_t *written, int64_t *deleted, char *err, size_t errlen)
 {
 	struct buf keep = BUF_INIT;
-	char *sql = resource_read("adjuster/store_proposal.sql", NULL);
+	char *sql = query_text("adjuster/store_proposal.sql", err, errlen);
 	char asof[16];
 	size_t i;
 	PGresult *res;
 
 	*written = *deleted = 0;
-	if (!sql) {
-		snprintf(err, errlen, "missing query 'adjuster/store_proposal.sql' in this build");
+	if (!sql)
 		return -1;
-	}
 	time_format_date(in->as_of, asof, sizeof(asof));
 	if (db_begin(db, err, errlen) < 0) {
 		free(sql);

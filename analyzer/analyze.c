@@ -19,6 +19,7 @@
 #include "analyzer/flow.h"
 #include "analyzer/store.h"
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
 
@@ -86,33 +87,6 @@ static int32_t next_month_start(int32_t day)
 
 	time_civil_from_days(day, &y, &m, &d);
 	return m == 12 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, m + 1, 1);
-}
-
-static PGresult *query_file(PGconn *db, const char *path, int nparams,
-			    const char *const *params, char *err, size_t errlen)
-{
-	char *sql = resource_read(path, NULL);
-	PGresult *res;
-
-	if (!sql) {
-		snprintf(err, errlen, "resource '%s' is missing from this build", path);
-		return NULL;
-	}
-	res = db_query(db, sql, nparams, params, err, errlen);
-	free(sql);
-	return res;
-}
-
-/* 1 when the relation exists, 0 when not, -1 on error. */
-static int relation_exists(PGconn *db, const char *name, char *err, size_t errlen)
-{
-	const char *params[1] = { name };
-	char out[8];
-
-	if (db_query_value(db, "SELECT to_regclass($1) IS NOT NULL", 1, params,
-			   out, sizeof(out), err, errlen) < 0)
-		return -1;
-	return out[0] == 't';
 }
 
 static double cell_double(const PGresult *res, int row, int col)
@@ -395,18 +369,12 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	w.horizon = r->last_target - as_of;
 	w.n = ANALYZE_HISTORY_DAYS + w.horizon;
 
-	for (int i = 0; i < 2; i++) {
-		const char *need = i == 0 ? "marts.daily_category" : "core.days";
-		int have = relation_exists(db, need, err, errlen);
-
-		if (have < 0)
-			return -1;
-		if (!have) {
-			snprintf(err, errlen, "%s does not exist: run 'dwhbi transform' first", need);
-			return -1;
-		}
-	}
-	have_plan = relation_exists(db, "marts.plan_actual_daily", err, errlen);
+	if (query_require_relation(db, "marts.daily_category", "run 'dwhbi transform' first",
+				   err, errlen) < 0 ||
+	    query_require_relation(db, "core.days", "run 'dwhbi transform' first", err,
+				   errlen) < 0)
+		return -1;
+	have_plan = query_relation_exists(db, "marts.plan_actual_daily", err, errlen);
 	if (have_plan < 0)
 		return -1;
 

@@ -146,7 +146,7 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc >= 2 && (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject")))
 		return decide(ctx, argc, argv);
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc; i += 2) {	/* every option takes a value */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = 0;
 
@@ -178,7 +178,6 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_bad_usage("adjust", "unknown option '%s'", a);
 		if (bad)
 			return bad;
-		i++;
 	}
 	if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
 		return cmd_bad_usage("adjust", "--format must be text or json, got '%s'", format);

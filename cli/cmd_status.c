@@ -8,6 +8,7 @@
 
 #include "cli/cmd.h"
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/log.h"
 #include "lib/resource.h"
 
@@ -25,17 +26,10 @@ const char cmd_status_usage[] =
 static PGresult *run_file(PGconn *db, const char *path, int n, const char *const *params)
 {
 	char err[1024];
-	char *sql = resource_read(path, NULL);
-	PGresult *res;
+	PGresult *res = query_file(db, path, n, params, err, sizeof(err));
 
-	if (!sql) {
-		log_error("missing query '%s' in this build", path);
-		return NULL;
-	}
-	res = db_query(db, sql, n, params, err, sizeof(err));
-	free(sql);
 	if (!res) {
-		if (strstr(err, "does not exist"))
+		if (db_missing_object())
 			log_error("the database has no dwhbi tables yet: run 'dwhbi migrate' first");
 		else
 			log_error("status query failed: %s", err);

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cmd.h"
+#include "lib/db.h"
 #include "lib/log.h"
 #include "transform/runner.h"
 
@@ -119,8 +120,11 @@ int cmd_transform(struct cmd_ctx *ctx, int argc, char **argv)
 	ctx->rows_deleted = res.rows_deleted;
 	ctx->detail = res.detail;
 	if (rc) {
-		if (strstr(err, "does not exist") && (strstr(err, "\"raw.") || strstr(err, "\"ref.") ||
-						      strstr(err, "\"ops.") || strstr(err, "schema")))
+		/* A missing raw/ref/ops object or schema means an unmigrated
+		 * database; the relation name is quoted in any language. */
+		if (db_missing_object() &&
+		    (db_failed_with(DB_INVALID_SCHEMA) || strstr(err, "\"raw.") ||
+		     strstr(err, "\"ref.") || strstr(err, "\"ops.")))
 			log_error("transform failed: %s (run 'dwhbi migrate' first)", err);
 		else
 			log_error("transform failed: %s", err);

@@ -214,7 +214,7 @@ int main(int argc, char **argv)
 	if (c->record_run == RECORD_BEFORE) {
 		ctx.run_id = run_start(ctx.db, job.data, args.data, ctx.parent_run_id, err, sizeof(err));
 		if (ctx.run_id < 0) {
-			if (strstr(err, "does not exist"))
+			if (db_missing_object())
 				log_error("the database has no dwhbi tables yet: run 'dwhbi migrate' first");
 			else
 				log_error("cannot record the run in ops.runs: %s", err);

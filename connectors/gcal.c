@@ -18,6 +18,7 @@
 #include "connectors/http.h"
 #include "connectors/oauth.h"
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
@@ -174,18 +175,9 @@ static PGresult *sql_file(PGconn *db, const char *name, int nparams,
 			  const char *const *params, char *err, size_t errlen)
 {
 	char path[96];
-	char *sql;
-	PGresult *res;
 
 	snprintf(path, sizeof(path), "connectors/%s.sql", name);
-	sql = resource_read(path, NULL);
-	if (!sql) {
-		snprintf(err, errlen, "embedded file '%s' is missing: rebuild dwhbi", path);
-		return NULL;
-	}
-	res = db_query(db, sql, nparams, params, err, errlen);
-	free(sql);
-	return res;
+	return query_file(db, path, nparams, params, err, errlen);
 }
 
 static int64_t result_int(PGresult *res, int col)

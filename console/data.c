@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "lib/db.h"
+#include "lib/query.h"
 #include "console/form.h"
 #include "lib/log.h"
 #include "lib/resource.h"
@@ -90,28 +91,20 @@ cJSON *data_rows(PGresult *res)
 	return rows;
 }
 
-static PGresult *query_file(struct console *c, const char *name, int n,
-			    const char *const *params, char *err, size_t errlen)
+/* Runs console/NAME (an embedded query file). */
+static PGresult *console_query(struct console *c, const char *name, int n,
+			       const char *const *params, char *err, size_t errlen)
 {
 	char path[128];
-	char *sql;
-	PGresult *res;
 
 	snprintf(path, sizeof(path), "console/%s", name);
-	sql = resource_read(path, NULL);
-	if (!sql) {
-		snprintf(err, errlen, "missing embedded query '%s'; rebuild dwhbi", path);
-		return NULL;
-	}
-	res = db_query(c->db, sql, n, params, err, errlen);
-	free(sql);
-	return res;
+	return query_file(c->db, path, n, params, err, errlen);
 }
 
 static cJSON *query_rows(struct console *c, const char *name, int n,
 			 const char *const *params, char *err, size_t errlen)
 {
-	PGresult *res = query_file(c, name, n, params, err, errlen);
+	PGresult *res = console_query(c, name, n, params, err, errlen);
 	cJSON *rows;
 
 	if (!res)
@@ -121,17 +114,6 @@ static cJSON *query_rows(struct console *c, const char *name, int n,
 	return rows;
 }
 
-/* 1 when the relation exists, 0 when not, -1 on error. */
-static int relation_exists(struct console *c, const char *rel, char *err, size_t errlen)
-{
-	char v[8];
-	const char *params[1] = { rel };
-
-	if (db_query_value(c->db, "SELECT to_regclass($1) IS NOT NULL", 1, params,
-			   v, sizeof(v), err, errlen) < 0)
-		return -1;
-	return v[0] == 't';
-}
 
 static void add_note(cJSON *obj, const char *note)
 {
@@ -258,7 +240,7 @@ cJSON *data_status(struct console *c, char *err, size_t errlen)
 	cJSON *services = cJSON_AddArrayToObject(out, "services");
 	int64_t now = time_now_usec();
 	char iso[32];
-	int have_mart = relation_exists(c, "marts.source_freshness", err, errlen);
+	int have_mart = query_relation_exists(c->db, "marts.source_freshness", err, errlen);
 
 	if (have_mart < 0)
 		goto fail;
@@ -368,7 +350,7 @@ cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen)
 }
 
 /* Sets each goal's "goal_status" (the adjuster's row for it in
- * marts.latest_goal_status, or null), "status" and, when there is a row, its
+ * analytics.latest_goal_status, or null), "status" and, when there is a row, its
  * "probability" for this period in place of the proposal's (which is about
  * the next period); "probability_source" says which one is shown.  Without
  * the view, or when reading it fails, the goals keep the proposals'
@@ -377,19 +359,19 @@ static int add_goal_status(struct console *c, cJSON *out, cJSON *goals,
 			   char *err, size_t errlen)
 {
 	cJSON *rows = NULL, *goal;
-	int have = relation_exists(c, "marts.latest_goal_status", err, errlen);
+	int have = query_relation_exists(c->db, "analytics.latest_goal_status", err, errlen);
 
 	if (have < 0)
 		return -1;
 	if (!have) {
-		add_note(out, "marts.latest_goal_status does not exist yet: run 'dwhbi migrate' "
+		add_note(out, "analytics.latest_goal_status does not exist yet: run 'dwhbi migrate' "
 			      "and 'dwhbi adjust' to see each goal's status");
 	} else {
 		char qerr[512];
 
 		rows = query_rows(c, "goal_status.sql", 0, NULL, qerr, sizeof(qerr));
 		if (!rows)
-			add_note(out, "cannot read marts.latest_goal_status: run 'dwhbi migrate'");
+			add_note(out, "cannot read analytics.latest_goal_status: run 'dwhbi migrate'");
 		else if (cJSON_GetArraySize(rows) == 0)
 			add_note(out, "no goal status yet: run 'dwhbi adjust'");
 	}
@@ -432,7 +414,7 @@ cJSON *data_goals(struct console *c, char *err, size_t errlen)
 {
 	const char *params[1] = { c->zone };
 	cJSON *out = cJSON_CreateObject(), *goals, *goal;
-	int have = relation_exists(c, "marts.goal_achievement", err, errlen);
+	int have = query_relation_exists(c->db, "marts.goal_achievement", err, errlen);
 
 	if (have < 0)
 		goto fail;

@@ -26,7 +26,7 @@ struct cJSON *data_runs(struct console *c, const char *job, const char *status,
 /* One run (the "run" member is null when there is no such id). */
 struct cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen);
 /* Current goals with this period's achievement, probability and status
- * (marts.latest_goal_status when it has the goal, else the latest proposal's
+ * (analytics.latest_goal_status when it has the goal, else the latest proposal's
  * probability), and the latest estimates. */
 struct cJSON *data_goals(struct console *c, char *err, size_t errlen);
 /* Proposals, pending first; state NULL = all. */

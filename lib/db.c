@@ -11,26 +11,99 @@
 #include "lib/config.h"
 #include "lib/log.h"
 
-static void set_err(char *err, size_t errlen, const char *prefix, const char *msg)
+/* SQLSTATE of the last failure in this thread ("" when it did not come
+ * from the server).  Callers branch on it, never on message text, which the
+ * server translates (lc_messages). */
+static _Thread_local char last_sqlstate[6];
+
+const char *db_last_sqlstate(void)
 {
-	char line[1024];
+	return last_sqlstate;
+}
+
+int db_failed_with(const char *code)
+{
+	size_t n = strlen(code);
+
+	return n && n <= 5 && !strncmp(last_sqlstate, code, n);
+}
+
+int db_missing_object(void)
+{
+	return db_failed_with(DB_UNDEFINED_TABLE) || db_failed_with(DB_UNDEFINED_FUNCTION) ||
+	       db_failed_with(DB_UNDEFINED_COLUMN) || db_failed_with(DB_UNDEFINED_OBJECT) ||
+	       db_failed_with(DB_INVALID_SCHEMA);
+}
+
+/* Copies s into out on one line (newlines become spaces, "ERROR:  " goes). */
+static void one_line(char *out, size_t outlen, const char *s)
+{
 	size_t n;
+
+	snprintf(out, outlen, "%s", s ? s : "");
+	if (!strncmp(out, "ERROR:  ", 8))
+		memmove(out, out + 8, strlen(out + 8) + 1);
+	n = strlen(out);
+	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	for (char *c = out; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+}
+
+static void put_err(char *err, size_t errlen, const char *prefix, const char *line)
+{
+	char *clean;
 
 	if (!err || !errlen)
 		return;
-	snprintf(line, sizeof(line), "%s", msg ? msg : "unknown error");
-	/* libpq messages end in newlines and may carry DETAIL lines: keep the
-	 * first line, the primary message. */
-	n = strcspn(line, "\n");
-	line[n] = '\0';
-	if (!strncmp(line, "ERROR:  ", 8))
-		memmove(line, line + 8, strlen(line + 8) + 1);
-	char *clean = log_redact(line);
+	clean = log_redact(line);
 	if (prefix)
 		snprintf(err, errlen, "%s: %s", prefix, clean);
 	else
 		snprintf(err, errlen, "%s", clean);
 	free(clean);
+}
+
+/* A failure without a server result (connection, COPY transport): the
+ * primary line of libpq's message. */
+static void set_err(char *err, size_t errlen, const char *prefix, const char *msg)
+{
+	char line[1024];
+
+	last_sqlstate[0] = '\0';
+	one_line(line, sizeof(line), msg ? msg : "unknown error");
+	line[strcspn(line, "\n")] = '\0';
+	put_err(err, errlen, prefix, line);
+}
+
+/* A failure the server reported: its primary message, then DETAIL and HINT
+ * when it sent them ("msg (detail); hint: ..."); the SQLSTATE is kept for
+ * db_failed_with. */
+static void set_res_err(char *err, size_t errlen, const char *prefix, const PGresult *res,
+			PGconn *db)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[1024], detail[512], hint[512], line[2100];
+
+	if (!primary) {
+		set_err(err, errlen, prefix, res && *PQresultErrorMessage(res)
+					     ? PQresultErrorMessage(res) : PQerrorMessage(db));
+		return;
+	}
+	snprintf(last_sqlstate, sizeof(last_sqlstate), "%s", state ? state : "");
+	one_line(msg, sizeof(msg), primary);
+	one_line(detail, sizeof(detail), PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL));
+	one_line(hint, sizeof(hint), PQresultErrorField(res, PG_DIAG_MESSAGE_HINT));
+	snprintf(line, sizeof(line), "%s%s%s%s%s%s", msg, *detail ? " (" : "", detail,
+		 *detail ? ")" : "", *hint ? "; hint: " : "", hint);
+	put_err(err, errlen, prefix, line);
+}
+
+void db_result_error(PGconn *db, const PGresult *res, char *err, size_t errlen)
+{
+	set_res_err(err, errlen, NULL, res, db);
 }
 
 void db_redact_conninfo(const char *conninfo, char *out, size_t outlen)
@@ -113,7 +186,7 @@ int db_exec(PGconn *db, const char *sql, char *err, size_t errlen)
 	int rc = 0;
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_err(err, errlen, NULL, PQerrorMessage(db));
+		set_res_err(err, errlen, NULL, res, db);
 		rc = -1;
 	}
 	PQclear(res);
@@ -127,7 +200,7 @@ PGresult *db_query(PGconn *db, const char *sql, int nparams,
 	ExecStatusType st = PQresultStatus(res);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		set_err(err, errlen, NULL, PQerrorMessage(db));
+		set_res_err(err, errlen, NULL, res, db);
 		PQclear(res);
 		return NULL;
 	}
@@ -179,9 +252,10 @@ int db_commit(PGconn *db, char *err, size_t errlen)
 	/* A COMMIT of an aborted transaction reports ROLLBACK, not an error. */
 	if (PQresultStatus(res) != PGRES_COMMAND_OK ||
 	    strcmp(PQcmdStatus(res), "COMMIT")) {
-		set_err(err, errlen, "commit failed",
-			PQresultStatus(res) == PGRES_COMMAND_OK ? "transaction was rolled back"
-								: PQerrorMessage(db));
+		if (PQresultStatus(res) == PGRES_COMMAND_OK)
+			set_err(err, errlen, "commit failed", "transaction was rolled back");
+		else
+			set_res_err(err, errlen, "commit failed", res, db);
 		rc = -1;
 	}
 	PQclear(res);
@@ -200,7 +274,7 @@ int db_copy_begin(PGconn *db, const char *copy_sql, char *err, size_t errlen)
 	int rc = 0;
 
 	if (PQresultStatus(res) != PGRES_COPY_IN) {
-		set_err(err, errlen, NULL, PQerrorMessage(db));
+		set_res_err(err, errlen, NULL, res, db);
 		rc = -1;
 	}
 	PQclear(res);
@@ -232,7 +306,7 @@ int db_copy_end(PGconn *db, char *err, size_t errlen)
 	}
 	while ((res = PQgetResult(db)) != NULL) {
 		if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
-			set_err(err, errlen, "copy failed", PQerrorMessage(db));
+			set_res_err(err, errlen, "copy failed", res, db);
 			rc = -1;
 		}
 		PQclear(res);

@@ -1,7 +1,8 @@
 /*
  * db: libpq helpers.  Every function that can fail returns -1 (or NULL) and
- * writes a one-line reason (the server's primary message, never the
- * connection password) into the caller's err buffer.  Every PGresult returned
+ * writes a one-line reason into the caller's err buffer: the server's primary
+ * message, with its DETAIL and HINT when it sent them, never the connection
+ * password; db_last_sqlstate() keeps the SQLSTATE for the code to branch on.  Every PGresult returned
  * to the caller is the caller's to PQclear.  Values always travel as
  * parameters ($1, $2, ...), never pasted into SQL text.
  */
@@ -50,6 +51,31 @@ int db_copy_end(PGconn *db, char *err, size_t errlen);
  * 0 if someone else holds it, -1 on error.  wait=1 blocks. */
 int db_lock(PGconn *db, const char *name, int wait, char *err, size_t errlen);
 int db_unlock(PGconn *db, const char *name, char *err, size_t errlen);
+
+/* Writes the reason of a failed result (as every db_* call does) into err and
+ * keeps its SQLSTATE: for code that runs PQexec itself. */
+void db_result_error(PGconn *db, const PGresult *res, char *err, size_t errlen);
+
+/* SQLSTATE of the last failed call in this thread: "" when the failure did
+ * not come from the server (connection, missing file).  Branch on it, never
+ * on message text: the server translates its messages. */
+const char *db_last_sqlstate(void);
+/* 1 when the last failure's SQLSTATE is code (5 characters) or lies in the
+ * class code (2 characters, e.g. "42"). */
+int db_failed_with(const char *code);
+/* 1 when the last failure says a table, view, column, function, schema or
+ * other named object does not exist (the database is not migrated, or a
+ * model was not built). */
+int db_missing_object(void);
+
+#define DB_UNDEFINED_TABLE "42P01"
+#define DB_UNDEFINED_FUNCTION "42883"
+#define DB_UNDEFINED_COLUMN "42703"
+#define DB_UNDEFINED_OBJECT "42704"
+#define DB_INVALID_SCHEMA "3F000"
+#define DB_UNIQUE_VIOLATION "23505"
+#define DB_LOCK_NOT_AVAILABLE "55P03"
+#define DB_QUERY_CANCELED "57014"
 
 /* Removes the password from a conninfo/URL for messages: the result is
  * written to out. */

@@ -26,7 +26,7 @@ int64_t run_start(PGconn *db, const char *job, const char *args,
 	 * before 0002 lacks the function: then this is skipped. */
 	if (db_query_value(db, "SELECT ops.reap_interrupted_runs()", 0, NULL, id, sizeof(id),
 			   err, errlen) < 0) {
-		if (!strstr(err, "does not exist"))
+		if (!db_failed_with(DB_UNDEFINED_FUNCTION) && !db_failed_with(DB_INVALID_SCHEMA))
 			return -1;
 		if (db_query_value(db,
 				   "INSERT INTO ops.runs (job, args, parent_id) "

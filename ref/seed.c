@@ -1,7 +1,7 @@
 /*
  * seed: checks categories.csv and category_rules.csv line by line, then
  * writes them and the holiday calendar into ref in one transaction (contract
- * in seed.h).  The SQL lives in transform/ref/seed_*.sql.
+ * in seed.h).  The SQL lives in ref/seed_*.sql.
  */
 #include "ref/seed.h"
 
@@ -14,6 +14,7 @@
 #include "lib/buf.h"
 #include "lib/csv.h"
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/log.h"
 #include "lib/resource.h"
 
@@ -316,22 +317,15 @@ static int load_temp_tables(PGconn *db, const struct seed_data *d, char *err, si
 	return rc;
 }
 
-/* Runs transform/ref/NAME.sql and returns its one row (caller clears). */
+/* Runs ref/NAME.sql and returns its one row (caller clears). */
 static PGresult *run_ref_sql(PGconn *db, const char *file, int nparams,
 			     const char *const *params, char *err, size_t errlen)
 {
 	char path[128];
-	char *sql;
 	PGresult *res;
 
-	snprintf(path, sizeof(path), "transform/ref/%s.sql", file);
-	sql = resource_read(path, NULL);
-	if (!sql) {
-		snprintf(err, errlen, "'%s' is missing from this build", path);
-		return NULL;
-	}
-	res = db_query(db, sql, nparams, params, err, errlen);
-	free(sql);
+	snprintf(path, sizeof(path), "ref/%s.sql", file);
+	res = query_file(db, path, nparams, params, err, errlen);
 	if (res && PQntuples(res) != 1) {
 		snprintf(err, errlen, "'%s' returned no row", path);
 		PQclear(res);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
 
@@ -53,17 +54,10 @@ static PGresult *query(struct loader *ld, const char *name, int nparams,
 		       const char *const *params)
 {
 	char path[96], qerr[512];
-	char *sql;
 	PGresult *res;
 
 	snprintf(path, sizeof(path), "reporter/%s.sql", name);
-	sql = resource_read(path, NULL);
-	if (!sql) {
-		snprintf(ld->err, ld->errlen, "missing query '%s' in this build", path);
-		return NULL;
-	}
-	res = db_query(ld->db, sql, nparams, params, qerr, sizeof(qerr));
-	free(sql);
+	res = query_file(ld->db, path, nparams, params, qerr, sizeof(qerr));
 	if (!res) {
 		snprintf(ld->err, ld->errlen, "report query '%s' failed: %s", path, qerr);
 		return NULL;
@@ -75,16 +69,12 @@ static PGresult *query(struct loader *ld, const char *name, int nparams,
 /* 1 if the table exists, 0 if not, -1 on error. */
 static int table_exists(struct loader *ld, const char *table)
 {
-	char out[8], qerr[256];
-	const char *p[1] = { table };
-	int rc = db_query_value(ld->db, "SELECT to_regclass($1) IS NOT NULL", 1, p,
-				out, sizeof(out), qerr, sizeof(qerr));
+	char qerr[256];
+	int rc = query_relation_exists(ld->db, table, qerr, sizeof(qerr));
 
-	if (rc < 0) {
+	if (rc < 0)
 		snprintf(ld->err, ld->errlen, "cannot look up '%s': %s", table, qerr);
-		return -1;
-	}
-	return rc == 1 && !strcmp(out, "t");
+	return rc;
 }
 
 static int load_categories(struct loader *ld)

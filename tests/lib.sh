@@ -16,6 +16,9 @@ unset DATABASE_URL PGDATABASE PGPASSWORD TOGGL_API_TOKEN GOOGLE_CLIENT_ID \
 	GOOGLE_CLIENT_SECRET GOOGLE_REFRESH_TOKEN GITHUB_TOKEN GITHUB_REPOSITORY \
 	DWHBI_CONSOLE_TOKEN DWHBI_PARENT_RUN_ID DWHBI_DATADIR 2>/dev/null || true
 
+# The script's own stderr, for helpers whose caller redirects theirs.
+exec 9>&2
+
 t__cleanup() {
 	local pid
 	for pid in "${T_PIDS[@]}"; do
@@ -92,6 +95,73 @@ t_eq() {
 t_skip() {
 	t__record SKIP "$1 ($2)"
 	echo "skip - $1 ($2)"
+}
+
+# t_must_fail [RC] COMMAND [ARGS...] — runs COMMAND (a simple command; its
+# redirections are the caller's) and succeeds when it exits non-zero, or
+# exactly RC when given.  The status is kept in T_RC.  In the spirit of git's
+# test_must_fail: a command that dies from a signal (>= 128) is a failure too.
+t_must_fail() {
+	local want= errexit=
+	case ${1:-} in [0-9]|[0-9][0-9]|[0-9][0-9][0-9]) want=$1; shift ;; esac
+	case $- in *e*) errexit=1 ;; esac
+	set +e
+	"$@"
+	T_RC=$?
+	[ -z "$errexit" ] || set -e
+	if [ "$T_RC" -eq 0 ]; then
+		echo "t_must_fail: '$*' succeeded" >&9
+		return 1
+	fi
+	if [ -n "$want" ] && [ "$T_RC" -ne "$want" ]; then
+		echo "t_must_fail: '$*' exited $T_RC, expected $want" >&9
+		return 1
+	fi
+	if [ -z "$want" ] && [ "$T_RC" -ge 128 ]; then
+		echo "t_must_fail: '$*' died from signal $((T_RC - 128))" >&9
+		return 1
+	fi
+	return 0
+}
+
+# t_cmp EXPECTED ACTUAL — the two files are equal; shows the diff if not.
+t_cmp() {
+	diff -u "$1" "$2" >&9
+}
+
+# t_sql_eq NAME EXPECTED SQL — a case: the query's rows (as t_psql prints
+# them) equal EXPECTED.
+t_sql_eq() {
+	local got
+	got=$(t_psql "$3" 2>&1) || got="query failed: $got"
+	t_eq "$1" "$2" "$got"
+}
+
+# t_demo_person SEED FROM DAYS [TZ] — fake Toggl and Google serving the
+# synthetic person (tests/fake/person.h) from FROM for DAYS days, with the
+# connectors' settings exported (TOGGL_*, GOOGLE_*, the holiday calendar).
+# Leaves FAKE_URL at the Google fake.
+t_demo_person() {
+	local seed=$1 from=$2 days=$3 tz=${4:-Asia/Tokyo}
+	[ "$(type -t g_start_fake)" = function ] || . "$SRCDIR/tests/fake/scenarios/google-lib.sh"
+	T_TOKEN="tok-$RANDOM$RANDOM"
+	t_start_fake toggl --token "$T_TOKEN" --person "$seed:$from:$days" --tz "$tz"
+	export TOGGL_API_BASE="$FAKE_URL" TOGGL_API_TOKEN="$T_TOKEN"
+	g_start_fake --person "$seed:$from:$days" --tz "$tz"
+	export GCAL_HOLIDAY_CALENDAR_ID="$G_HOLIDAY"
+}
+
+# t_demo_pipeline DAYS [GOALS_CSV] — seed the bundled config, import goals
+# (the bundled file unless GOALS_CSV; none when it is "-"), sync both
+# sources for DAYS days and transform, as a first night would.  Quiet; fails
+# on the first error.
+t_demo_pipeline() {
+	local days=$1 goals=${2:-$SRCDIR/config/goals.csv}
+	"$DWHBI" -q seed --config "$SRCDIR/config" &&
+	{ [ "$goals" = - ] || "$DWHBI" -q goals import "$goals"; } &&
+	"$DWHBI" -q sync toggl --days $((days + 1)) &&
+	"$DWHBI" -q sync gcal &&
+	"$DWHBI" -q transform
 }
 
 # t_start_fake NAME [ARGS...] — starts $BUILD/tests/fake/fake-NAME on a free

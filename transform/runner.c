@@ -467,25 +467,13 @@ static int quoted_name(PGconn *db, const char *name, struct buf *out)
 	return 0;
 }
 
-/* The server's primary message of a failed result, on one line. */
-static void result_reason(const PGresult *res, char *err, size_t errlen)
-{
-	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-	char *nl;
-
-	snprintf(err, errlen, "%s", msg ? msg : PQresultErrorMessage(res));
-	nl = strchr(err, '\n');
-	if (nl)
-		*nl = '\0';
-}
-
 static int exec_counted(PGconn *db, const char *sql, int64_t *count, char *err, size_t errlen)
 {
 	PGresult *res = PQexec(db, sql);
 	ExecStatusType st = PQresultStatus(res);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		result_reason(res, err, errlen);
+		db_result_error(db, res, err, errlen);
 		PQclear(res);
 		return -1;
 	}
@@ -547,7 +535,7 @@ static int table_fits(PGconn *db, const struct model *m, const char *qname,
 	}
 	desc = PQprepare(db, "", body, 0, NULL);
 	if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
-		result_reason(desc, err, errlen);
+		db_result_error(db, desc, err, errlen);
 		PQclear(desc);
 		PQclear(cols);
 		return -1;
@@ -556,7 +544,7 @@ static int table_fits(PGconn *db, const struct model *m, const char *qname,
 	desc = PQdescribePrepared(db, "");
 	if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
 		char reason[512];
-		result_reason(desc, reason, sizeof(reason));
+		db_result_error(db, desc, reason, sizeof(reason));
 		snprintf(err, errlen, "cannot describe model '%s': %s", m->name, reason);
 		PQclear(desc);
 		PQclear(cols);
@@ -582,7 +570,7 @@ static int model_columns(PGconn *db, struct buf *out, char *err, size_t errlen)
 {
 	PGresult *desc = PQdescribePrepared(db, "");
 	if (PQresultStatus(desc) != PGRES_COMMAND_OK) {
-		result_reason(desc, err, errlen);
+		db_result_error(db, desc, err, errlen);
 		PQclear(desc);
 		return -1;
 	}
@@ -794,7 +782,7 @@ static int run_tests(PGconn *db, struct transform_result *res, cJSON *list,
 		res->tests_run++;
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			char msg[512];
-			result_reason(r, msg, sizeof(msg));
+			db_result_error(db, r, msg, sizeof(msg));
 			fprintf(stderr, "data test '%s' could not run: %s\n", name, msg);
 			bad = -1;
 			PQclear(r);

@@ -9,12 +9,10 @@ t_ok "dwhbi help lists the commands on stdout, exit 0" '
 	done
 '
 t_ok "no command: usage on stderr, exit 2" '
-	set +e; "$DWHBI" > "$T_TMP/o" 2> "$T_TMP/e"; rc=$?; set -e
-	[ $rc -eq 2 ]; [ ! -s "$T_TMP/o" ]; grep -q "^usage: dwhbi" "$T_TMP/e"
+	t_must_fail 2 "$DWHBI" > "$T_TMP/o" 2> "$T_TMP/e"; [ ! -s "$T_TMP/o" ]; grep -q "^usage: dwhbi" "$T_TMP/e"
 '
 t_ok "unknown command: names it, usage on stderr, exit 2" '
-	set +e; "$DWHBI" frobnicate > "$T_TMP/o" 2> "$T_TMP/e"; rc=$?; set -e
-	[ $rc -eq 2 ]; [ ! -s "$T_TMP/o" ]
+	t_must_fail 2 "$DWHBI" frobnicate > "$T_TMP/o" 2> "$T_TMP/e"; [ ! -s "$T_TMP/o" ]
 	grep -q "unknown command '\''frobnicate'\''" "$T_TMP/e"; grep -q "^usage:" "$T_TMP/e"
 '
 t_ok "every command answers --help with its usage, exit 0, without a database" '
@@ -28,12 +26,10 @@ t_ok "every command answers --help with its usage, exit 0, without a database" '
 '
 t_ok "unknown option: one line naming it, exit 2" '
 	t_migrated_db
-	set +e; "$DWHBI" migrate --frob > "$T_TMP/o" 2>&1; rc=$?; set -e
-	[ $rc -eq 2 ]; grep -q "unknown option '\''--frob'\''" "$T_TMP/o"; [ "$(wc -l < "$T_TMP/o")" -eq 1 ]
+	t_must_fail 2 "$DWHBI" migrate --frob > "$T_TMP/o" 2>&1; grep -q "unknown option '\''--frob'\''" "$T_TMP/o"; [ "$(wc -l < "$T_TMP/o")" -eq 1 ]
 '
 t_ok "bad time zone: configuration error naming the variable, exit 2" '
-	set +e; DWHBI_TIMEZONE=Asia/Atlantis "$DWHBI" status > "$T_TMP/o" 2>&1; rc=$?; set -e
-	[ $rc -eq 2 ]; grep -q DWHBI_TIMEZONE "$T_TMP/o"
+	DWHBI_TIMEZONE=Asia/Atlantis t_must_fail 2 "$DWHBI" status > "$T_TMP/o" 2>&1; grep -q DWHBI_TIMEZONE "$T_TMP/o"
 '
 t_ok "--quiet silences progress but not errors; --verbose adds timestamps" '
 	t_migrated_db

@@ -65,11 +65,13 @@ t_eq "the all-day holiday makes 03-11 a holiday" "holiday|振替休日|weekday" 
 	"$(t_psql "SELECT d.day_type, d.holiday_name, (SELECT day_type FROM core.days WHERE date = '2026-03-10') FROM core.days d WHERE date = '2026-03-11'")"
 t_eq "ref.holidays was seeded from the holiday calendar" "2026-03-11|振替休日" \
 	"$(t_psql "SELECT date, name FROM ref.holidays")"
-t_eq "every mart row of a day has every category" "3|27" \
+# The range runs to the end of the month 14 days after the last sync
+# (2026-03-10): 2026-03-09 .. 2026-03-31, the analyzer's horizon.
+t_eq "every mart row of a day has every category" "23|207" \
 	"$(t_psql "SELECT count(DISTINCT date), count(*) FROM marts.daily_category")"
 t_eq "plan_actual_daily keeps only days with a plan" "2026-03-10|9" \
 	"$(t_psql "SELECT min(date), count(*) FROM marts.plan_actual_daily")"
-t_eq "weekly rollup of Work" "384|180|3" \
+t_eq "weekly rollup of Work" "384|180|7" \
 	"$(t_psql "SELECT actual_minutes, plan_minutes, days FROM marts.weekly_category WHERE week_start = '2026-03-09' AND category = 'Work'")"
 t_eq "monthly rollup of Untracked" "1386" \
 	"$(t_psql "SELECT actual_minutes FROM marts.monthly_category WHERE month = '2026-03-01' AND category = 'Untracked'")"

@@ -29,8 +29,8 @@ bad_seed() { # name, file, line to append, expected "FILE:LINE: reason" part
 	sed -i 's/睡眠/すいみん/' "$CFG/categories.csv"   # a good change that must not land
 	printf '%s\n' "$line" >> "$CFG/$file"
 	t_ok "seed rejects $name with file and line, loading nothing" '
-		set +e; "$DWHBI" seed --config "$CFG" 2> "$T_TMP/err"; rc=$?; set -e
-		cat "$T_TMP/err"; [ $rc -eq 1 ] && grep -qF "$CFG/$file:$expect" "$T_TMP/err" &&
+		t_must_fail 1 "$DWHBI" seed --config "$CFG" 2> "$T_TMP/err"
+		cat "$T_TMP/err" && grep -qF "$CFG/$file:$expect" "$T_TMP/err" &&
 		grep -q "nothing was loaded" "$T_TMP/err" && [ "$(state)" = "$before" ]'
 }
 bad_seed "a bad color" categories.csv "Tea,お茶,Leisure,green,5" "11: color must look like #rrggbb"
@@ -77,8 +77,8 @@ bad_goals() { # name, csv body lines, expected line and reason
 	local name=$1 body=$2 expect=$3
 	printf 'category,day_type,period,minutes,direction,valid_from,valid_to\nMeals,any,day,60,more,2026-01-01,\n%s\n' "$body" > "$T_TMP/bad.csv"
 	t_ok "goals import rejects $name with file and line, loading nothing" '
-		set +e; "$DWHBI" goals import "$T_TMP/bad.csv" 2> "$T_TMP/err"; rc=$?; set -e
-		cat "$T_TMP/err"; [ $rc -eq 1 ] && grep -qF "$T_TMP/bad.csv:$expect" "$T_TMP/err" &&
+		t_must_fail 1 "$DWHBI" goals import "$T_TMP/bad.csv" 2> "$T_TMP/err"
+		cat "$T_TMP/err" && grep -qF "$T_TMP/bad.csv:$expect" "$T_TMP/err" &&
 		grep -q "nothing was loaded from" "$T_TMP/err" && [ "$(goals_state)" = "$before" ]'
 }
 bad_goals "negative minutes" "Exercise,any,week,-30,more,2026-01-01," "3: minutes must be 0 or more"

@@ -42,8 +42,8 @@ t_ok "re-running the transform without new raw data gives identical marts" '
 
 # The concurrent reader: a second connection counts the mart in a loop while
 # the transform rebuilds it three times; between the second and third
-# rebuild new raw data arrives, so the count changes once — from one full
-# mart to the other, never through zero.
+# rebuild new raw data arrives (an entry in May, past the range), so the
+# count changes once — from one full mart to the other, never through zero.
 : > "$T_TMP/reads"
 (
 	while [ ! -e "$T_TMP/stop" ]; do
@@ -57,7 +57,7 @@ ok_runs=0
 "$DWHBI" -q transform >/dev/null && ok_runs=$((ok_runs + 1))
 "$DWHBI" -q transform >/dev/null && ok_runs=$((ok_runs + 1))
 psql -X -q -c "INSERT INTO raw.toggl_track__time_entries (source_id, data, synced_at) VALUES
- ('4000000099', '{\"id\": 4000000099, \"project_id\": 7001, \"user_id\": 1001, \"start\": \"2026-03-12T08:00:00+09:00\", \"stop\": \"2026-03-12T09:00:00+09:00\", \"duration\": 3600}', '2026-03-12 00:00:00+00')"
+ ('4000000099', '{\"id\": 4000000099, \"project_id\": 7001, \"user_id\": 1001, \"start\": \"2026-05-12T08:00:00+09:00\", \"stop\": \"2026-05-12T09:00:00+09:00\", \"duration\": 3600}', '2026-03-12 00:00:00+00')"
 "$DWHBI" -q transform >/dev/null && ok_runs=$((ok_runs + 1))
 sleep 0.2
 touch "$T_TMP/stop"
@@ -95,8 +95,8 @@ t_ok "--select a core model builds it and everything downstream, in order" '
 	case " $b " in *" marts.daily_category "*" marts.weekly_category "*) ;; *) exit 1 ;; esac
 	case " $b " in *" staging."*|*" core.sync_clock "*|*" marts.source_freshness "*) exit 1 ;; esac'
 t_ok "--select an unknown model is a usage error" '
-	set +e; "$DWHBI" transform --select nope 2> "$T_TMP/err"; rc=$?; set -e
-	cat "$T_TMP/err"; [ $rc -eq 2 ] && grep -q "unknown model '"'"'nope'"'"'" "$T_TMP/err"'
+	t_must_fail 2 "$DWHBI" transform --select nope 2> "$T_TMP/err"
+	cat "$T_TMP/err" && grep -q "unknown model '"'"'nope'"'"'" "$T_TMP/err"'
 
 # A broken model (the long-gap rule removed, as a bug would) must be caught
 # by the data tests, and the previous marts must stay.
@@ -109,8 +109,8 @@ psql -X -q -c "INSERT INTO raw.toggl_track__time_entries (source_id, data, synce
  ('4000000100', '{\"id\": 4000000100, \"project_id\": 7004, \"user_id\": 1001, \"start\": \"2026-03-12T10:00:00+09:00\", \"stop\": \"2026-03-12T11:00:00+09:00\", \"duration\": 3600}', '2026-03-12 00:00:00+00')"
 before=$(t_psql "SELECT md5(string_agg(d::text, ',' ORDER BY date, category)) FROM marts.daily_category d")
 t_ok "a failing data test exits 1 and names itself and its first rows" '
-	set +e; DWHBI_DATADIR="$T_TMP/data" "$DWHBI" transform --test > "$T_TMP/out" 2> "$T_TMP/err"; rc=$?; set -e
-	cat "$T_TMP/err"; [ $rc -eq 1 ] &&
+	DWHBI_DATADIR="$T_TMP/data" t_must_fail 1 "$DWHBI" transform --test > "$T_TMP/out" 2> "$T_TMP/err"
+	cat "$T_TMP/err" &&
 	grep -q "data test '"'"'actual_day_sums'"'"' failed" "$T_TMP/err" &&
 	grep -q "date=2026-03-10" "$T_TMP/err" &&
 	grep -q "nothing was committed" "$T_TMP/err"'

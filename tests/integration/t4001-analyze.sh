@@ -159,24 +159,24 @@ t_psql "UPDATE marts.daily_category SET actual_minutes = 1000 WHERE date > '2026
 t_ok "a second run with the same --as-of" '"$DWHBI" -q analyze --as-of $AS_OF > /dev/null'
 t_eq "two snapshots, the latest view shows one" "2|112" "$(t_psql "
 	SELECT (SELECT count(DISTINCT calculated_at) FROM analytics.estimates),
-	       (SELECT count(*) FROM marts.latest_estimates)")"
+	       (SELECT count(*) FROM analytics.latest_estimates)")"
 t_ok "the same numbers: data after as_of is never read" '
 	t_psql "SELECT target_date, category, method, minutes, lower80, upper80, lower95, upper95
-	        FROM marts.latest_estimates ORDER BY 1, 2" > "$T_TMP/est2"
+	        FROM analytics.latest_estimates ORDER BY 1, 2" > "$T_TMP/est2"
 	t_psql "SELECT category, method, mae, coverage80, coverage95, n_predictions, chosen
-	        FROM marts.latest_model_scores ORDER BY 1, 2" > "$T_TMP/scores2"
+	        FROM analytics.latest_model_scores ORDER BY 1, 2" > "$T_TMP/scores2"
 	diff "$T_TMP/est1" "$T_TMP/est2" && diff "$T_TMP/scores1" "$T_TMP/scores2"
 '
 t_ok "a later as_of sees the new data" '
 	"$DWHBI" -q analyze --as-of 2026-03-18 > /dev/null
-	v=$(t_psql "SELECT min(minutes) FROM marts.latest_estimates WHERE category = '\''Zeros'\''")
+	v=$(t_psql "SELECT min(minutes) FROM analytics.latest_estimates WHERE category = '\''Zeros'\''")
 	[ "$v" != 0 ]
 '
 t_ok "a day not complete at the last sync is not read as history" '
 	t_psql "UPDATE marts.daily_category SET complete = false, actual_minutes = 100000
 	        WHERE date = '\''2026-03-18'\'' AND category = '\''Zeros'\''" > /dev/null
 	"$DWHBI" -q analyze --as-of 2026-03-18 > /dev/null
-	v=$(t_psql "SELECT max(upper95) < 5000 FROM marts.latest_estimates WHERE category = '\''Zeros'\''")
+	v=$(t_psql "SELECT max(upper95) < 5000 FROM analytics.latest_estimates WHERE category = '\''Zeros'\''")
 	[ "$v" = t ]
 '
 

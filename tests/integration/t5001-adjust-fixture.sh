@@ -126,7 +126,6 @@ t_ok "the next as-of evaluates the new goal version" '
 '
 t_ok "without marts adjust says to run the transform (exit 1)" '
 	t_migrated_db
-	set +e; "$DWHBI" adjust --as-of 2026-11-20 2> "$T_TMP/e"; rc=$?; set -e
-	[ $rc -eq 1 ]; grep -q "run '\''dwhbi transform'\'' first" "$T_TMP/e"
+	t_must_fail 1 "$DWHBI" adjust --as-of 2026-11-20 2> "$T_TMP/e"; grep -q "run '\''dwhbi transform'\'' first" "$T_TMP/e"
 '
 t_done

@@ -9,25 +9,17 @@
 # none.  Accepting a proposal creates a goal version that the marts show
 # after the next transform; --as-of output is reproducible.
 . "$SRCDIR/tests/lib.sh"
-. "$SRCDIR/tests/fake/scenarios/google-lib.sh"
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
 TODAY=$(TZ=Asia/Tokyo date +%F)
 FROM=$(date -u -d "$TODAY -70 days" +%F)
 DAYS=71
-TOKEN="tok-$RANDOM$RANDOM"
-t_start_fake toggl --token "$TOKEN" --person "11:$FROM:$DAYS" --tz Asia/Tokyo
-export TOGGL_API_BASE="$FAKE_URL" TOGGL_API_TOKEN="$TOKEN"
-g_start_fake --person "11:$FROM:$DAYS" --tz Asia/Tokyo
-export GCAL_HOLIDAY_CALENDAR_ID="$G_HOLIDAY"
+t_demo_person 11 "$FROM" "$DAYS"
 
 t_ok "seed, sync and transform build the marts" '
 	{
-		"$DWHBI" -q seed --config "$SRCDIR/config" &&
-		"$DWHBI" -q sync toggl --days $((DAYS + 1)) &&
-		"$DWHBI" -q sync gcal &&
-		"$DWHBI" -q transform
+		t_demo_pipeline "$DAYS" -
 	} >"$T_TMP/pipeline.out" 2>&1 || { cat "$T_TMP/pipeline.out"; exit 1; }
 '
 # The as-of date: the last day before a weekday that the data holds, so the

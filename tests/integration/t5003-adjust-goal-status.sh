@@ -2,7 +2,7 @@
 # `dwhbi adjust` stores every goal's status in its current period in
 # analytics.goal_status (sql/0051): the rows say what the text and JSON output
 # say for the same as-of, a re-run replaces them (no duplicates, same values),
-# other as-of dates keep their snapshot, and marts.latest_goal_status shows
+# other as-of dates keep their snapshot, and analytics.latest_goal_status shows
 # the newest as-of.  accept/reject do not touch the snapshot.
 . "$SRCDIR/tests/lib.sh"
 
@@ -67,8 +67,8 @@ t_ok "another as-of keeps its own snapshot; the view shows the greatest as-of" '
 	[ "$(t_psql "SELECT as_of, count(*) FROM analytics.goal_status GROUP BY 1 ORDER BY 1")" = \
 	  "2026-11-19|5
 2026-11-20|5" ]
-	[ "$(t_psql "SELECT DISTINCT as_of FROM marts.latest_goal_status")" = 2026-11-20 ]
-	[ "$(status_lines marts.latest_goal_status 2026-11-20)" = "$(status_lines analytics.goal_status 2026-11-20)" ]
+	[ "$(t_psql "SELECT DISTINCT as_of FROM analytics.latest_goal_status")" = 2026-11-20 ]
+	[ "$(status_lines analytics.latest_goal_status 2026-11-20)" = "$(status_lines analytics.goal_status 2026-11-20)" ]
 	[ "$(with_json "$T_TMP/j0" "$T_TMP/from_json.sql")" = "$(status_lines analytics.goal_status 2026-11-19)" ]
 '
 t_ok "accept and reject leave the snapshot alone" '

@@ -7,7 +7,6 @@
 # the marts gives, to the minute, on the designed 3 pages; the Typst route
 # must show the same totals when a compiler is installed.
 . "$SRCDIR/tests/lib.sh"
-. "$SRCDIR/tests/fake/scenarios/google-lib.sh"
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
@@ -15,20 +14,11 @@ t_migrated_db
 MONTH=$(TZ=Asia/Tokyo date -d "$(TZ=Asia/Tokyo date +%Y-%m-15) -1 month" +%Y-%m)
 FROM=$MONTH-01
 DAYS=$(( ( $(date -u -d "$(TZ=Asia/Tokyo date +%F)" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 + 1 ))
-TOKEN="tok-$RANDOM$RANDOM"
-
-t_start_fake toggl --token "$TOKEN" --person "7:$FROM:$DAYS" --tz Asia/Tokyo
-export TOGGL_API_BASE="$FAKE_URL" TOGGL_API_TOKEN="$TOKEN"
-g_start_fake --person "7:$FROM:$DAYS" --tz Asia/Tokyo
-export GCAL_HOLIDAY_CALENDAR_ID="$G_HOLIDAY"
+t_demo_person 7 "$FROM" "$DAYS"
 
 t_ok "the pipeline runs: seed, goals, sync, transform, analyze, adjust" '
 	{
-		"$DWHBI" -q seed --config "$SRCDIR/config" &&
-		"$DWHBI" -q goals import "$SRCDIR/config/goals.csv" &&
-		"$DWHBI" -q sync toggl --days $((DAYS + 1)) &&
-		"$DWHBI" -q sync gcal &&
-		"$DWHBI" -q transform &&
+		t_demo_pipeline "$DAYS" &&
 		"$DWHBI" -q analyze &&
 		"$DWHBI" -q adjust
 	} >"$T_TMP/pipeline.out" 2>&1 || { cat "$T_TMP/pipeline.out"; exit 1; }

@@ -5,18 +5,13 @@
 # the API's figures are the marts' own.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/browser/console-lib.sh"
-. "$SRCDIR/tests/fake/scenarios/google-lib.sh"
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
 TODAY=$(TZ=Asia/Tokyo date +%F)
 FROM=$(date -u -d "$TODAY -34 days" +%F)
 DAYS=35
-TOKEN="tok-$RANDOM$RANDOM"
-t_start_fake toggl --token "$TOKEN" --person "7:$FROM:$DAYS" --tz Asia/Tokyo
-export TOGGL_API_BASE="$FAKE_URL" TOGGL_API_TOKEN="$TOKEN"
-g_start_fake --person "7:$FROM:$DAYS" --tz Asia/Tokyo
-export GCAL_HOLIDAY_CALENDAR_ID="$G_HOLIDAY"
+t_demo_person 7 "$FROM" "$DAYS"
 cat > "$T_TMP/goals.csv" <<CSV
 category,day_type,period,minutes,direction,valid_from,valid_to
 Sleep,any,day,900,more,$FROM,
@@ -25,11 +20,7 @@ Exercise,any,week,30,more,$FROM,
 CSV
 t_ok "the pipeline builds marts, estimates and proposals" '
 	{
-		"$DWHBI" -q seed --config "$SRCDIR/config" &&
-		"$DWHBI" -q goals import "$T_TMP/goals.csv" &&
-		"$DWHBI" -q sync toggl --days $((DAYS + 1)) &&
-		"$DWHBI" -q sync gcal &&
-		"$DWHBI" -q transform &&
+		t_demo_pipeline "$DAYS" "$T_TMP/goals.csv" &&
 		"$DWHBI" -q analyze &&
 		"$DWHBI" -q adjust
 	} >"$T_TMP/pipeline.out" 2>&1 || { cat "$T_TMP/pipeline.out"; exit 1; }

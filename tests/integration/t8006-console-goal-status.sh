@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # t8006: the goals page and /api/goals show, for every current goal, the
-# adjuster's status and probability for this period (marts.latest_goal_status,
+# adjuster's status and probability for this period (analytics.latest_goal_status,
 # written by `dwhbi adjust`), also for goals without a proposal; with no
 # snapshot or without the view they fall back to the proposals' probability
 # ("—" otherwise) and never fail.
@@ -38,22 +38,22 @@ t_ok "Work and Leisure have no proposal (the test is about such goals)" '
 	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE goal_id IN ('"$WORK"', '"$LEISURE"')")" = 0 ]
 '
 t_eq "every goal's probability and status are goal_status's" \
-	"$(t_psql "SELECT string_agg(concat_ws(' ', goal_id, coalesce(round(probability * 10000)::text, 'null'), status), ',' ORDER BY goal_id) FROM marts.latest_goal_status")" \
+	"$(t_psql "SELECT string_agg(concat_ws(' ', goal_id, coalesce(round(probability * 10000)::text, 'null'), status), ',' ORDER BY goal_id) FROM analytics.latest_goal_status")" \
 	"$(jq -r '[.goals[] | "\(.goal_id) \(if .probability == null then "null" else (.probability * 10000 | round | tostring) end) \(.status)"] | sort_by(split(" ")[0] | tonumber) | join(",")' <<<"$goals")"
 t_eq "a goal without a proposal takes its chance from goal_status" goal_status \
 	"$(jq -r --argjson g "$LEISURE" '.goals[] | select(.goal_id == $g) | .probability_source' <<<"$goals")"
 t_eq "the snapshot's period and expected minutes are in the API" \
-	"$(t_psql "SELECT concat_ws(' ', as_of, period_start, period_end, expected) FROM marts.latest_goal_status WHERE goal_id = $WORK")" \
+	"$(t_psql "SELECT concat_ws(' ', as_of, period_start, period_end, expected) FROM analytics.latest_goal_status WHERE goal_id = $WORK")" \
 	"$(jq -r --argjson g "$WORK" '.goals[] | select(.goal_id == $g) | "\(.goal_status.as_of) \(.goal_status.period_start) \(.goal_status.period_end) \(.goal_status.expected)"' <<<"$goals")"
 page=$(http GET /goals)
 t_ok "the goals page shows the chance and status of a goal without a proposal" '
-	want=$(t_psql "SELECT round(probability * 100) || '\''%'\'' FROM marts.latest_goal_status WHERE goal_id = '"$LEISURE"'")
-	st=$(t_psql "SELECT replace(status, '\''_'\'', '\'' '\'') FROM marts.latest_goal_status WHERE goal_id = '"$LEISURE"'")
+	want=$(t_psql "SELECT round(probability * 100) || '\''%'\'' FROM analytics.latest_goal_status WHERE goal_id = '"$LEISURE"'")
+	st=$(t_psql "SELECT replace(status, '\''_'\'', '\'' '\'') FROM analytics.latest_goal_status WHERE goal_id = '"$LEISURE"'")
 	r=$(row '"$LEISURE"' "$page")
 	grep -qF "data-probability-source=\"goal_status\">$want</td>" <<<"$r" || { echo "$r"; exit 1; }
 	grep -qF ">$st</span>" <<<"$r"
 	r=$(row '"$WORK"' "$page")
-	grep -qF "data-probability-source=\"goal_status\">$(t_psql "SELECT round(probability * 100) || '\''%'\'' FROM marts.latest_goal_status WHERE goal_id = '"$WORK"'")</td>" <<<"$r"
+	grep -qF "data-probability-source=\"goal_status\">$(t_psql "SELECT round(probability * 100) || '\''%'\'' FROM analytics.latest_goal_status WHERE goal_id = '"$WORK"'")</td>" <<<"$r"
 '
 t_ok "a neutral goal shows its status and no chance" '
 	r=$(row '"$NEUTRAL"' "$page")
@@ -61,11 +61,11 @@ t_ok "a neutral goal shows its status and no chance" '
 '
 t_ok "a goal with a proposal shows this period's chance, not the next period's" '
 	r=$(row '"$SLEEP"' "$page")
-	want=$(t_psql "SELECT round(probability * 100) || '\''%'\'' FROM marts.latest_goal_status WHERE goal_id = '"$SLEEP"'")
+	want=$(t_psql "SELECT round(probability * 100) || '\''%'\'' FROM analytics.latest_goal_status WHERE goal_id = '"$SLEEP"'")
 	grep -qF "data-probability-source=\"goal_status\">$want</td>" <<<"$r" || { echo "$r"; exit 1; }
 '
 
-t_psql "DROP VIEW marts.latest_goal_status" >/dev/null
+t_psql "DROP VIEW analytics.latest_goal_status" >/dev/null
 goals=$(http GET /api/goals)
 t_eq "without the view api/goals still answers" 200 "$(http_status)"
 t_ok "without the view, goals fall back to their proposals' probability, else null" '

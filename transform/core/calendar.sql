@@ -2,7 +2,10 @@
 -- to the Sunday/month end after it, with its day type, so weekly and monthly
 -- goals can be spread over whole weeks and months.  The data range runs from
 -- the first tracked day (the first planned day when nothing is tracked) to
--- the last day with actual, plan or a latest estimate.  Holidays: ref.holidays
+-- the last day with actual or plan data, and at least to the end of the
+-- month 14 days after the last Toggl sync: the horizon the analyzer
+-- estimates (it reads what transform builds, never the other way round, so
+-- the range does not depend on the previous night's estimates).  Holidays: ref.holidays
 -- plus the all-day events of the holiday calendar (dwhbi.holiday_calendar_id),
 -- so a holiday synced after the last `dwhbi seed` still counts.
 -- materialized: table
@@ -18,17 +21,17 @@ actual_range as (
 plan_range as (
     select min(date) as first_day, max(date) as last_day from core.plan_records
 ),
-estimate_range as (
-    select max(target_date) as last_day
-    from analytics.estimates
-    where calculated_at = (select max(calculated_at) from analytics.estimates)
+horizon as (
+    select (date_trunc('month', (s.actual_synced_at at time zone s.tz)::date + 14)
+            + interval '1 month - 1 day')::date as last_day
+    from settings s
 ),
 data_range as (
     select coalesce(a.first_day, p.first_day) as first_day,
-           greatest(a.last_day, p.last_day, e.last_day) as last_day,
+           greatest(a.last_day, p.last_day, h.last_day) as last_day,
            a.first_day as first_actual_day,
            a.last_day as last_actual_day
-    from actual_range a, plan_range p, estimate_range e
+    from actual_range a, plan_range p, horizon h
 ),
 padded as (
     select least(date_trunc('week', first_day::timestamp)::date, date_trunc('month', first_day::timestamp)::date) as first_day,

@@ -1,8 +1,10 @@
--- marts.daily_category: minutes per local day and category — actual, plan,
--- goal and the latest estimate side by side (docs/contracts.md).  Every
+-- marts.daily_category: minutes per local day and category — actual, plan
+-- and goal side by side (docs/contracts.md).  Estimates are not here: the
+-- analyzer reads this mart, so its output joins it in
+-- analytics.latest_estimates instead of flowing back in.  Every
 -- category appears on every day of the data range (zeros filled).
 -- actual_minutes is NULL on days after the last sync (nothing is known yet:
--- those days exist for their plan and estimates); complete says the day had
+-- those days exist for their plan); complete says the day had
 -- ended by the last sync.
 -- materialized: table
 -- unique_key: date, category
@@ -15,11 +17,6 @@ plan as (
     select date, category, sum(seconds) as seconds
     from core.plan_records
     group by date, category
-),
-latest_estimates as (
-    select target_date, category, method, minutes, lower80, upper80, lower95, upper95
-    from analytics.estimates
-    where calculated_at = (select max(calculated_at) from analytics.estimates)
 )
 select d.date,
        d.day_start as time,
@@ -34,12 +31,6 @@ select d.date,
        coalesce(trim_scale(round(p.seconds / 60, 6)), 0) as plan_minutes,
        g.goal_minutes,
        g.direction as goal_direction,
-       e.minutes as estimate_minutes,
-       e.lower80 as estimate_lower80,
-       e.upper80 as estimate_upper80,
-       e.lower95 as estimate_lower95,
-       e.upper95 as estimate_upper95,
-       e.method as estimate_method,
        g.goal_id,
        g.period as goal_period,
        d.holiday_name,
@@ -49,5 +40,4 @@ cross join core.categories c
 left join actual a on a.date = d.date and a.category = c.category
 left join plan p on p.date = d.date and p.category = c.category
 left join core.daily_goals g on g.date = d.date and g.category = c.category
-left join latest_estimates e on e.target_date = d.date and e.category = c.category
 order by d.date, c.sort_order, c.category
