@@ -28,6 +28,7 @@
 #include "cli/cmd.h"
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/child.h"
 #include "lib/timeutil.h"
 
 const char cmd_run_summary[] = "run the daily or monthly pipeline";
@@ -106,47 +107,24 @@ static int spawn_step(struct cmd_ctx *ctx, struct step *st, int timeout_s)
 	argv[n] = NULL;
 	snprintf(parent, sizeof(parent), "%lld", (long long)ctx->run_id);
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
+	struct child_opts co = { .out = CHILD_KEEP, .parent_run_id = parent, .who = "dwhbi run" };
+	char err[256];
+	pid = child_start(ctx->argv0, argv + 1, &co, err, sizeof(err));
 	if (pid < 0) {
-		snprintf(st->note, sizeof(st->note), "cannot start: %s", strerror(errno));
+		snprintf(st->note, sizeof(st->note), "%s", err);
 		return -1;
 	}
-	if (pid == 0) {
-		setenv("DWHBI_PARENT_RUN_ID", parent, 1);
-		if (strchr(ctx->argv0, '/'))
-			execv(ctx->argv0, (char *const *)argv);
-		else
-			execvp(ctx->argv0, (char *const *)argv);
-		fprintf(stderr, "dwhbi run: cannot run '%s': %s\n", ctx->argv0, strerror(errno));
-		_exit(127);
+	/* Bounded wait: a step that hangs is stopped (TERM, then KILL). */
+	int waited = child_wait(pid, timeout_s, 10, &status, err, sizeof(err));
+	if (waited < 0) {
+		snprintf(st->note, sizeof(st->note), "%s", err);
+		return -1;
+	}
+	if (waited == 1) {
+		snprintf(st->note, sizeof(st->note), "stopped after %d s (--step-timeout)", timeout_s);
+		return -1;
 	}
 
-	/* Bounded wait: a step that hangs is stopped (TERM, then KILL). */
-	double deadline = now_seconds() + timeout_s, killed_at = 0;
-	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			snprintf(st->note, sizeof(st->note), "lost the step process: %s", strerror(errno));
-			return -1;
-		}
-		double t = now_seconds();
-		if (!killed_at && t > deadline) {
-			kill(pid, SIGTERM);
-			killed_at = t;
-			snprintf(st->note, sizeof(st->note),
-				 "stopped after %d s (--step-timeout)", timeout_s);
-		} else if (killed_at && t > killed_at + 10) {
-			kill(pid, SIGKILL);
-		}
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
-	if (killed_at)
-		return -1;
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	snprintf(st->note, sizeof(st->note), "killed by signal %d", WTERMSIG(status));
@@ -322,21 +300,6 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 	return report(ctx, "daily", steps, NSTEPS);
 }
 
-/* The last complete month before today in the configured zone. */
-static void last_month(const char *tz, char *out, size_t outlen)
-{
-	int32_t today;
-	int y, m, d;
-	if (tz_local_day(tz, time_now_usec(), &today) < 0)
-		tz_local_day("UTC", time_now_usec(), &today);
-	time_civil_from_days(today, &y, &m, &d);
-	if (--m == 0) {
-		m = 12;
-		y--;
-	}
-	snprintf(out, outlen, "%04d-%02d", y, m);
-}
-
 static int monthly(struct cmd_ctx *ctx, const struct run_opts *o)
 {
 	char month[16];
@@ -346,7 +309,7 @@ static int monthly(struct cmd_ctx *ctx, const struct run_opts *o)
 	if (o->month)
 		snprintf(month, sizeof(month), "%s", o->month);
 	else
-		last_month(ctx->cfg.timezone ? ctx->cfg.timezone : "UTC", month, sizeof(month));
+		time_last_month(ctx->cfg.timezone, month, sizeof(month));
 	st.args[n++] = "report";
 	st.args[n++] = "--month";
 	st.args[n++] = month;

@@ -1,6 +1,6 @@
 /*
- * github: the two GitHub REST calls dwhbi makes (docs api-behaviour.md,
- * "GitHub Actions workflow dispatch"): start a workflow by workflow_dispatch
+ * github: the two GitHub REST calls dwhbi makes (docs/upstream-apis.md,
+ * "GitHub Actions"): start a workflow by workflow_dispatch
  * and list the repository's recent workflow runs.  Used by `dwhbi dispatch`
  * and by the console's "sync now".
  *

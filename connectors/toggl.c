@@ -1,6 +1,6 @@
 /*
  * toggl: the Toggl Track connector (see toggl.h for the contract and the
- * sync_state keys).  API facts it relies on are in docs/api-behaviour.md:
+ * sync_state keys).  API facts it relies on are in docs/upstream-apis.md:
  * v9 for masters, date windows and `since` (the only way to see deletions),
  * Reports v3 for history older than about three months.
  */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/child.h"
 #include "lib/db.h"
 #include "lib/timeutil.h"
 
@@ -47,32 +48,6 @@ static void sleep_ms(int ms)
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-/* Child side of a fork: argv0 args..., stdin from /dev/null, stdout to
- * out_fd (or /dev/null), every other descriptor closed. */
-static void exec_child(const char *argv0, const char *const *args, int out_fd,
-		       int err_too)
-{
-	const char *argv[16];
-	int n = 0, null_fd = open("/dev/null", O_RDWR);
-
-	argv[n++] = argv0;
-	for (int i = 0; args[i] && n < 15; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	unsetenv("DWHBI_PARENT_RUN_ID");
-	signal(SIGPIPE, SIG_DFL);
-	if (null_fd >= 0)
-		dup2(null_fd, 0);
-	dup2(out_fd >= 0 ? out_fd : null_fd, 1);
-	if (err_too && out_fd >= 0)
-		dup2(out_fd, 2);
-	/* The listening socket and the database connection stay with us. */
-	close_range(3, ~0U, 0);
-	execv(argv0, (char *const *)argv);
-	dprintf(2, "dwhbi serve: cannot run '%s': %s\n", argv0, strerror(errno));
-	_exit(127);
 }
 
 const struct job *jobs_find(const struct jobs *j, const char *name)
@@ -121,13 +96,10 @@ int jobs_start(struct jobs *j, PGconn *db, const char *name,
 	if (db_query_value(db, "SELECT clock_timestamp()::text", 0, NULL, since,
 			   sizeof(since), err, errlen) != 1)
 		return -1;
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "cannot start '%s': %s", name, strerror(errno));
+	struct child_opts co = { .out = CHILD_NULL, .detach = 1, .who = "dwhbi serve" };
+	pid = child_start(j->argv0, args, &co, err, errlen);
+	if (pid < 0)
 		return -1;
-	}
-	if (pid == 0)
-		exec_child(j->argv0, args, -1, 0);
 
 	snprintf(slot->name, sizeof(slot->name), "%s", name);
 	slot->pid = pid;
@@ -181,16 +153,13 @@ int jobs_run_wait(const char *argv0, const char *const *args, int timeout_s,
 		snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
-	pid = fork();
+	/* dup2 in the child clears O_CLOEXEC on the copies. */
+	struct child_opts co = { .out = fds[1], .err_too = 1, .detach = 1, .who = "dwhbi serve" };
+	pid = child_start(argv0, args, &co, err, errlen);
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		snprintf(err, errlen, "cannot start 'dwhbi %s': %s", args[0], strerror(errno));
 		return -1;
-	}
-	if (pid == 0) {
-		/* dup2 clears O_CLOEXEC on the copies. */
-		exec_child(argv0, args, fds[1], 1);
 	}
 	close(fds[1]);
 	while (open_pipe) {

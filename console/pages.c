@@ -637,23 +637,6 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 
 /* ---- reports ----------------------------------------------------------- */
 
-static void last_month(char *out, size_t outlen)
-{
-	int32_t day;
-	int y, m, d;
-
-	if (tz_local_day("UTC", time_now_usec(), &day) < 0) {
-		snprintf(out, outlen, "2026-01");
-		return;
-	}
-	time_civil_from_days(day, &y, &m, &d);
-	if (--m == 0) {
-		m = 12;
-		y--;
-	}
-	snprintf(out, outlen, "%04d-%02d", y, m);
-}
-
 static void reports_page(struct console *c, struct request *rq, struct response *rs)
 {
 	char err[512], month[16];
@@ -687,7 +670,7 @@ static void reports_page(struct console *c, struct request *rq, struct response 
 	if (cJSON_IsTrue(item(data, "rendering")))
 		P(b, "<p class=\"note\" data-status=\"running\">A report is being rendered…</p>");
 	if (rq->session || rq->bearer) {
-		last_month(month, sizeof(month));
+		time_last_month(c->zone, month, sizeof(month));
 		P(b, "<form method=\"post\" action=\"/reports/render\" class=\"render\">");
 		csrf_field(rq, b);
 		P(b, "<label>Month <input type=\"month\" name=\"month\" required "

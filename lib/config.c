@@ -1,5 +1,5 @@
 /*
- * config: reads and validates the environment variables of design.md.
+ * config: reads and validates the environment variables of the README's Configuration table.
  */
 #include "lib/config.h"
 

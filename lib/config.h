@@ -1,5 +1,5 @@
 /*
- * config: the environment variables of docs/design.md, read and validated once.
+ * config: the environment variables (README.md, "Configuration"), read and validated once.
  *
  * config_load() reads the environment into a struct config (pointers into the
  * environment, not copies), validates formats (time zone exists, ids are

@@ -284,3 +284,18 @@ int tz_split(const char *zone, int64_t start, int64_t stop,
 	}
 	return n;
 }
+
+void time_last_month(const char *zone, char *out, size_t outlen)
+{
+	int32_t today;
+	int y, m, d;
+
+	if (!zone || tz_local_day(zone, time_now_usec(), &today) < 0)
+		tz_local_day("UTC", time_now_usec(), &today);
+	time_civil_from_days(today, &y, &m, &d);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	snprintf(out, outlen, "%04d-%02d", y, m);
+}

@@ -34,6 +34,10 @@ int64_t time_now_usec(void);
 int tz_valid(const char *zone);
 /* The local calendar day of an instant in zone. */
 int tz_local_day(const char *zone, int64_t usec, int32_t *day);
+/* "YYYY-MM" of the last complete month before today in zone (UTC when the
+ * zone cannot be used).  The one definition of "last month" for `run
+ * monthly`, the console and the report's defaults. */
+void time_last_month(const char *zone, char *out, size_t outlen);
 /* The instant of local midnight starting day in zone (handles DST days of
  * 23 and 25 hours). */
 int tz_day_start(const char *zone, int32_t day, int64_t *usec);

@@ -1,6 +1,6 @@
 /*
  * fake-github: a local stand-in for the two GitHub REST endpoints dwhbi uses
- * (api-behaviour.md, "GitHub Actions workflow dispatch"), on the shared fake
+ * (docs/upstream-apis.md, "GitHub Actions"), on the shared fake
  * core (request log, faults, clock).
  *
  *   POST /repos/{owner}/{repo}/actions/workflows/{file}/dispatches

@@ -5,7 +5,7 @@
  * It serves calendars built from the synthetic person (--person
  * SEED:FROM:DAYS --tz ZONE) and/or a scenario file (--scenario FILE, see
  * tests/fake/scenarios/google-*.json), with the awkward parts of the real
- * service (docs/api-behaviour.md): timeMin bounds an event's end and
+ * service (docs/upstream-apis.md): timeMin bounds an event's end and
  * timeMax its start; singleEvents=true expands recurring series into
  * instances, singleEvents=false gives series masters plus exceptions;
  * orderBy=startTime without singleEvents is a 400; maxResults is capped at

@@ -1,7 +1,7 @@
 /*
  * fake-toggl: a local Toggl Track (API v9 and Reports API v3) for the tests,
  * the demo and the benchmark, built on the fake core (core.h).  It behaves
- * as docs/api-behaviour.md says the real service does, awkward parts
+ * as docs/upstream-apis.md says the real service does, awkward parts
  * included: Basic auth (401 with X-Authorization-Missing, 403 for a wrong
  * token), start-date windows that refuse old ranges, `since` listing deleted
  * entries, `since` + `before` refused, project paging capped at 200 per page,

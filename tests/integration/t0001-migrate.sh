@@ -11,7 +11,7 @@ t_ok "migrate on an empty database applies the foundation" '
 t_eq "every schema exists" "analytics core marts ops raw ref staging" \
 	"$(t_psql "SELECT string_agg(nspname, ' ' ORDER BY nspname) FROM pg_namespace
 	           WHERE nspname IN ('raw','ops','ref','staging','core','marts','analytics')")"
-t_eq "raw tables of design.md exist" \
+t_eq "raw tables of docs/contracts.md exist" \
 	"google_calendar__calendar_list google_calendar__colors google_calendar__events toggl_track__clients toggl_track__me toggl_track__projects toggl_track__tags toggl_track__time_entries toggl_track__workspaces" \
 	"$(t_psql "SELECT string_agg(tablename, ' ' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'raw'")"
 t_eq "raw tables have the common shape" "source_id:text:NO data:jsonb:NO synced_at:timestamp with time zone:NO deleted_at:timestamp with time zone:YES api_version:text:YES" \

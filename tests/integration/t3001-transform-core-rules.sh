@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t3001: the core rules of design.md on one hand-computed day in Asia/Tokyo
+# t3001: the core rules of docs/architecture.md on one hand-computed day in Asia/Tokyo
 # (tests/fixtures/transform/tokyo-day.sql explains every entry and event).
 # Expected minutes on 2026-03-10, worked out by hand:
 #   Sleep    540 = 00:00-07:00 (E1, split at midnight) + 22:00-24:00 (E10, running)

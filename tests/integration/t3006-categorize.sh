@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t3006: which rule wins.  Entries: the lowest priority wins; on a tie the
 # more specific kind (project, client, tag, project color, keyword).  Events
-# (design.md): the summary first (a gcal_summary rule or a Toggl project's
+# (docs/architecture.md): the summary first (a gcal_summary rule or a Toggl project's
 # name), then the color, then a keyword — whatever the priorities.
 . "$SRCDIR/tests/lib.sh"
 t_migrated_db

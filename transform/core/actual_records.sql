@@ -1,5 +1,5 @@
 -- core.actual_records: the person's actual time as a gap-free timeline per
--- Toggl user, split at local midnight (dwhbi.timezone).  Rules (design.md):
+-- Toggl user, split at local midnight (dwhbi.timezone).  Rules (docs/architecture.md):
 --   * an entry is [start, stop); a running entry ends at the last sync of
 --     time entries (core.time_entries) and is flagged is_running;
 --   * an overlap is cut at the next entry's start;

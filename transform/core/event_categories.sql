@@ -1,5 +1,5 @@
 -- core.event_categories: the category of every live calendar event, by the
--- rule order of design.md: the summary first (a gcal_summary rule, or the
+-- rule order of docs/architecture.md: the summary first (a gcal_summary rule, or the
 -- summary being a Toggl project's name, matched through that project's
 -- rules), then the event color, then a keyword in the summary; priority
 -- orders rules of the same kind.  No match: 'Uncategorized'.
