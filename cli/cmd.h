@@ -52,6 +52,9 @@ struct cmd {
 int cmd_wants_help(int argc, char **argv);
 /* Prints "dwhbi CMD: unknown option 'X'" plus "try 'dwhbi CMD --help'"; returns 2. */
 int cmd_bad_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Set by cmd_bad_usage: the command stopped on its arguments, so main does
+ * not keep its run in ops.runs. */
+extern int cmd_usage_error;
 
 #define CMD_DECLARE(n) \
 	int cmd_##n(struct cmd_ctx *ctx, int argc, char **argv); \
@@ -71,6 +74,8 @@ CMD_DECLARE(run);
 CMD_DECLARE(dispatch);
 CMD_DECLARE(serve);
 CMD_DECLARE(demo);
+CMD_DECLARE(rules);
+CMD_DECLARE(doctor);
 
 /* `dwhbi sync toggl|gcal` are dispatched by cmd_sync to these. */
 int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv);

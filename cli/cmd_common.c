@@ -20,6 +20,8 @@ int cmd_wants_help(int argc, char **argv)
 	return 0;
 }
 
+int cmd_usage_error;
+
 int cmd_bad_usage(const char *cmd, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
@@ -30,5 +32,6 @@ int cmd_bad_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	log_error("dwhbi %s: %s (try 'dwhbi %s --help')", cmd, msg.data, cmd);
 	buf_release(&msg);
+	cmd_usage_error = 1;
 	return 2;
 }

@@ -13,10 +13,12 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/resource.h"
+#include "lib/timeutil.h"
+#include "ref/settings.h"
 
 const char cmd_migrate_summary[] = "create or upgrade the database schemas (idempotent)";
 const char cmd_migrate_usage[] =
-	"usage: dwhbi migrate [--list]\n"
+	"usage: dwhbi migrate [--list] [--set-timezone ZONE]\n"
 	"\n"
 	"Creates or upgrades the schemas raw, ops, ref, staging, core, marts and\n"
 	"analytics by applying the migrations shipped in the binary (sql/NNNN_*.sql)\n"
@@ -24,6 +26,11 @@ const char cmd_migrate_usage[] =
 	"does nothing and says so.  Concurrent runs wait for each other.\n"
 	"\n"
 	"  --list   show each migration and whether it is applied\n"
+	"  --set-timezone ZONE\n"
+	"           change the warehouse's time zone (an IANA name such as\n"
+	"           Asia/Tokyo) on purpose; the next transform rebuilds the marts\n"
+	"           on days of ZONE.  The first command run with DWHBI_TIMEZONE\n"
+	"           set stores the zone; later ones must agree with it.\n"
 	"\n"
 	"The role needs CREATE on the database; no superuser, no extensions.\n";
 
@@ -138,11 +145,17 @@ int cmd_migrate(struct cmd_ctx *ctx, int argc, char **argv)
 	char err[1024];
 	char **files;
 	int applied = 0, total = 0, list = 0, rc = 0;
+	const char *set_zone = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--list"))
 			list = 1;
-		else
+		else if (!strcmp(argv[i], "--set-timezone") && i + 1 < argc) {
+			set_zone = argv[++i];
+			if (tz_valid(set_zone))
+				return cmd_bad_usage("migrate", "--set-timezone: unknown time zone '%s' "
+						     "(an IANA name such as Asia/Tokyo)", set_zone);
+		} else
 			return cmd_bad_usage("migrate", "unknown option '%s'", argv[i]);
 	}
 	files = resource_list("sql/");
@@ -183,6 +196,23 @@ int cmd_migrate(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		printf("applied %d of %d migrations\n", applied, total);
 	ctx->rows_written = applied;
+	if (set_zone || getenv("DWHBI_TIMEZONE")) {
+		const char *zone = set_zone ? set_zone : getenv("DWHBI_TIMEZONE");
+		char have[128];
+		int stored = settings_zone(ctx->db, have, sizeof(have), err, sizeof(err));
+		if (stored < 0 || (*zone && settings_set_zone(ctx->db, zone, set_zone != NULL, err,
+							     sizeof(err)) < 0)) {
+			log_error("cannot store the warehouse's time zone: %s", err);
+			rc = 1;
+			goto out;
+		}
+		if (set_zone && (stored == 0 || strcmp(have, set_zone)))
+			printf("the warehouse's time zone is now %s; run 'dwhbi transform' to rebuild "
+			       "the marts on its days\n", set_zone);
+		else if (!set_zone && stored == 1 && strcmp(have, zone))
+			log_warn("DWHBI_TIMEZONE=%s differs from the warehouse's zone %s: other "
+				 "commands will refuse to run (see 'dwhbi migrate --help')", zone, have);
+	}
 out:
 	db_unlock(ctx->db, MIGRATE_LOCK, err, sizeof(err));
 	resource_list_free(files);

@@ -2,6 +2,7 @@
  * cmd_status: `dwhbi status` prints the freshness of every source, the state
  * of every mart and the last runs, from the database alone.
  */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,18 @@
 
 const char cmd_status_summary[] = "freshness of every source and mart, last runs";
 const char cmd_status_usage[] =
-	"usage: dwhbi status [--runs N] [--stale-hours H]\n"
+	"usage: dwhbi status [--runs N] [--stale-hours H] [--json] [--check]\n"
 	"\n"
 	"Prints one line per source (raw table) with live and deleted rows, the\n"
 	"last sync, the last change and a state (fresh, stale, failing, never),\n"
 	"one line per mart with its rows and last build, then the last runs.\n"
 	"\n"
 	"  --runs N          how many recent runs to show (default 10)\n"
-	"  --stale-hours H   a source not synced for H hours is stale (default 36)\n";
+	"  --stale-hours H   a source not synced for H hours is stale (default 36)\n"
+	"  --json            the same as one JSON object on stdout: sources, marts,\n"
+	"                    runs, and ok (false when a source is failing or stale)\n"
+	"  --check           for monitoring: exit 1 when a source is failing or\n"
+	"                    stale, naming each on stderr (exit 0 when all is well)\n";
 
 static PGresult *run_file(PGconn *db, const char *path, int n, const char *const *params)
 {
@@ -48,8 +53,86 @@ static int positive(const char *s, int max, int *out)
 	return 0;
 }
 
+/* The rows of res as a JSON array of objects keyed by column name; numbers
+ * and booleans keep their type, '-' (no value) becomes null. */
+static cJSON *rows_json(const PGresult *res)
+{
+	cJSON *rows = cJSON_CreateArray();
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		cJSON *row = cJSON_CreateObject();
+		for (int f = 0; f < PQnfields(res); f++) {
+			const char *name = PQfname(res, f), *v = PQgetvalue(res, i, f);
+			Oid type = PQftype(res, f);
+			if (PQgetisnull(res, i, f) || !strcmp(v, "-"))
+				cJSON_AddNullToObject(row, name);
+			else if (type == 20 || type == 21 || type == 23 || type == 700 ||
+				 type == 701 || type == 1700)
+				cJSON_AddNumberToObject(row, name, strtod(v, NULL));
+			else if (type == 16)
+				cJSON_AddBoolToObject(row, name, v[0] == 't');
+			else
+				cJSON_AddStringToObject(row, name, v);
+		}
+		cJSON_AddItemToArray(rows, row);
+	}
+	return rows;
+}
+
+/* Sources whose state is failing or stale: counted, and named on stderr
+ * when report is set. */
+static int unhealthy_sources(const PGresult *res, int report)
+{
+	int n = 0;
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *state = PQgetvalue(res, i, 5);
+		if (strcmp(state, "failing") && strcmp(state, "stale"))
+			continue;
+		n++;
+		if (report)
+			log_error("source %s is %s (last sync %s)", PQgetvalue(res, i, 0), state,
+				  PQgetvalue(res, i, 3));
+	}
+	return n;
+}
+
+static int status_json(PGconn *db, const char *stale_s, const char *runs_s, int check)
+{
+	const char *p1[1] = { stale_s }, *p2[1] = { runs_s };
+	PGresult *src = run_file(db, "cli/status_sources.sql", 1, p1), *marts, *runs;
+	cJSON *out;
+	char *text;
+	int bad;
+
+	if (!src)
+		return 1;
+	marts = run_file(db, "cli/status_marts.sql", 0, NULL);
+	runs = marts ? run_file(db, "cli/status_runs.sql", 1, p2) : NULL;
+	if (!marts || !runs) {
+		PQclear(src);
+		PQclear(marts);
+		return 1;
+	}
+	bad = unhealthy_sources(src, check);
+	out = cJSON_CreateObject();
+	cJSON_AddBoolToObject(out, "ok", bad == 0);
+	cJSON_AddItemToObject(out, "sources", rows_json(src));
+	cJSON_AddItemToObject(out, "marts", rows_json(marts));
+	cJSON_AddItemToObject(out, "runs", rows_json(runs));
+	text = cJSON_Print(out);
+	puts(text ? text : "{}");
+	free(text);
+	cJSON_Delete(out);
+	PQclear(src);
+	PQclear(marts);
+	PQclear(runs);
+	return check && bad ? 1 : 0;
+}
+
 int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	int json = 0, check = 0, bad = 0;
 	int nruns = 10, stale = 36;
 	char runs_s[16], stale_s[16];
 	PGresult *res;
@@ -61,12 +144,18 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--stale-hours") && i + 1 < argc) {
 			if (positive(argv[++i], 100000, &stale))
 				return cmd_bad_usage("status", "--stale-hours needs a positive number, got '%s'", argv[i]);
+		} else if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--check")) {
+			check = 1;
 		} else {
 			return cmd_bad_usage("status", "unknown option '%s'", argv[i]);
 		}
 	}
 	snprintf(runs_s, sizeof(runs_s), "%d", nruns);
 	snprintf(stale_s, sizeof(stale_s), "%d", stale);
+	if (json)
+		return status_json(ctx->db, stale_s, runs_s, check);
 
 	const char *p1[1] = { stale_s };
 	res = run_file(ctx->db, "cli/status_sources.sql", 1, p1);
@@ -78,6 +167,8 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("%-38s %9s %8s  %-16s  %-16s  %s\n", PQgetvalue(res, i, 0),
 		       PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
 		       PQgetvalue(res, i, 4), PQgetvalue(res, i, 5));
+	if (check)
+		bad = unhealthy_sources(res, 1);
 	PQclear(res);
 
 	res = run_file(ctx->db, "cli/status_marts.sql", 0, NULL);
@@ -104,5 +195,5 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		       PQgetvalue(res, i, 1), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
 		       PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
 	PQclear(res);
-	return 0;
+	return bad ? 1 : 0;
 }

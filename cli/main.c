@@ -21,6 +21,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/runs.h"
+#include "ref/settings.h"
 
 #define RECORD_BEFORE 1  /* ops.runs row written when the command starts */
 #define RECORD_AFTER 2   /* written when it ends (migrate creates ops.runs) */
@@ -38,6 +39,8 @@ static const struct cmd commands[] = {
 	C(run, 1, RECORD_BEFORE),
 	C(dispatch, 0, 0),
 	C(status, 1, 0),
+	C(rules, 1, 0),
+	C(doctor, 0, 0),
 	C(serve, 1, 0),
 	C(demo, 0, 0),
 };
@@ -131,6 +134,38 @@ static void recover_connection(PGconn *db)
 		db_rollback(db);
 }
 
+/* One time zone per warehouse: the zone is kept in ref.settings
+ * ('timezone'), stored by the first command that runs with DWHBI_TIMEZONE
+ * set.  Unset, the stored zone is used; set to another zone, it is a
+ * configuration error (days would silently move).  Returns 0, 2 (message
+ * printed) or -1 (database error, in err). */
+static int resolve_zone(PGconn *db, struct config *cfg, int write, char *err, size_t errlen)
+{
+	static char stored[128];
+	const char *env_zone = getenv("DWHBI_TIMEZONE");
+	int rc;
+
+	if (env_zone && !*env_zone)
+		env_zone = NULL;
+	rc = settings_zone(db, stored, sizeof(stored), err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		if (env_zone && strcmp(env_zone, stored)) {
+			log_error("DWHBI_TIMEZONE=%s but this warehouse's days are in %s: unset "
+				  "DWHBI_TIMEZONE, or change the warehouse's zone on purpose with "
+				  "'dwhbi migrate --set-timezone %s' (the next transform rebuilds "
+				  "the marts)", env_zone, stored, env_zone);
+			return 2;
+		}
+		cfg->timezone = stored;
+		return 0;
+	}
+	if (env_zone && write && settings_set_zone(db, env_zone, 0, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 static int64_t parent_run_id(void)
 {
 	const char *v = getenv("DWHBI_PARENT_RUN_ID");
@@ -203,11 +238,26 @@ int main(int argc, char **argv)
 	if (cmd_wants_help(argc, argv))
 		return c->fn(&ctx, argc, argv);
 
+	if (c->needs_db && !ctx.cfg.database_url && !getenv("PGHOST") && !getenv("PGHOSTADDR") &&
+	    !getenv("PGDATABASE") && !getenv("PGSERVICE") && !getenv("PGPORT")) {
+		log_error("DATABASE_URL is not set: set it to your database, e.g. "
+			  "postgresql://user@host:5432/dwhbi (or use libpq's PG* variables)");
+		return 2;
+	}
 	if (c->needs_db) {
 		ctx.db = db_connect(&ctx.cfg, err, sizeof(err));
 		if (!ctx.db) {
 			log_error("%s", err);
 			return 1;
+		}
+	}
+	if (c->needs_db && strcmp(c->name, "migrate")) {
+		rc = resolve_zone(ctx.db, &ctx.cfg, c->record_run != 0, err, sizeof(err));
+		if (rc) {
+			if (rc < 0)
+				log_error("cannot read the warehouse's time zone: %s", err);
+			PQfinish(ctx.db);
+			return rc < 0 ? 1 : 2;
 		}
 	}
 	job_name(c, argc, argv, &job, &args);
@@ -233,6 +283,12 @@ int main(int argc, char **argv)
 		ctx.run_id = run_start(ctx.db, job.data, args.data, ctx.parent_run_id, err, sizeof(err));
 		if (ctx.run_id < 0)
 			ctx.run_id = 0; /* migrate failed before ops.runs existed */
+	}
+	if (ctx.run_id > 0 && rc == 2 && cmd_usage_error) {
+		recover_connection(ctx.db);
+		if (run_discard(ctx.db, ctx.run_id, err, sizeof(err)))
+			log_warn("cannot remove run %" PRId64 " from ops.runs: %s", ctx.run_id, err);
+		ctx.run_id = 0;
 	}
 	if (ctx.run_id > 0) {
 		char *detail = ctx.detail ? cJSON_PrintUnformatted(ctx.detail) : NULL;

@@ -71,3 +71,15 @@ int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
 	free(detail);
 	return rc;
 }
+
+int run_discard(PGconn *db, int64_t id, char *err, size_t errlen)
+{
+	char ids[32];
+	const char *params[1] = { ids };
+
+	snprintf(ids, sizeof(ids), "%" PRId64, id);
+	return db_exec_params(db,
+			      "DELETE FROM ops.runs r WHERE r.id = $1::bigint AND NOT EXISTS "
+			      "(SELECT 1 FROM ops.runs c WHERE c.parent_id = r.id)",
+			      1, params, err, errlen);
+}

@@ -20,5 +20,9 @@ int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
 	       int64_t rows_written, int64_t rows_deleted,
 	       const char *detail_json, const char *error_text,
 	       char *err, size_t errlen);
+/* Removes a run that never started its work (a usage error: a bad option
+ * or date is not a failed job, and must not turn a source "failing").
+ * Runs that already have children are kept. */
+int run_discard(PGconn *db, int64_t id, char *err, size_t errlen);
 
 #endif

@@ -10,7 +10,10 @@ T_NAME=${T_NAME:-$(basename "$0")}
 T_TMP=$(mktemp -d "/tmp/${T_NAME%.sh}.XXXXXX")
 T_PIDS=()
 T_FAILED=0
-export DWHBI_TIMEZONE=${DWHBI_TIMEZONE:-UTC}
+# The zone: a test exports the one it needs.  Unset, a command uses the
+# zone its warehouse stored (the first command run with DWHBI_TIMEZONE set
+# stores it), else UTC.
+unset DWHBI_TIMEZONE
 # Never let a developer's own settings leak into a test.
 unset DATABASE_URL PGDATABASE PGPASSWORD TOGGL_API_TOKEN GOOGLE_CLIENT_ID \
 	GOOGLE_CLIENT_SECRET GOOGLE_REFRESH_TOKEN GITHUB_TOKEN GITHUB_REPOSITORY \

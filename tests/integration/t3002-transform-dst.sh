@@ -34,7 +34,8 @@ t_eq "a planned event across the jump counts its real 120 minutes" 120 \
 t_eq "marts time is local midnight in New York, whatever the session zone" "2026-03-08 00:00:00-05" \
 	"$(t_psql "SET TIME ZONE 'America/New_York'; SELECT time FROM marts.daily_category WHERE date = '2026-03-08' LIMIT 1")"
 t_eq "the same data in Asia/Tokyo: 03-08 is a whole 1440-minute day there" "1440" \
-	"$(DWHBI_TIMEZONE=Asia/Tokyo "$DWHBI" -q transform >/dev/null && t_psql "SELECT sum(actual_minutes) FROM marts.daily_category WHERE date = '2026-03-08'")"
+	"$(DWHBI_TIMEZONE=Asia/Tokyo "$DWHBI" -q migrate --set-timezone Asia/Tokyo >/dev/null &&
+	   DWHBI_TIMEZONE=Asia/Tokyo "$DWHBI" -q transform >/dev/null && t_psql "SELECT sum(actual_minutes) FROM marts.daily_category WHERE date = '2026-03-08'")"
 
 t_migrated_db
 psql -X -q -v ON_ERROR_STOP=1 -f "$FIX/ny-fall.sql" >/dev/null || exit 1
