@@ -121,17 +121,6 @@ void adjust_input_release(struct adjust_input *in)
 	adjust_input_init(in);
 }
 
-const char *goal_status_name(enum goal_status s)
-{
-	switch (s) {
-	case STATUS_MET: return "met";
-	case STATUS_ON_TRACK: return "on_track";
-	case STATUS_AT_RISK: return "at_risk";
-	case STATUS_OFF_TRACK: return "off_track";
-	default: return "neutral";
-	}
-}
-
 void adjust_result_release(struct adjust_result *r)
 {
 	free(r->goals);
@@ -149,6 +138,14 @@ int adjust_options_check(const struct adjust_options *o, char *err, size_t errle
 	}
 	if (o->history < 1 || o->history > 60) {
 		snprintf(err, errlen, "history must be 1..60 periods (got %d)", o->history);
+		return -1;
+	}
+	if (!(o->material >= 0 && o->material < 1)) {
+		snprintf(err, errlen, "material must be 0 <= F < 1 (got %g)", o->material);
+		return -1;
+	}
+	if (o->expire_days < 1 || o->expire_days > 366) {
+		snprintf(err, errlen, "expire-days must be 1..366 (got %d)", o->expire_days);
 		return -1;
 	}
 	if (o->model_days < 7 || o->model_days > 366) {
@@ -292,10 +289,7 @@ static int period_sum(const struct engine *e, const struct adjust_goal *g,
 
 static int goal_met(const struct adjust_goal *g, double value)
 {
-	/* A tolerance keeps 419.9999 from missing a 420 goal in numeric sums. */
-	if (g->direction == DIR_MORE)
-		return value >= g->minutes - 1e-9;
-	return value <= g->minutes + 1e-9;
+	return goal_period_met(g->direction, g->minutes, value);
 }
 
 /* ---- per goal --------------------------------------------------------- */
@@ -420,7 +414,7 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 		breakdown_allocate(rem, cur.remaining, w, r->remainder_per_day);
 	}
 
-	/* Status of the current period. */
+	/* Status of the current period (rules in lib/goal_status.h). */
 	r->prob = NAN;
 	if (g->direction == DIR_NEUTRAL) {
 		r->status = STATUS_NEUTRAL;
@@ -428,17 +422,14 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 		r->status = STATUS_MET;
 		r->prob = 1.0;
 	} else {
+		int over = r->remaining[0] + r->remaining[1] == 0;
+
 		if (normal_prob_meet(g->direction, r->mean, r->sd, g->minutes, &r->prob,
 				     e->err, e->errlen) < 0)
 			return -1;
-		if (r->remaining[0] + r->remaining[1] == 0)
-			r->status = goal_met(g, cur.mean) ? STATUS_MET : STATUS_OFF_TRACK;
-		else if (r->prob >= e->o->on_track)
-			r->status = STATUS_ON_TRACK;
-		else if (r->prob >= e->o->at_risk)
-			r->status = STATUS_AT_RISK;
-		else
-			r->status = STATUS_OFF_TRACK;
+		r->status = goal_status_of_period(g->direction, over, g->minutes,
+						  over ? cur.mean : cur.so_far, r->prob,
+						  e->o->on_track, e->o->at_risk);
 	}
 	hit_rate(e, r);
 
@@ -568,45 +559,102 @@ static int fit_budget(struct engine *e, struct adjust_result *res, int t)
 	return 0;
 }
 
+/* Minutes as "H:MM" for the reasons. */
+static void hm(double minutes, char *out, size_t len)
+{
+	long m = lround(minutes < 0 ? 0 : minutes);
+
+	snprintf(out, len, "%ld:%02ld", m / 60, m % 60);
+}
+
+static int pct(double p)
+{
+	return (int)lround(p * 100);
+}
+
+/* Why a computed proposal is not stored ("" when it is). */
+static const char *not_stored(const struct engine *e, const struct goal_result *r,
+			      char *buf, size_t len)
+{
+	const struct adjust_goal *g = r->goal;
+	char d[16];
+
+	buf[0] = '\0';
+	if (r->proposed == g->minutes)
+		return "No change is left to propose.";
+	if (!r->calc.step_limited && r->budget_cut == 0 &&
+	    round(r->calc.p_before * 100) == round(r->p_after * 100))
+		return "Not stored: the goal is out of reach, the change would not move the "
+		       "chance of meeting it.";
+	if (!g->open)
+		return "Not stored: the goal already has a newer version.";
+	if (g->decided)
+		return "Not stored: a proposal for this as-of was already decided.";
+	if (g->newer_pending)
+		return "Not stored: a proposal made as of a later date is pending.";
+	if (g->rejected_sign != 0 &&
+	    g->rejected_sign == (r->proposed > g->minutes ? 1 : -1) &&
+	    fabs(r->calc.p_before - g->rejected_p) < e->o->material) {
+		time_format_date(g->rejected_as_of, d, sizeof(d));
+		snprintf(buf, len, "Not stored: you rejected this change as of %s and the "
+			 "chance of meeting the current goal has barely moved since "
+			 "(%d %% then, %d %% now; a new proposal needs a move of %d points).",
+			 d, pct(g->rejected_p), pct(r->calc.p_before), pct(e->o->material));
+		return buf;
+	}
+	return "";
+}
+
 static void describe(const struct engine *e, struct goal_result *r)
 {
 	const struct adjust_options *o = e->o;
 	const struct adjust_goal *g = r->goal;
+	const char *per = goal_period_name(g->period), *why;
+	char cur[16], prop[16], exp[16], full[16], note[400];
 	size_t len;
+	int up = r->proposed > g->minutes;
 
 	r->reason[0] = '\0';
+	r->propose = 0;
 	if (r->calc.kind == PROPOSAL_NONE)
 		return;
-	snprintf(r->reason, sizeof(r->reason),
-		 "%s: met with p=%.2f next %s (%s %.2f); p=%.2f needs %.0f min",
-		 r->calc.kind == PROPOSAL_TOO_HARD ? "too hard" : "too easy",
-		 r->calc.p_before, goal_period_name(g->period),
-		 r->calc.kind == PROPOSAL_TOO_HARD ? "below" : "above",
-		 r->calc.kind == PROPOSAL_TOO_HARD ? o->prop.band_low : o->prop.band_high,
-		 o->prop.target, r->calc.target_value);
+	hm(g->minutes, cur, sizeof(cur));
+	hm(r->proposed, prop, sizeof(prop));
+	hm(r->next_mean, exp, sizeof(exp));
+	hm(r->calc.target_value, full, sizeof(full));
+	if (r->periods > 0)
+		snprintf(r->reason, sizeof(r->reason), "%s: met in %d of the last %d %ss; "
+			 "about %s expected next %s against a goal of %s. ",
+			 r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy",
+			 r->hits, r->periods, per, exp, per, cur);
+	else
+		snprintf(r->reason, sizeof(r->reason), "%s: about %s expected next %s "
+			 "against a goal of %s. ",
+			 r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy",
+			 exp, per, cur);
+	len = strlen(r->reason);
+	if (r->proposed != g->minutes)
+		snprintf(r->reason + len, sizeof(r->reason) - len, "%s it to %s changes the "
+			 "chance of meeting it from %d %% to %d %%.", up ? "Raising" : "Lowering",
+			 prop, pct(r->calc.p_before), pct(r->p_after));
 	len = strlen(r->reason);
 	if (r->calc.step_limited)
-		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; limited to a %.0f%% step", o->prop.step * 100);
-	len = strlen(r->reason);
-	snprintf(r->reason + len, sizeof(r->reason) - len, "; rounded to %d min",
-		 o->prop.round_to);
+		snprintf(r->reason + len, sizeof(r->reason) - len, " A %d %% chance needs "
+			 "%s; one step changes a goal by at most %.0f %%, so later steps may "
+			 "follow.", pct(o->prop.target), full, o->prop.step * 100);
 	len = strlen(r->reason);
 	if (r->budget_cut > 0)
 		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; increase cut by %d min to fit the %s day budget of 1440 min",
-			 r->budget_cut,
+			 " The increase is %d min smaller so that the %s goals fit in the "
+			 "1440-minute day budget.", r->budget_cut,
 			 r->budget_cut_types == 3 ? "weekday and holiday" :
 			 r->budget_cut_types == 2 ? "holiday" : "weekday");
+	why = not_stored(e, r, note, sizeof(note));
 	len = strlen(r->reason);
-	if (r->proposed == g->minutes)
-		snprintf(r->reason + len, sizeof(r->reason) - len, "; no change left to propose");
-	else if (!g->open)
-		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; not stored: the goal already has a newer version");
-	else if (g->decided)
-		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; not stored: a proposal for this as-of was already decided");
+	if (*why)
+		snprintf(r->reason + len, sizeof(r->reason) - len, " %s", why);
+	else
+		r->propose = 1;
 }
 
 int adjust_compute(const struct adjust_input *in, const struct adjust_options *o,
@@ -651,8 +699,6 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 				     &r->p_after, err, errlen) < 0)
 			goto done;
 		describe(&e, r);
-		r->propose = r->calc.kind != PROPOSAL_NONE && r->proposed != g->minutes &&
-			g->open && !g->decided;
 		out->nproposals += r->propose;
 	}
 	rc = 0;

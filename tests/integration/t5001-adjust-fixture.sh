@@ -34,8 +34,8 @@ t_ok "the always-met goal (Exercise 30 a week) gets a higher proposal" '
 t_eq "reasonable and neutral goals get none" "2" \
 	"$(t_psql "SELECT count(*) FROM analytics.goal_proposals")"
 t_ok "each proposal stores its reason and both probabilities" '
-	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'" | grep -q "^too hard"
-	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'" | grep -q "^too easy"
+	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'" | grep -q "^Too hard: met in 0 of the last 8 days"
+	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'" | grep -q "^Too easy: met in 7 of the last 7 weeks"
 	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals
 	             WHERE probability_before >= 0 AND probability_after BETWEEN 0 AND 1")" -eq 2 ]
 '
@@ -83,14 +83,17 @@ t_ok "bad options are usage errors (exit 2)" '
 
 SLEEP_P=$(t_psql "SELECT proposal_id FROM analytics.goal_proposals WHERE goal_id = $SLEEP")
 EXERCISE_P=$(t_psql "SELECT proposal_id FROM analytics.goal_proposals WHERE goal_id = $EXERCISE")
-t_ok "accept closes the old goal and opens the new version from the next day" '
+# A day goal changes from the next day that has not started: tomorrow (the
+# fixture's as-of lies in the past), never as-of + 1.
+EFF=$(t_psql "SELECT greatest('2026-11-21'::date, (now() AT TIME ZONE 'UTC')::date + 1)")
+t_ok "accept closes the old goal and opens the new version from tomorrow ($EFF)" '
 	"$DWHBI" adjust accept '"$SLEEP_P"' > "$T_TMP/acc"
-	grep -q "600 -> 510 min from 2026-11-21" "$T_TMP/acc"
-	[ "$(t_psql "SELECT valid_to FROM ref.goals WHERE goal_id = '"$SLEEP"'")" = 2026-11-21 ]
+	grep -q "600 -> 510 min from $EFF" "$T_TMP/acc"
+	[ "$(t_psql "SELECT valid_to FROM ref.goals WHERE goal_id = '"$SLEEP"'")" = $EFF ]
 	[ "$(t_psql "SELECT minutes, direction, valid_from, valid_to IS NULL, source FROM ref.goals
-	             WHERE category = '\''Sleep'\'' AND goal_id <> '"$SLEEP"'")" = "510|more|2026-11-21|t|proposal" ]
-	[ "$(t_psql "SELECT state, decided_at IS NOT NULL FROM analytics.goal_proposals
-	             WHERE proposal_id = '"$SLEEP_P"'")" = "accepted|t" ]
+	             WHERE category = '\''Sleep'\'' AND goal_id <> '"$SLEEP"'")" = "510|more|$EFF|t|proposal" ]
+	[ "$(t_psql "SELECT state, decided_at IS NOT NULL, valid_from, new_goal_id IS NOT NULL
+	             FROM analytics.goal_proposals WHERE proposal_id = '"$SLEEP_P"'")" = "accepted|t|$EFF|t" ]
 '
 snapshot() { t_psql "SELECT count(*), string_agg(goal_id || ':' || coalesce(valid_to::text, '-'), ',' ORDER BY goal_id) FROM ref.goals"
 	t_psql "SELECT string_agg(proposal_id || ':' || state, ',' ORDER BY proposal_id) FROM analytics.goal_proposals"; }
@@ -115,11 +118,11 @@ t_ok "reject marks the proposal rejected and keeps the goal" '
 t_ok "re-running the same as-of does not re-propose decided goals" '
 	"$DWHBI" adjust --as-of 2026-11-20 > "$T_TMP/out3"
 	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE state = '\''pending'\''")" -eq 0 ]
-	grep -q "not stored: the goal already has a newer version" "$T_TMP/out3"
-	grep -q "not stored: a proposal for this as-of was already decided" "$T_TMP/out3"
+	grep -q "Not stored: the goal already has a newer version" "$T_TMP/out3"
+	grep -q "Not stored: a proposal for this as-of was already decided" "$T_TMP/out3"
 '
 t_ok "the next as-of evaluates the new goal version" '
-	"$DWHBI" adjust --as-of 2026-11-21 --format json > "$T_TMP/j3"
+	"$DWHBI" adjust --as-of "$EFF" --format json > "$T_TMP/j3"
 	j=$(cat "$T_TMP/j3")
 	[ "$(t_psql "SELECT count(*) FROM jsonb_array_elements(\$j\$${j}\$j\$::jsonb->'\''goals'\'') g
 	             WHERE g->>'\''category'\'' = '\''Sleep'\'' AND (g->>'\''minutes'\'')::int = 510")" -eq 1 ]

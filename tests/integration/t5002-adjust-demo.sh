@@ -86,19 +86,26 @@ t_ok "a newer analyzer snapshot for a later date does not change the as-of outpu
 	cmp "$T_TMP/j1" "$T_TMP/j3"
 '
 PID=$(t_psql "SELECT proposal_id FROM analytics.goal_proposals WHERE goal_id = $SLEEP_DAY")
-t_ok "accept creates a new goal version from as-of + 1 ($NEXT)" '
-	"$DWHBI" adjust accept "$PID" | grep -q "900 -> 765 min from $NEXT"
+# The new version starts tomorrow (the first day that has not started), not
+# on as-of + 1, which may lie in the past.
+EFF=$(TZ=Asia/Tokyo date -d tomorrow +%F)
+t_ok "accept creates a new goal version from tomorrow ($EFF)" '
+	"$DWHBI" adjust accept "$PID" | grep -q "900 -> 765 min from $EFF"
 	[ "$(t_psql "SELECT minutes || '\''|'\'' || valid_from FROM ref.goals
-	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL")" = "765|$NEXT" ]
+	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL")" = "765|$EFF" ]
 '
-t_ok "after the next transform the marts show the new goal from $NEXT" '
+t_ok "after the next transform the marts show the new goal from $EFF" '
 	"$DWHBI" -q transform > /dev/null
 	[ "$(t_psql "SELECT goal_minutes::int FROM marts.daily_category
-	             WHERE category = '\''Sleep'\'' AND date = '\''$NEXT'\''")" -eq 765 ]
+	             WHERE category = '\''Sleep'\'' AND date >= '\''$EFF'\'' AND day_type = '\''weekday'\''
+	             ORDER BY date LIMIT 1")" -eq 765 ]
 	[ "$(t_psql "SELECT goal_minutes::int FROM marts.daily_category
-	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND date < '\''$NEXT'\''
+	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND date < '\''$EFF'\''
 	             ORDER BY date DESC LIMIT 1")" -eq 900 ]
-	[ "$(t_psql "SELECT count(*) FROM marts.goal_achievement WHERE goal_id = (SELECT goal_id FROM ref.goals
-	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL)")" -gt 0 ]
+	# No day that has begun is judged against the new version.
+	[ "$(t_psql "SELECT count(*) FROM marts.goal_achievement WHERE period_start < '\''$EFF'\''
+	             AND goal_id = (SELECT goal_id FROM ref.goals
+	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL)")" -eq 0 ]
+	[ "$(t_psql "SELECT count(*) FROM marts.goal_achievement WHERE goal_id = '"$SLEEP_DAY"'")" -gt 0 ]
 '
 t_done
