@@ -241,7 +241,8 @@ int goals_new_version(PGconn *db, int64_t goal_id, int minutes, const char *vali
 
 /* Applies one checked row against the stored versions of its goal. */
 static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
-		     struct goals_import_result *res, char *err, size_t errlen)
+		     const char *replace_from, struct goals_import_result *res,
+		     char *err, size_t errlen)
 {
 	const char *key[3] = { g->category, g->day_type, g->period };
 	char mins[32];
@@ -250,8 +251,8 @@ static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 
 	snprintf(mins, sizeof(mins), "%ld", g->minutes);
 	v = db_query(db,
-		"SELECT goal_id, minutes, direction, valid_from::text, coalesce(valid_to::text, '') "
-		"FROM ref.goals WHERE category = $1 AND day_type = $2 AND period = $3 "
+		"SELECT goal_id, minutes, direction, valid_from::text, coalesce(valid_to::text, ''), "
+		"source FROM ref.goals WHERE category = $1 AND day_type = $2 AND period = $3 "
 		"ORDER BY valid_from", 3, key, err, errlen);
 	if (!v)
 		return -1;
@@ -282,18 +283,48 @@ static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 			PQclear(v);
 			return 0;
 		}
-		if (g->from <= from) {
-			snprintf(err, errlen, "%s:%d: valid_from %s must be after %s, when the "
-				 "current version (goal %s) started; nothing was loaded from %s",
-				 name, g->line, g->from_s, vf, PQgetvalue(v, open_row, 0), name);
+		const char *eff = g->from_s;
+		int32_t eff_day = g->from;
+		if (replace_from) {
+			eff = replace_from;
+			time_parse_date(replace_from, &eff_day);
+			if (eff_day <= from) {
+				snprintf(err, errlen, "%s:%d: --replace-from %s must be after %s, when "
+					 "the current version of %s %s per %s (goal %s) started; nothing "
+					 "was loaded from %s", name, g->line, replace_from, vf,
+					 g->category, g->day_type, g->period,
+					 PQgetvalue(v, open_row, 0), name);
+				PQclear(v);
+				return -1;
+			}
+		} else if (g->from <= from) {
+			/* The file predates the database: a newer version was made
+			 * since (an accepted proposal, or another file). */
+			snprintf(err, errlen, "%s:%d: the file is older than the database: it says "
+				 "%s %s per %s is %ld min (%s) from %s, but goal %s has been %s min "
+				 "(%s) from %s%s. Run 'dwhbi goals export %s' to refresh the file "
+				 "from the database, or 'dwhbi goals import --replace-from DATE %s' "
+				 "to make the file's values apply from DATE; nothing was loaded from %s",
+				 name, g->line, g->category, g->day_type, g->period, g->minutes,
+				 g->direction, g->from_s, PQgetvalue(v, open_row, 0),
+				 PQgetvalue(v, open_row, 1), PQgetvalue(v, open_row, 2), vf,
+				 !strcmp(PQgetvalue(v, open_row, 5), "proposal") ?
+				 ", accepted from a proposal" : "", name, name, name);
 			PQclear(v);
 			return -1;
 		}
-		if (close_version(db, PQgetvalue(v, open_row, 0), g->from_s, err, errlen)) {
+		if (close_version(db, PQgetvalue(v, open_row, 0), eff, err, errlen)) {
 			PQclear(v);
 			return -1;
 		}
 		res->closed++;
+		PQclear(v);
+		if (insert_version(db, g->category, g->day_type, g->period, mins, g->direction,
+				   eff, NULL, "import", NULL, err, errlen))
+			return -1;
+		res->inserted++;
+		(void)eff_day;
+		return 0;
 	} else {
 		for (int i = 0; i < PQntuples(v); i++) {
 			const char *vf = PQgetvalue(v, i, 3), *vt = PQgetvalue(v, i, 4);
@@ -320,8 +351,8 @@ static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 }
 
 int goals_import(PGconn *db, const char *name, const char *text, size_t len,
-		 const char *timezone, struct goals_import_result *res,
-		 char *err, size_t errlen)
+		 const char *timezone, const char *replace_from,
+		 struct goals_import_result *res, char *err, size_t errlen)
 {
 	const char *params[1] = { timezone };
 	struct goal_row *rows = NULL;
@@ -347,7 +378,7 @@ int goals_import(PGconn *db, const char *name, const char *text, size_t len,
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		if (apply_row(db, name, &rows[i], res, err, errlen)) {
+		if (apply_row(db, name, &rows[i], replace_from, res, err, errlen)) {
 			db_rollback(db);
 			free(rows);
 			return -1;
