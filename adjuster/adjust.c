@@ -303,7 +303,7 @@ static void hit_rate(const struct engine *e, const struct goal_result *r)
 	int32_t s, end;
 	int i;
 
-	w->hits = w->periods = 0;
+	w->hits = w->periods = w->zeros = 0;
 	if (g->period == PERIOD_DAY) {
 		for (i = day_index(e, in->as_of); i >= 0 && w->periods < e->o->history; i--) {
 			if (!day_type_matches(g->day_type, (enum day_type)in->day_type[i]) ||
@@ -311,6 +311,7 @@ static void hit_rate(const struct engine *e, const struct goal_result *r)
 				continue;
 			w->periods++;
 			w->hits += goal_met(g, cat->actual[i]);
+			w->zeros += cat->actual[i] <= 0;
 		}
 		return;
 	}
@@ -340,6 +341,7 @@ static void hit_rate(const struct engine *e, const struct goal_result *r)
 			break;
 		w->periods++;
 		w->hits += goal_met(g, sum);
+		w->zeros += sum <= 0;
 	}
 }
 
@@ -572,20 +574,82 @@ static int pct(double p)
 	return (int)lround(p * 100);
 }
 
+/* The steps from the current goal to the target value, each at most one
+ * step (o->prop.step of the value before it, at least one rounding unit):
+ * "3:00 → 4:30 → 6:45 → 10:10".  At most 6 steps; "…" when more follow. */
+static void step_path(const struct engine *e, const struct goal_result *r, char *out,
+		      size_t len)
+{
+	const struct proposal_options *o = &e->o->prop;
+	double v = r->goal->minutes, target = r->calc.target_value;
+	size_t n;
+	int k;
+
+	hm(v, out, len);
+	for (k = 0; k < 6 && fabs(target - v) >= o->round_to / 2.0; k++) {
+		double step = o->step * v < o->round_to ? o->round_to : o->step * v;
+		char t[16];
+
+		if (fabs(target - v) <= step)
+			v = target;
+		else
+			v += target > v ? step : -step;
+		v = round(v / o->round_to) * o->round_to;
+		if (v < 0)
+			v = 0;
+		hm(v, t, sizeof(t));
+		n = strlen(out);
+		snprintf(out + n, len - n, " → %s", t);
+	}
+	if (fabs(target - v) >= o->round_to / 2.0) {
+		n = strlen(out);
+		snprintf(out + n, len - n, " → …");
+	}
+}
+
+static int in_band(const struct adjust_options *o, double p)
+{
+	return p >= o->prop.band_low - 1e-9 && p <= o->prop.band_high + 1e-9;
+}
+
 /* Why a computed proposal is not stored ("" when it is). */
 static const char *not_stored(const struct engine *e, const struct goal_result *r,
 			      char *buf, size_t len)
 {
+	const struct adjust_options *o = e->o;
 	const struct adjust_goal *g = r->goal;
-	char d[16];
+	const char *per = goal_period_name(g->period);
+	char d[16], path[160], tv[16];
 
 	buf[0] = '\0';
 	if (r->proposed == g->minutes)
 		return "No change is left to propose.";
-	if (!r->calc.step_limited && r->budget_cut == 0 &&
-	    round(r->calc.p_before * 100) == round(r->p_after * 100))
-		return "Not stored: the goal is out of reach, the change would not move the "
-		       "chance of meeting it.";
+	if (!in_band(o, r->p_after) ||
+	    round(r->calc.p_before * 100) == round(r->p_after * 100)) {
+		hm(r->calc.target_value, tv, sizeof(tv));
+		if (g->direction == DIR_MORE && r->calc.kind == PROPOSAL_TOO_HARD &&
+		    r->periods > 0 && r->zeros * 2 > r->periods)
+			snprintf(buf, len, "Out of reach: you spent no time on %s in %d of the "
+				 "last %d %ss, so no goal above zero would be met with a %d %% "
+				 "chance; not stored.", e->in->cats[g->category].name, r->zeros,
+				 r->periods, per, pct(o->prop.target));
+		else if (r->budget_cut > 0)
+			snprintf(buf, len, "Not stored: the day budget leaves room only for a "
+				 "change that keeps the chance at %d %%, outside the %d-%d %% band.",
+				 pct(r->p_after), pct(o->prop.band_low), pct(o->prop.band_high));
+		else if (r->calc.step_limited) {
+			step_path(e, r, path, sizeof(path));
+			snprintf(buf, len, "Too far for one step: a %d %% chance needs about "
+				 "%s, and one step (at most %.0f %%) gets only to %d %%; the steps "
+				 "would be %s. Not stored: raise the step (--step, adjust.step) or "
+				 "set the goal yourself.", pct(o->prop.target), tv,
+				 o->prop.step * 100, pct(r->p_after), path);
+		} else
+			snprintf(buf, len, "Out of reach: no value moves the chance of meeting "
+				 "it into the %d-%d %% band; not stored.", pct(o->prop.band_low),
+				 pct(o->prop.band_high));
+		return buf;
+	}
 	if (!g->open)
 		return "Not stored: the goal already has a newer version.";
 	if (g->decided)
@@ -594,12 +658,12 @@ static const char *not_stored(const struct engine *e, const struct goal_result *
 		return "Not stored: a proposal made as of a later date is pending.";
 	if (g->rejected_sign != 0 &&
 	    g->rejected_sign == (r->proposed > g->minutes ? 1 : -1) &&
-	    fabs(r->calc.p_before - g->rejected_p) < e->o->material) {
+	    fabs(r->calc.p_before - g->rejected_p) < o->material) {
 		time_format_date(g->rejected_as_of, d, sizeof(d));
 		snprintf(buf, len, "Not stored: you rejected this change as of %s and the "
 			 "chance of meeting the current goal has barely moved since "
 			 "(%d %% then, %d %% now; a new proposal needs a move of %d points).",
-			 d, pct(g->rejected_p), pct(r->calc.p_before), pct(e->o->material));
+			 d, pct(g->rejected_p), pct(r->calc.p_before), pct(o->material));
 		return buf;
 	}
 	return "";
@@ -638,10 +702,15 @@ static void describe(const struct engine *e, struct goal_result *r)
 			 "chance of meeting it from %d %% to %d %%.", up ? "Raising" : "Lowering",
 			 prop, pct(r->calc.p_before), pct(r->p_after));
 	len = strlen(r->reason);
-	if (r->calc.step_limited)
+	if (r->calc.step_limited && in_band(o, r->p_after)) {
+		char path[160];
+
+		step_path(e, r, path, sizeof(path));
 		snprintf(r->reason + len, sizeof(r->reason) - len, " A %d %% chance needs "
-			 "%s; one step changes a goal by at most %.0f %%, so later steps may "
-			 "follow.", pct(o->prop.target), full, o->prop.step * 100);
+			 "%s; one step changes a goal by at most %.0f %%, so this is the first "
+			 "of the steps %s, one per %s.", pct(o->prop.target), full,
+			 o->prop.step * 100, path, per);
+	}
 	len = strlen(r->reason);
 	if (r->budget_cut > 0)
 		snprintf(r->reason + len, sizeof(r->reason) - len,

@@ -116,6 +116,7 @@ struct goal_result {
 	double per_day[2];            /* goal minutes per day of each type (next period) */
 	double remainder_per_day[2];  /* (goal - so far) per remaining day of each type */
 	int hits, periods;            /* hit rate over the last complete periods */
+	int zeros;                    /* ... of them with no time at all */
 	int32_t next_start, next_end; /* the period a proposal applies to */
 	double next_mean, next_sd;
 	struct proposal_calc calc;    /* before the day budget */

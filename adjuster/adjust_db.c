@@ -549,11 +549,11 @@ fail:
 }
 
 int adjust_db_settings(PGconn *db, struct adjust_options *o, int want_expire,
-		       int want_material, char *err, size_t errlen)
+		       int want_material, int want_step, char *err, size_t errlen)
 {
 	PGresult *res = db_query(db, "SELECT key, value FROM ref.settings WHERE key IN "
-				 "('adjust.expire_days', 'adjust.material')", 0, NULL,
-				 err, errlen);
+				 "('adjust.expire_days', 'adjust.material', 'adjust.step')",
+				 0, NULL, err, errlen);
 	int r;
 
 	if (!res)
@@ -582,6 +582,16 @@ int adjust_db_settings(PGconn *db, struct adjust_options *o, int want_expire,
 				return -1;
 			}
 			o->material = f;
+		} else if (!strcmp(k, "adjust.step") && want_step) {
+			double f = strtod(v, &end);
+
+			if (!*v || *end || !(f > 0 && f <= 10)) {
+				snprintf(err, errlen, "ref.settings adjust.step must be a fraction "
+					 "above 0 (0.5 = 50 %%), not '%s'", v);
+				PQclear(res);
+				return -1;
+			}
+			o->prop.step = f;
 		}
 	}
 	PQclear(res);

@@ -43,11 +43,12 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		    int64_t *ids, int64_t *written, int64_t *deleted, int64_t *superseded,
 		    int64_t *expired, char *err, size_t errlen);
 
-/* Reads the adjuster's settings from ref.settings into o: adjust.expire_days
- * and adjust.material (see docs/contracts.md); absent keys keep o's values.
- * -1 with a reason naming the key when a value is bad. */
+/* Reads the adjuster's settings from ref.settings into o (only the wanted
+ * ones: a command-line option wins): adjust.expire_days, adjust.material and
+ * adjust.step (see docs/contracts.md); absent keys keep o's values.  -1 with
+ * a reason naming the key when a value is bad. */
 int adjust_db_settings(PGconn *db, struct adjust_options *o, int want_expire,
-		       int want_material, char *err, size_t errlen);
+		       int want_material, int want_step, char *err, size_t errlen);
 
 /* Prints the proposals (newest first; state NULL = all, limit rows) with
  * their dates: as-of, made, decided, expiry of pending ones, first day of

@@ -38,7 +38,9 @@ const char cmd_adjust_usage[] =
 	"\n"
 	"A goal whose probability of being met next period is outside the band gets\n"
 	"a proposal: the value met with the target probability, at most one step\n"
-	"away, rounded.  Raised `more` goals must fit a 1440-minute day per day type\n"
+	"away, rounded; it is stored only when its probability lies in the band\n"
+	"(else the output says why the goal is out of reach, with the steps it\n"
+	"would take).  Raised `more` goals must fit a 1440-minute day per day type\n"
 	"(largest `more` goal per category plus the expected minutes of the other\n"
 	"categories, Untracked excluded); increases that do not fit are cut by\n"
 	"water-filling and the reason says so.  Proposals are stored as pending in\n"
@@ -61,7 +63,8 @@ const char cmd_adjust_usage[] =
 	"  --band-high P      propose a harder goal above P (default 0.9)\n"
 	"  --target P         probability a proposal aims at (default 0.7)\n"
 	"  --step F           largest change per proposal, a fraction of the goal,\n"
-	"                     at least one rounding unit (default 0.15)\n"
+	"                     at least one rounding unit (default: ref.settings\n"
+	"                     adjust.step, else 0.5)\n"
 	"  --round-to N       round proposals to N minutes (default 5)\n"
 	"  --history N        periods for the hit rate (default 8)\n"
 	"  --model-days N     days of actuals for days without an estimate (default 28)\n"
@@ -154,7 +157,7 @@ static int list(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 		i++;
 	}
-	if (adjust_db_settings(ctx->db, &o, 1, 0, err, sizeof(err)) < 0 ||
+	if (adjust_db_settings(ctx->db, &o, 1, 0, 0, err, sizeof(err)) < 0 ||
 	    adjust_db_list(ctx->db, state, limit, o.expire_days, &out, err, sizeof(err)) < 0) {
 		log_error("adjust list: %s", err);
 		buf_release(&out);
@@ -216,7 +219,7 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t *ids = NULL, written = 0, deleted = 0, superseded = 0, expired = 0;
 	int32_t as_of;
 	char err[512];
-	int i, rc = 1, set_expire = 0, set_material = 0;
+	int i, rc = 1, set_expire = 0, set_material = 0, set_step = 0;
 
 	if (argc >= 2 && (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject")))
 		return decide(ctx, argc, argv);
@@ -242,8 +245,14 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 			bad = parse_prob(a, v, &o.prop.band_high);
 		else if (!strcmp(a, "--target"))
 			bad = parse_prob(a, v, &o.prop.target);
-		else if (!strcmp(a, "--step"))
-			bad = parse_prob(a, v, &o.prop.step);
+		else if (!strcmp(a, "--step")) {
+			char *end;
+			o.prop.step = strtod(v, &end);
+			if (!*v || *end || !(o.prop.step > 0 && o.prop.step <= 10))
+				return cmd_bad_usage("adjust", "--step needs a fraction above 0 and "
+						     "at most 10 (0.5 = 50 %%), got '%s'", v);
+			set_step = 1;
+		}
 		else if (!strcmp(a, "--round-to"))
 			bad = parse_int(a, v, 1, 60, &o.prop.round_to);
 		else if (!strcmp(a, "--history"))
@@ -271,7 +280,8 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_bad_usage("adjust", "--format must be text or json, got '%s'", format);
 	if (adjust_options_check(&o, err, sizeof(err)) < 0)
 		return cmd_bad_usage("adjust", "%s", err);
-	if (adjust_db_settings(ctx->db, &o, !set_expire, !set_material, err, sizeof(err)) < 0) {
+	if (adjust_db_settings(ctx->db, &o, !set_expire, !set_material, !set_step,
+			       err, sizeof(err)) < 0) {
 		log_error("adjust: %s", err);
 		return 2;
 	}

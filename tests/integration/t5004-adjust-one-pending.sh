@@ -8,7 +8,7 @@
 . "$SRCDIR/tests/fixtures/adjuster/demo-lib.sh"
 
 demo_db
-demo_goals "Sleep,weekday,day,900,more" "Sleep,any,week,60,more" "Work,weekday,day,200,more"
+demo_goals "Sleep,weekday,day,600,more" "Sleep,any,week,2400,more" "Work,weekday,day,200,more"
 SLEEP=$(goal_of Sleep weekday day)
 
 t_ok "adjust runs for 5 successive as-of dates" '

@@ -7,8 +7,8 @@
 . "$SRCDIR/tests/fixtures/adjuster/demo-lib.sh"
 
 demo_db
-demo_goals "Sleep,weekday,day,900,more" "Sleep,any,week,60,more" "Sleep,holiday,day,1000,more" \
-	"Work,weekday,day,30,more"
+demo_goals "Sleep,weekday,day,600,more" "Sleep,any,week,2400,more" "Sleep,holiday,day,650,more" \
+	"Work,weekday,day,200,more"
 DAY=$(goal_of Sleep weekday day)
 WEEK=$(goal_of Sleep any week)
 HOL=$(goal_of Sleep holiday day)

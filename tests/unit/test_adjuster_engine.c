@@ -130,6 +130,7 @@ static void test_budget_violation_fitted(void **state)
 	char err[300];
 
 	(void)state;
+	o.prop.step = 0.15;   /* the step under test (the default is 0.5) */
 	build(&in, &o, crowded, 3);
 	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 300, DIR_MORE);
 	goal(&in, 2, "Work", DAYTYPE_WEEKDAY, PERIOD_DAY, 500, DIR_MORE);
@@ -241,6 +242,7 @@ static void test_week_goal_budget_over_already(void **state)
 	double cw = 600.0 / 4400, ch = 700.0 / 4400;
 
 	(void)state;
+	o.prop.step = 0.15;   /* the step under test (the default is 0.5) */
 	build(&in, &o, two, 2);
 	goal(&in, 1, "A", DAYTYPE_ANY, PERIOD_WEEK, 3000, DIR_MORE);
 	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
