@@ -121,17 +121,6 @@ void adjust_input_release(struct adjust_input *in)
 	adjust_input_init(in);
 }
 
-const char *goal_status_name(enum goal_status s)
-{
-	switch (s) {
-	case STATUS_MET: return "met";
-	case STATUS_ON_TRACK: return "on_track";
-	case STATUS_AT_RISK: return "at_risk";
-	case STATUS_OFF_TRACK: return "off_track";
-	default: return "neutral";
-	}
-}
-
 void adjust_result_release(struct adjust_result *r)
 {
 	free(r->goals);
@@ -149,6 +138,14 @@ int adjust_options_check(const struct adjust_options *o, char *err, size_t errle
 	}
 	if (o->history < 1 || o->history > 60) {
 		snprintf(err, errlen, "history must be 1..60 periods (got %d)", o->history);
+		return -1;
+	}
+	if (!(o->material >= 0 && o->material < 1)) {
+		snprintf(err, errlen, "material must be 0 <= F < 1 (got %g)", o->material);
+		return -1;
+	}
+	if (o->expire_days < 1 || o->expire_days > 366) {
+		snprintf(err, errlen, "expire-days must be 1..366 (got %d)", o->expire_days);
 		return -1;
 	}
 	if (o->model_days < 7 || o->model_days > 366) {
@@ -292,10 +289,7 @@ static int period_sum(const struct engine *e, const struct adjust_goal *g,
 
 static int goal_met(const struct adjust_goal *g, double value)
 {
-	/* A tolerance keeps 419.9999 from missing a 420 goal in numeric sums. */
-	if (g->direction == DIR_MORE)
-		return value >= g->minutes - 1e-9;
-	return value <= g->minutes + 1e-9;
+	return goal_period_met(g->direction, g->minutes, value);
 }
 
 /* ---- per goal --------------------------------------------------------- */
@@ -309,7 +303,7 @@ static void hit_rate(const struct engine *e, const struct goal_result *r)
 	int32_t s, end;
 	int i;
 
-	w->hits = w->periods = 0;
+	w->hits = w->periods = w->zeros = 0;
 	if (g->period == PERIOD_DAY) {
 		for (i = day_index(e, in->as_of); i >= 0 && w->periods < e->o->history; i--) {
 			if (!day_type_matches(g->day_type, (enum day_type)in->day_type[i]) ||
@@ -317,6 +311,7 @@ static void hit_rate(const struct engine *e, const struct goal_result *r)
 				continue;
 			w->periods++;
 			w->hits += goal_met(g, cat->actual[i]);
+			w->zeros += cat->actual[i] <= 0;
 		}
 		return;
 	}
@@ -346,6 +341,7 @@ static void hit_rate(const struct engine *e, const struct goal_result *r)
 			break;
 		w->periods++;
 		w->hits += goal_met(g, sum);
+		w->zeros += sum <= 0;
 	}
 }
 
@@ -420,7 +416,7 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 		breakdown_allocate(rem, cur.remaining, w, r->remainder_per_day);
 	}
 
-	/* Status of the current period. */
+	/* Status of the current period (rules in lib/goal_status.h). */
 	r->prob = NAN;
 	if (g->direction == DIR_NEUTRAL) {
 		r->status = STATUS_NEUTRAL;
@@ -428,17 +424,14 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 		r->status = STATUS_MET;
 		r->prob = 1.0;
 	} else {
+		int over = r->remaining[0] + r->remaining[1] == 0;
+
 		if (normal_prob_meet(g->direction, r->mean, r->sd, g->minutes, &r->prob,
 				     e->err, e->errlen) < 0)
 			return -1;
-		if (r->remaining[0] + r->remaining[1] == 0)
-			r->status = goal_met(g, cur.mean) ? STATUS_MET : STATUS_OFF_TRACK;
-		else if (r->prob >= e->o->on_track)
-			r->status = STATUS_ON_TRACK;
-		else if (r->prob >= e->o->at_risk)
-			r->status = STATUS_AT_RISK;
-		else
-			r->status = STATUS_OFF_TRACK;
+		r->status = goal_status_of_period(g->direction, over, g->minutes,
+						  over ? cur.mean : cur.so_far, r->prob,
+						  e->o->on_track, e->o->at_risk);
 	}
 	hit_rate(e, r);
 
@@ -568,45 +561,169 @@ static int fit_budget(struct engine *e, struct adjust_result *res, int t)
 	return 0;
 }
 
+/* Minutes as "H:MM" for the reasons. */
+static void hm(double minutes, char *out, size_t len)
+{
+	long m = lround(minutes < 0 ? 0 : minutes);
+
+	snprintf(out, len, "%ld:%02ld", m / 60, m % 60);
+}
+
+static int pct(double p)
+{
+	return (int)lround(p * 100);
+}
+
+/* The steps from the current goal to the target value, each at most one
+ * step (o->prop.step of the value before it, at least one rounding unit):
+ * "3:00 → 4:30 → 6:45 → 10:10".  At most 6 steps; "…" when more follow. */
+static void step_path(const struct engine *e, const struct goal_result *r, char *out,
+		      size_t len)
+{
+	const struct proposal_options *o = &e->o->prop;
+	double v = r->goal->minutes, target = r->calc.target_value;
+	size_t n;
+	int k;
+
+	hm(v, out, len);
+	for (k = 0; k < 6 && fabs(target - v) >= o->round_to / 2.0; k++) {
+		double step = o->step * v < o->round_to ? o->round_to : o->step * v;
+		char t[16];
+
+		if (fabs(target - v) <= step)
+			v = target;
+		else
+			v += target > v ? step : -step;
+		v = round(v / o->round_to) * o->round_to;
+		if (v < 0)
+			v = 0;
+		hm(v, t, sizeof(t));
+		n = strlen(out);
+		snprintf(out + n, len - n, " → %s", t);
+	}
+	if (fabs(target - v) >= o->round_to / 2.0) {
+		n = strlen(out);
+		snprintf(out + n, len - n, " → …");
+	}
+}
+
+static int in_band(const struct adjust_options *o, double p)
+{
+	return p >= o->prop.band_low - 1e-9 && p <= o->prop.band_high + 1e-9;
+}
+
+/* Why a computed proposal is not stored ("" when it is). */
+static const char *not_stored(const struct engine *e, const struct goal_result *r,
+			      char *buf, size_t len)
+{
+	const struct adjust_options *o = e->o;
+	const struct adjust_goal *g = r->goal;
+	const char *per = goal_period_name(g->period);
+	char d[16], path[160], tv[16];
+
+	buf[0] = '\0';
+	if (r->proposed == g->minutes)
+		return "No change is left to propose.";
+	if (!in_band(o, r->p_after) ||
+	    round(r->calc.p_before * 100) == round(r->p_after * 100)) {
+		hm(r->calc.target_value, tv, sizeof(tv));
+		if (g->direction == DIR_MORE && r->calc.kind == PROPOSAL_TOO_HARD &&
+		    r->periods > 0 && r->zeros * 2 > r->periods)
+			snprintf(buf, len, "Out of reach: you spent no time on %s in %d of the "
+				 "last %d %ss, so no goal above zero would be met with a %d %% "
+				 "chance; not stored.", e->in->cats[g->category].name, r->zeros,
+				 r->periods, per, pct(o->prop.target));
+		else if (r->budget_cut > 0)
+			snprintf(buf, len, "Not stored: the day budget leaves room only for a "
+				 "change that keeps the chance at %d %%, outside the %d-%d %% band.",
+				 pct(r->p_after), pct(o->prop.band_low), pct(o->prop.band_high));
+		else if (r->calc.step_limited) {
+			step_path(e, r, path, sizeof(path));
+			snprintf(buf, len, "Too far for one step: a %d %% chance needs about "
+				 "%s, and one step (at most %.0f %%) gets only to %d %%; the steps "
+				 "would be %s. Not stored: raise the step (--step, adjust.step) or "
+				 "set the goal yourself.", pct(o->prop.target), tv,
+				 o->prop.step * 100, pct(r->p_after), path);
+		} else
+			snprintf(buf, len, "Out of reach: no value moves the chance of meeting "
+				 "it into the %d-%d %% band; not stored.", pct(o->prop.band_low),
+				 pct(o->prop.band_high));
+		return buf;
+	}
+	if (!g->open)
+		return "Not stored: the goal already has a newer version.";
+	if (g->decided)
+		return "Not stored: a proposal for this as-of was already decided.";
+	if (g->newer_pending)
+		return "Not stored: a proposal made as of a later date is pending.";
+	if (g->rejected_sign != 0 &&
+	    g->rejected_sign == (r->proposed > g->minutes ? 1 : -1) &&
+	    fabs(r->calc.p_before - g->rejected_p) < o->material) {
+		time_format_date(g->rejected_as_of, d, sizeof(d));
+		snprintf(buf, len, "Not stored: you rejected this change as of %s and the "
+			 "chance of meeting the current goal has barely moved since "
+			 "(%d %% then, %d %% now; a new proposal needs a move of %d points).",
+			 d, pct(g->rejected_p), pct(r->calc.p_before), pct(o->material));
+		return buf;
+	}
+	return "";
+}
+
 static void describe(const struct engine *e, struct goal_result *r)
 {
 	const struct adjust_options *o = e->o;
 	const struct adjust_goal *g = r->goal;
+	const char *per = goal_period_name(g->period), *why;
+	char cur[16], prop[16], exp[16], full[16], note[400];
 	size_t len;
+	int up = r->proposed > g->minutes;
 
 	r->reason[0] = '\0';
+	r->propose = 0;
 	if (r->calc.kind == PROPOSAL_NONE)
 		return;
-	snprintf(r->reason, sizeof(r->reason),
-		 "%s: met with p=%.2f next %s (%s %.2f); p=%.2f needs %.0f min",
-		 r->calc.kind == PROPOSAL_TOO_HARD ? "too hard" : "too easy",
-		 r->calc.p_before, goal_period_name(g->period),
-		 r->calc.kind == PROPOSAL_TOO_HARD ? "below" : "above",
-		 r->calc.kind == PROPOSAL_TOO_HARD ? o->prop.band_low : o->prop.band_high,
-		 o->prop.target, r->calc.target_value);
+	hm(g->minutes, cur, sizeof(cur));
+	hm(r->proposed, prop, sizeof(prop));
+	hm(r->next_mean, exp, sizeof(exp));
+	hm(r->calc.target_value, full, sizeof(full));
+	if (r->periods > 0)
+		snprintf(r->reason, sizeof(r->reason), "%s: met in %d of the last %d %ss; "
+			 "about %s expected next %s against a goal of %s. ",
+			 r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy",
+			 r->hits, r->periods, per, exp, per, cur);
+	else
+		snprintf(r->reason, sizeof(r->reason), "%s: about %s expected next %s "
+			 "against a goal of %s. ",
+			 r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy",
+			 exp, per, cur);
 	len = strlen(r->reason);
-	if (r->calc.step_limited)
-		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; limited to a %.0f%% step", o->prop.step * 100);
+	if (r->proposed != g->minutes)
+		snprintf(r->reason + len, sizeof(r->reason) - len, "%s it to %s changes the "
+			 "chance of meeting it from %d %% to %d %%.", up ? "Raising" : "Lowering",
+			 prop, pct(r->calc.p_before), pct(r->p_after));
 	len = strlen(r->reason);
-	snprintf(r->reason + len, sizeof(r->reason) - len, "; rounded to %d min",
-		 o->prop.round_to);
+	if (r->calc.step_limited && in_band(o, r->p_after)) {
+		char path[160];
+
+		step_path(e, r, path, sizeof(path));
+		snprintf(r->reason + len, sizeof(r->reason) - len, " A %d %% chance needs "
+			 "%s; one step changes a goal by at most %.0f %%, so this is the first "
+			 "of the steps %s, one per %s.", pct(o->prop.target), full,
+			 o->prop.step * 100, path, per);
+	}
 	len = strlen(r->reason);
 	if (r->budget_cut > 0)
 		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; increase cut by %d min to fit the %s day budget of 1440 min",
-			 r->budget_cut,
+			 " The increase is %d min smaller so that the %s goals fit in the "
+			 "1440-minute day budget.", r->budget_cut,
 			 r->budget_cut_types == 3 ? "weekday and holiday" :
 			 r->budget_cut_types == 2 ? "holiday" : "weekday");
+	why = not_stored(e, r, note, sizeof(note));
 	len = strlen(r->reason);
-	if (r->proposed == g->minutes)
-		snprintf(r->reason + len, sizeof(r->reason) - len, "; no change left to propose");
-	else if (!g->open)
-		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; not stored: the goal already has a newer version");
-	else if (g->decided)
-		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 "; not stored: a proposal for this as-of was already decided");
+	if (*why)
+		snprintf(r->reason + len, sizeof(r->reason) - len, " %s", why);
+	else
+		r->propose = 1;
 }
 
 int adjust_compute(const struct adjust_input *in, const struct adjust_options *o,
@@ -651,8 +768,6 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 				     &r->p_after, err, errlen) < 0)
 			goto done;
 		describe(&e, r);
-		r->propose = r->calc.kind != PROPOSAL_NONE && r->proposed != g->minutes &&
-			g->open && !g->decided;
 		out->nproposals += r->propose;
 	}
 	rc = 0;

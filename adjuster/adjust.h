@@ -35,6 +35,7 @@
 #include "adjuster/normal.h"
 #include "adjuster/period.h"
 #include "adjuster/proposal.h"
+#include "lib/goal_status.h"
 
 struct adjust_options {
 	struct proposal_options prop;
@@ -42,9 +43,15 @@ struct adjust_options {
 	double at_risk;    /* at_risk when P >= this, else off_track (default 0.4) */
 	int history;       /* periods for the hit rate (default 8) */
 	int model_days;    /* days of actuals behind the fallback model (default 28) */
+	double material;   /* a rejected change is proposed again only when the
+	                      probability of meeting the current goal moved by at
+	                      least this much since (default 0.15) */
+	int expire_days;   /* a pending proposal expires when a later adjust runs
+	                      more than this many days after its as-of (default 7) */
 };
 
-#define ADJUST_OPTIONS_INIT { PROPOSAL_OPTIONS_INIT, 0.7, 0.4, 8, 28 }
+#define ADJUST_OPTIONS_INIT { PROPOSAL_OPTIONS_INIT, GOAL_STATUS_ON_TRACK, \
+			      GOAL_STATUS_AT_RISK, 8, 28, 0.15, 7 }
 
 /* Per-day series of one category over the input range; NAN = unknown. */
 struct adjust_category {
@@ -63,6 +70,10 @@ struct adjust_goal {
 	enum goal_direction direction;
 	int open;                  /* valid_to IS NULL: may get a proposal */
 	int decided;               /* a proposal for this as_of was accepted or rejected */
+	int newer_pending;         /* a pending proposal of a later as-of exists */
+	int rejected_sign;         /* latest rejected change: +1 up, -1 down, 0 none */
+	double rejected_p;         /* its probability with the current goal */
+	int32_t rejected_as_of;
 };
 
 struct adjust_input {
@@ -91,9 +102,7 @@ long adjust_input_find_category(const struct adjust_input *in, const char *name)
 void adjust_input_add_goal(struct adjust_input *in, const struct adjust_goal *g);
 void adjust_input_release(struct adjust_input *in);
 
-enum goal_status { STATUS_MET, STATUS_ON_TRACK, STATUS_AT_RISK, STATUS_OFF_TRACK,
-		   STATUS_NEUTRAL };
-const char *goal_status_name(enum goal_status s);
+/* enum goal_status and its rules: lib/goal_status.h. */
 
 struct goal_result {
 	const struct adjust_goal *goal;
@@ -107,6 +116,7 @@ struct goal_result {
 	double per_day[2];            /* goal minutes per day of each type (next period) */
 	double remainder_per_day[2];  /* (goal - so far) per remaining day of each type */
 	int hits, periods;            /* hit rate over the last complete periods */
+	int zeros;                    /* ... of them with no time at all */
 	int32_t next_start, next_end; /* the period a proposal applies to */
 	double next_mean, next_sd;
 	struct proposal_calc calc;    /* before the day budget */
@@ -116,7 +126,7 @@ struct goal_result {
 	int budget_cut_types;         /* bit t set: cut for day type t */
 	int propose;                  /* a proposal to store */
 	int no_data;                  /* no actuals or estimates for the next period */
-	char reason[400];
+	char reason[768];
 };
 
 struct day_budget {

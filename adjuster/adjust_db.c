@@ -16,6 +16,7 @@
 #include "lib/query.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
+#include "ref/goals.h"
 
 static int day_of(const struct adjust_input *in, const char *date)
 {
@@ -156,6 +157,12 @@ static int load_goals(PGconn *db, struct adjust_input *in, const char *as_of,
 		g.minutes = atoi(PQgetvalue(res, r, 4));
 		g.open = PQgetvalue(res, r, 6)[0] == 't';
 		g.decided = PQgetvalue(res, r, 7)[0] == 't';
+		g.newer_pending = PQgetvalue(res, r, 8)[0] == 't';
+		if (!PQgetisnull(res, r, 9) &&
+		    time_parse_date(PQgetvalue(res, r, 11), &g.rejected_as_of) == 0) {
+			g.rejected_sign = atoi(PQgetvalue(res, r, 9));
+			g.rejected_p = strtod(PQgetvalue(res, r, 10), NULL);
+		}
 		if (day_type_parse(PQgetvalue(res, r, 2), &g.day_type) < 0 ||
 		    goal_period_parse(PQgetvalue(res, r, 3), &g.period) < 0 ||
 		    goal_direction_parse(PQgetvalue(res, r, 5), &g.direction) < 0) {
@@ -258,8 +265,9 @@ fail:
 }
 
 int adjust_db_store(PGconn *db, const struct adjust_input *in,
-		    const struct adjust_result *r, int64_t *ids,
-		    int64_t *written, int64_t *deleted, char *err, size_t errlen)
+		    const struct adjust_options *o, const struct adjust_result *r,
+		    int64_t *ids, int64_t *written, int64_t *deleted, int64_t *superseded,
+		    int64_t *expired, char *err, size_t errlen)
 {
 	struct buf keep = BUF_INIT;
 	char *sql = query_text("adjuster/store_proposal.sql", err, errlen);
@@ -267,7 +275,7 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 	size_t i;
 	PGresult *res;
 
-	*written = *deleted = 0;
+	*written = *deleted = *superseded = *expired = 0;
 	if (!sql)
 		return -1;
 	time_format_date(in->as_of, asof, sizeof(asof));
@@ -275,11 +283,27 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		free(sql);
 		return -1;
 	}
+	/* Pending proposals left over from more than expire_days before this
+	 * as-of expire. */
+	{
+		char days[16];
+		const char *p[2] = { asof, days };
+
+		snprintf(days, sizeof(days), "%d", o->expire_days);
+		res = db_query(db, "UPDATE analytics.goal_proposals SET state = 'expired', "
+			       "decided_at = now() WHERE state = 'pending' "
+			       "AND as_of < $1::date - $2::int", 2, p, err, errlen);
+		if (!res)
+			goto fail;
+		*expired = strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+	}
 	buf_putc(&keep, '{');
 	for (i = 0; i < r->ngoals; i++) {
 		const struct goal_result *g = &r->goals[i];
-		char id[24], cur[16], prop[16], pb[32], pa[32];
+		char id[24], cur[16], prop[16], pb[32], pa[32], newid[24];
 		const char *p[11];
+		PGresult *old;
 
 		ids[i] = 0;
 		if (!g->propose)
@@ -291,6 +315,12 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		snprintf(pa, sizeof(pa), "%.17g", g->p_after);
 		p[0] = asof;
 		p[1] = id;
+		/* The goal's pending proposal of an earlier as-of gives way. */
+		old = db_query(db, "UPDATE analytics.goal_proposals SET state = 'superseded', "
+			       "decided_at = now() WHERE goal_id = $2::bigint AND state = 'pending' "
+			       "AND as_of < $1::date RETURNING proposal_id", 2, p, err, errlen);
+		if (!old)
+			goto fail;
 		p[2] = in->cats[g->goal->category].name;
 		p[3] = day_type_name(g->goal->day_type);
 		p[4] = goal_period_name(g->goal->period);
@@ -301,10 +331,28 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 		p[9] = pa;
 		p[10] = g->reason;
 		res = db_query(db, sql, 11, p, err, errlen);
-		if (!res)
+		if (!res) {
+			PQclear(old);
 			goto fail;
-		ids[i] = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		}
+		if (PQntuples(res) == 1)
+			ids[i] = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		PQclear(res);
+		snprintf(newid, sizeof(newid), "%" PRId64, ids[i]);
+		for (int k = 0; ids[i] && k < PQntuples(old); k++) {
+			const char *q[2] = { PQgetvalue(old, k, 0), newid };
+
+			if (db_exec_params(db, "UPDATE analytics.goal_proposals SET superseded_by = "
+					   "$2::bigint WHERE proposal_id = $1::bigint", 2, q,
+					   err, errlen) < 0) {
+				PQclear(old);
+				goto fail;
+			}
+		}
+		*superseded += PQntuples(old);
+		PQclear(old);
+		if (!ids[i])
+			continue;
 		(*written)++;
 		buf_printf(&keep, "%s%s", keep.len > 1 ? "," : "", id);
 	}
@@ -314,12 +362,21 @@ int adjust_db_store(PGconn *db, const struct adjust_input *in,
 	{
 		const char *p[2] = { asof, keep.data };
 
+		/* This as-of no longer makes these: gone.  Earlier ones this
+		 * as-of does not confirm: superseded (by nothing). */
 		res = db_query(db, "DELETE FROM analytics.goal_proposals WHERE as_of = $1::date "
 			       "AND state = 'pending' AND goal_id <> ALL ($2::bigint[])",
 			       2, p, err, errlen);
 		if (!res)
 			goto fail;
 		*deleted = strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
+		res = db_query(db, "UPDATE analytics.goal_proposals SET state = 'superseded', "
+			       "decided_at = now() WHERE as_of < $1::date AND state = 'pending' "
+			       "AND goal_id <> ALL ($2::bigint[])", 2, p, err, errlen);
+		if (!res)
+			goto fail;
+		*superseded += strtoll(PQcmdTuples(res), NULL, 10);
 		PQclear(res);
 	}
 	if (db_commit(db, err, errlen) < 0)
@@ -331,7 +388,7 @@ fail:
 	db_rollback(db);
 	free(sql);
 	buf_release(&keep);
-	*written = *deleted = 0;
+	*written = *deleted = *superseded = *expired = 0;
 	return -1;
 }
 
@@ -378,10 +435,10 @@ static int decide(PGconn *db, int64_t proposal_id, const char *state,
 			      err, errlen);
 }
 
-int adjust_db_accept(PGconn *db, int64_t proposal_id, struct adjust_decision *d,
-		     char *err, size_t errlen)
+int adjust_db_accept(PGconn *db, int64_t proposal_id, int32_t today,
+		     struct adjust_decision *d, char *err, size_t errlen)
 {
-	char id[24], goal[24], minutes[16];
+	char id[24], newid[24], gerr[400];
 	enum goal_period period;
 	int32_t as_of, from, eff;
 	PGresult *res;
@@ -399,7 +456,10 @@ int adjust_db_accept(PGconn *db, int64_t proposal_id, struct adjust_decision *d,
 		PQclear(res);
 		goto fail;
 	}
-	eff = period_next_start(period, as_of);
+	/* The next period that has not started yet, whatever the as-of: an
+	 * acceptance never changes a period that has begun, so past
+	 * achievement stays as it was. */
+	eff = period_next_start(period, as_of > today ? as_of : today);
 	if (PQgetvalue(res, 0, 5)[0] != 't' || from >= eff) {
 		snprintf(err, errlen, "goal %" PRId64 " of proposal %s has changed since it "
 			 "was made: reject it and run 'dwhbi adjust' again", d->goal_id, id);
@@ -408,26 +468,22 @@ int adjust_db_accept(PGconn *db, int64_t proposal_id, struct adjust_decision *d,
 	}
 	PQclear(res);
 	time_format_date(eff, d->valid_from, sizeof(d->valid_from));
-	snprintf(goal, sizeof(goal), "%" PRId64, d->goal_id);
-	snprintf(minutes, sizeof(minutes), "%d", d->to_minutes);
+	if (goals_new_version(db, d->goal_id, d->to_minutes, d->valid_from, "proposal",
+			      &d->new_goal_id, gerr, sizeof(gerr)) < 0) {
+		snprintf(err, errlen, "%s", gerr);
+		goto fail;
+	}
+	snprintf(newid, sizeof(newid), "%" PRId64, d->new_goal_id);
 	{
-		const char *p[2] = { goal, d->valid_from };
+		const char *p[3] = { id, d->valid_from, newid };
 
-		if (db_exec_params(db, "UPDATE ref.goals SET valid_to = $2::date "
-				   "WHERE goal_id = $1::bigint", 2, p, err, errlen) < 0)
+		if (db_exec_params(db, "UPDATE analytics.goal_proposals SET state = 'accepted', "
+				   "decided_at = now(), valid_from = $2::date, "
+				   "new_goal_id = $3::bigint WHERE proposal_id = $1::bigint",
+				   3, p, err, errlen) < 0)
 			goto fail;
 	}
-	{
-		const char *p[3] = { goal, minutes, d->valid_from };
-
-		res = query_file(db, "adjuster/accept_goal.sql", 3, p, err, errlen);
-		if (!res)
-			goto fail;
-		d->new_goal_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
-	}
-	if (decide(db, proposal_id, "accepted", err, errlen) < 0 ||
-	    db_commit(db, err, errlen) < 0)
+	if (db_commit(db, err, errlen) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -455,4 +511,91 @@ int adjust_db_reject(PGconn *db, int64_t proposal_id, struct adjust_decision *d,
 fail:
 	db_rollback(db);
 	return -1;
+}
+
+int adjust_db_settings(PGconn *db, struct adjust_options *o, int want_expire,
+		       int want_material, int want_step, char *err, size_t errlen)
+{
+	PGresult *res = db_query(db, "SELECT key, value FROM ref.settings WHERE key IN "
+				 "('adjust.expire_days', 'adjust.material', 'adjust.step')",
+				 0, NULL, err, errlen);
+	int r;
+
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++) {
+		const char *k = PQgetvalue(res, r, 0), *v = PQgetvalue(res, r, 1);
+		char *end;
+
+		if (!strcmp(k, "adjust.expire_days") && want_expire) {
+			long n = strtol(v, &end, 10);
+
+			if (!*v || *end || n < 1 || n > 366) {
+				snprintf(err, errlen, "ref.settings adjust.expire_days must be a "
+					 "whole number of days from 1 to 366, not '%s'", v);
+				PQclear(res);
+				return -1;
+			}
+			o->expire_days = (int)n;
+		} else if (!strcmp(k, "adjust.material") && want_material) {
+			double f = strtod(v, &end);
+
+			if (!*v || *end || !(f >= 0 && f < 1)) {
+				snprintf(err, errlen, "ref.settings adjust.material must be a "
+					 "probability change from 0 to below 1, not '%s'", v);
+				PQclear(res);
+				return -1;
+			}
+			o->material = f;
+		} else if (!strcmp(k, "adjust.step") && want_step) {
+			double f = strtod(v, &end);
+
+			if (!*v || *end || !(f > 0 && f <= 10)) {
+				snprintf(err, errlen, "ref.settings adjust.step must be a fraction "
+					 "above 0 (0.5 = 50 %%), not '%s'", v);
+				PQclear(res);
+				return -1;
+			}
+			o->prop.step = f;
+		}
+	}
+	PQclear(res);
+	return 0;
+}
+
+int adjust_db_list(PGconn *db, const char *state, int limit, int expire_days,
+		   struct buf *out, char *err, size_t errlen)
+{
+	char lim[16], days[16];
+	const char *p[3] = { state, lim, days };
+	PGresult *res;
+	int r;
+
+	snprintf(lim, sizeof(lim), "%d", limit);
+	snprintf(days, sizeof(days), "%d", expire_days);
+	res = query_file(db, "adjuster/list_proposals.sql", 3, p, err, errlen);
+	if (!res)
+		return -1;
+	buf_printf(out, "%6s  %-10s %6s  %-14s %-7s %-6s %-11s %-11s %-10s %-10s %-10s %s\n",
+		   "id", "state", "goal", "category", "type", "period", "minutes", "p(met)",
+		   "as of", "made", "decided", "note");
+	for (r = 0; r < PQntuples(res); r++) {
+		char mins[32], prob[32];
+
+		snprintf(mins, sizeof(mins), "%s -> %s", PQgetvalue(res, r, 7),
+			 PQgetvalue(res, r, 8));
+		snprintf(prob, sizeof(prob), "%.2f -> %.2f", strtod(PQgetvalue(res, r, 9), NULL),
+			 strtod(PQgetvalue(res, r, 10), NULL));
+		buf_printf(out, "%6s  %-10s %6s  %-14s %-7s %-6s %-11s %-11s %-10s %-10s %-10s %s\n",
+			   PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
+			   PQgetvalue(res, r, 3), PQgetvalue(res, r, 4), PQgetvalue(res, r, 5),
+			   mins, prob, PQgetvalue(res, r, 6), PQgetvalue(res, r, 11),
+			   PQgetisnull(res, r, 12) ? "-" : PQgetvalue(res, r, 12),
+			   PQgetvalue(res, r, 13));
+	}
+	if (PQntuples(res) == 0)
+		buf_printf(out, "(no %s%sproposals; 'dwhbi adjust' makes them)\n",
+			   state ? state : "", state ? " " : "");
+	PQclear(res);
+	return 0;
 }

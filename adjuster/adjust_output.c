@@ -128,7 +128,7 @@ void adjust_output_text(const struct adjust_report *rep, struct buf *out)
 		else
 			buf_printf(out, "%6s", "-");
 		buf_printf(out, "  goal %" PRId64 " %s %s %s %s: %d -> %d min "
-			   "(p %.2f -> %.2f, valid from %s if accepted)\n        %s\n",
+			   "(p %.2f -> %.2f; if accepted, from the next period not yet started, %s at the earliest)\n        %s\n",
 			   g->goal->goal_id, category_name(rep, g),
 			   day_type_name(g->goal->day_type), goal_period_name(g->goal->period),
 			   goal_direction_name(g->goal->direction), g->goal->minutes, g->proposed,

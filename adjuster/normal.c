@@ -11,30 +11,6 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
-int goal_direction_parse(const char *s, enum goal_direction *out)
-{
-	if (!s)
-		return -1;
-	if (!strcmp(s, "more"))
-		*out = DIR_MORE;
-	else if (!strcmp(s, "less"))
-		*out = DIR_LESS;
-	else if (!strcmp(s, "neutral"))
-		*out = DIR_NEUTRAL;
-	else
-		return -1;
-	return 0;
-}
-
-const char *goal_direction_name(enum goal_direction d)
-{
-	switch (d) {
-	case DIR_MORE: return "more";
-	case DIR_LESS: return "less";
-	default: return "neutral";
-	}
-}
-
 void normal_init(void)
 {
 	gsl_set_error_handler_off();

@@ -14,12 +14,7 @@
 
 #include <stddef.h>
 
-/* A goal's direction: more = value >= goal, less = value <= goal. */
-enum goal_direction { DIR_MORE, DIR_LESS, DIR_NEUTRAL };
-
-/* Parses "more" | "less" | "neutral"; -1 for anything else. */
-int goal_direction_parse(const char *s, enum goal_direction *out);
-const char *goal_direction_name(enum goal_direction d);
+#include "lib/goal_status.h"   /* enum goal_direction */
 
 /* Turns GSL's aborting error handler off (idempotent). */
 void normal_init(void);

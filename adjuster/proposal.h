@@ -18,11 +18,11 @@ struct proposal_options {
 	double band_low;    /* below: too hard (default 0.3) */
 	double band_high;   /* above: too easy (default 0.9) */
 	double target;      /* probability aimed at (default 0.7) */
-	double step;        /* max relative change per proposal (default 0.15) */
+	double step;        /* max relative change per proposal (default 0.5) */
 	int round_to;       /* minutes (default 5) */
 };
 
-#define PROPOSAL_OPTIONS_INIT { 0.3, 0.9, 0.7, 0.15, 5 }
+#define PROPOSAL_OPTIONS_INIT { 0.3, 0.9, 0.7, 0.5, 5 }
 
 enum proposal_kind { PROPOSAL_NONE, PROPOSAL_TOO_HARD, PROPOSAL_TOO_EASY };
 

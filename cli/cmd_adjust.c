@@ -24,6 +24,7 @@ const char cmd_adjust_usage[] =
 	"usage: dwhbi adjust [--as-of DATE] [--format text|json] [options]\n"
 	"       dwhbi adjust accept ID\n"
 	"       dwhbi adjust reject ID\n"
+	"       dwhbi adjust list [--state STATE] [--limit N]\n"
 	"\n"
 	"For every goal valid on the as-of date: the current period (the day, week\n"
 	"or month holding the day after as-of; a day goal's next day of its type),\n"
@@ -37,12 +38,20 @@ const char cmd_adjust_usage[] =
 	"\n"
 	"A goal whose probability of being met next period is outside the band gets\n"
 	"a proposal: the value met with the target probability, at most one step\n"
-	"away, rounded.  Raised `more` goals must fit a 1440-minute day per day type\n"
+	"away, rounded; it is stored only when its probability lies in the band\n"
+	"(else the output says why the goal is out of reach, with the steps it\n"
+	"would take).  Raised `more` goals must fit a 1440-minute day per day type\n"
 	"(largest `more` goal per category plus the expected minutes of the other\n"
 	"categories, Untracked excluded); increases that do not fit are cut by\n"
 	"water-filling and the reason says so.  Proposals are stored as pending in\n"
 	"analytics.goal_proposals; running again for the same as-of updates them\n"
-	"(same ids) instead of adding duplicates.\n"
+	"(same ids) instead of adding duplicates.  A goal has at most one pending\n"
+	"proposal: a new one supersedes the older (kept as superseded); a pending\n"
+	"proposal expires when adjust runs more than --expire-days after its\n"
+	"as-of.  A rejected change is not proposed again in the same direction\n"
+	"until the probability of meeting the current goal has moved by at least\n"
+	"--material since the rejection.  A proposal whose value would not change\n"
+	"that probability (to 2 decimals) is not stored: the goal is out of reach.\n"
 	"\n"
 	"  --as-of DATE       last day with complete actuals (default: yesterday in\n"
 	"                     DWHBI_TIMEZONE); estimates come from the newest\n"
@@ -54,16 +63,24 @@ const char cmd_adjust_usage[] =
 	"  --band-high P      propose a harder goal above P (default 0.9)\n"
 	"  --target P         probability a proposal aims at (default 0.7)\n"
 	"  --step F           largest change per proposal, a fraction of the goal,\n"
-	"                     at least one rounding unit (default 0.15)\n"
+	"                     at least one rounding unit (default: ref.settings\n"
+	"                     adjust.step, else 0.5)\n"
 	"  --round-to N       round proposals to N minutes (default 5)\n"
 	"  --history N        periods for the hit rate (default 8)\n"
 	"  --model-days N     days of actuals for days without an estimate (default 28)\n"
+	"  --expire-days N    pending proposals expire N days after their as-of\n"
+	"                     (default: ref.settings adjust.expire_days, else 7)\n"
+	"  --material F       move of the probability that re-opens a rejected change\n"
+	"                     (default: ref.settings adjust.material, else 0.15)\n"
 	"\n"
 	"accept ID: closes the goal version and inserts the proposed one, valid from\n"
-	"the start of the first period after the proposal's as-of date (as-of + 1 for\n"
-	"day goals, the next Monday for week goals, the next 1st for month goals),\n"
-	"and marks the proposal accepted, in one transaction.  reject ID marks it\n"
-	"rejected.  An unknown or already decided ID changes nothing (exit 1).\n";
+	"the next period that has not started yet (tomorrow in DWHBI_TIMEZONE for day\n"
+	"goals, the next Monday for week goals, the next 1st for month goals; never\n"
+	"before the proposal's as-of + 1), so no past or running period changes, and\n"
+	"marks the proposal accepted, in one transaction.  reject ID marks it\n"
+	"rejected.  An unknown or already decided ID changes nothing (exit 1).\n"
+	"list: proposals newest first with state (pending, accepted, rejected,\n"
+	"superseded, expired), as-of, made and decided dates and what became of them.\n";
 
 static int parse_prob(const char *opt, const char *s, double *out)
 {
@@ -100,19 +117,79 @@ static int parse_id(const char *s, int64_t *id)
 	return 0;
 }
 
+static int today_local(struct cmd_ctx *ctx, int32_t *today)
+{
+	if (tz_local_day(ctx->cfg.timezone, time_now_usec(), today) < 0) {
+		log_error("cannot find today's date in zone '%s': check DWHBI_TIMEZONE",
+			  ctx->cfg.timezone);
+		return -1;
+	}
+	return 0;
+}
+
+static int list(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const char *const states[] = { "pending", "accepted", "rejected",
+					      "superseded", "expired" };
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	const char *state = NULL;
+	struct buf out = BUF_INIT;
+	char err[512];
+	int i, k, limit = 50;
+
+	for (i = 2; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!v)
+			return cmd_bad_usage("adjust", "option '%s' needs a value", argv[i]);
+		if (!strcmp(argv[i], "--state")) {
+			for (k = 0; k < 5 && strcmp(v, states[k]); k++)
+				;
+			if (k == 5)
+				return cmd_bad_usage("adjust", "--state must be pending, accepted, "
+						     "rejected, superseded or expired, got '%s'", v);
+			state = v;
+		} else if (!strcmp(argv[i], "--limit")) {
+			if (parse_int("--limit", v, 1, 10000, &limit))
+				return 2;
+		} else {
+			return cmd_bad_usage("adjust", "unknown option '%s'", argv[i]);
+		}
+		i++;
+	}
+	if (adjust_db_settings(ctx->db, &o, 1, 0, 0, err, sizeof(err)) < 0 ||
+	    adjust_db_list(ctx->db, state, limit, o.expire_days, &out, err, sizeof(err)) < 0) {
+		log_error("adjust list: %s", err);
+		buf_release(&out);
+		return 1;
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	buf_release(&out);
+	return 0;
+}
+
 static int decide(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct adjust_decision d;
 	char err[512];
 	int64_t id;
-	int accept = !strcmp(argv[1], "accept");
+	int accept = !strcmp(argv[1], "accept"), rc;
 
 	if (argc != 3)
 		return cmd_bad_usage("adjust", "'%s' needs exactly one proposal ID", argv[1]);
 	if (parse_id(argv[2], &id) < 0)
 		return cmd_bad_usage("adjust", "proposal ID must be a positive number, got '%s'",
 				     argv[2]);
-	if ((accept ? adjust_db_accept : adjust_db_reject)(ctx->db, id, &d, err, sizeof(err)) < 0) {
+	if (accept) {
+		int32_t today;
+
+		if (today_local(ctx, &today) < 0)
+			return 2;
+		rc = adjust_db_accept(ctx->db, id, today, &d, err, sizeof(err));
+	} else {
+		rc = adjust_db_reject(ctx->db, id, &d, err, sizeof(err));
+	}
+	if (rc < 0) {
 		log_error("adjust %s %s: %s", argv[1], argv[2], err);
 		return 1;
 	}
@@ -139,13 +216,15 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 	struct adjust_report rep;
 	struct buf out = BUF_INIT;
 	const char *as_of_s = NULL, *format = "text";
-	int64_t *ids = NULL, written = 0, deleted = 0;
+	int64_t *ids = NULL, written = 0, deleted = 0, superseded = 0, expired = 0;
 	int32_t as_of;
 	char err[512];
-	int i, rc = 1;
+	int i, rc = 1, set_expire = 0, set_material = 0, set_step = 0;
 
 	if (argc >= 2 && (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject")))
 		return decide(ctx, argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "list"))
+		return list(ctx, argc, argv);
 	for (i = 1; i < argc; i += 2) {	/* every option takes a value */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		int bad = 0;
@@ -166,14 +245,31 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 			bad = parse_prob(a, v, &o.prop.band_high);
 		else if (!strcmp(a, "--target"))
 			bad = parse_prob(a, v, &o.prop.target);
-		else if (!strcmp(a, "--step"))
-			bad = parse_prob(a, v, &o.prop.step);
+		else if (!strcmp(a, "--step")) {
+			char *end;
+			o.prop.step = strtod(v, &end);
+			if (!*v || *end || !(o.prop.step > 0 && o.prop.step <= 10))
+				return cmd_bad_usage("adjust", "--step needs a fraction above 0 and "
+						     "at most 10 (0.5 = 50 %%), got '%s'", v);
+			set_step = 1;
+		}
 		else if (!strcmp(a, "--round-to"))
 			bad = parse_int(a, v, 1, 60, &o.prop.round_to);
 		else if (!strcmp(a, "--history"))
 			bad = parse_int(a, v, 1, 60, &o.history);
 		else if (!strcmp(a, "--model-days"))
 			bad = parse_int(a, v, 7, 366, &o.model_days);
+		else if (!strcmp(a, "--expire-days")) {
+			bad = parse_int(a, v, 1, 366, &o.expire_days);
+			set_expire = 1;
+		} else if (!strcmp(a, "--material")) {
+			char *end;
+			o.material = strtod(v, &end);
+			if (!*v || *end || !(o.material >= 0 && o.material < 1))
+				return cmd_bad_usage("adjust", "--material needs a probability "
+						     "change from 0 to below 1, got '%s'", v);
+			set_material = 1;
+		}
 		else
 			return cmd_bad_usage("adjust", "unknown option '%s'", a);
 		if (bad)
@@ -183,6 +279,11 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_bad_usage("adjust", "--format must be text or json, got '%s'", format);
 	if (adjust_options_check(&o, err, sizeof(err)) < 0)
 		return cmd_bad_usage("adjust", "%s", err);
+	if (adjust_db_settings(ctx->db, &o, !set_expire, !set_material, !set_step,
+			       err, sizeof(err)) < 0) {
+		log_error("adjust: %s", err);
+		return 2;
+	}
 	if (as_of_s) {
 		if (time_parse_date(as_of_s, &as_of) < 0)
 			return cmd_bad_usage("adjust", "--as-of needs a date YYYY-MM-DD, got '%s'",
@@ -190,11 +291,8 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 	} else {
 		int32_t today;
 
-		if (tz_local_day(ctx->cfg.timezone, time_now_usec(), &today) < 0) {
-			log_error("cannot find today's date in zone '%s': check DWHBI_TIMEZONE",
-				  ctx->cfg.timezone);
+		if (today_local(ctx, &today) < 0)
 			return 2;
-		}
 		as_of = today - 1;
 	}
 
@@ -212,7 +310,8 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 	ids = calloc(r.ngoals ? r.ngoals : 1, sizeof(*ids));
 	if (!ids)
 		abort();
-	if (adjust_db_store(ctx->db, &in, &r, ids, &written, &deleted, err, sizeof(err)) < 0) {
+	if (adjust_db_store(ctx->db, &in, &o, &r, ids, &written, &deleted, &superseded,
+			    &expired, err, sizeof(err)) < 0) {
 		log_error("adjust: cannot store the proposals: %s", err);
 		goto done;
 	}
@@ -237,6 +336,8 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 		cJSON_AddStringToObject(ctx->detail, "as_of", d);
 		cJSON_AddNumberToObject(ctx->detail, "goals", (double)r.ngoals);
 		cJSON_AddNumberToObject(ctx->detail, "proposals", r.nproposals);
+		cJSON_AddNumberToObject(ctx->detail, "superseded", (double)superseded);
+		cJSON_AddNumberToObject(ctx->detail, "expired", (double)expired);
 	}
 	rc = 0;
 done:

@@ -13,11 +13,12 @@
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/csv.h"
+#include "lib/timeutil.h"
 #include "ref/goals.h"
 
 const char cmd_goals_summary[] = "goals as CSV <-> versioned ref.goals";
 const char cmd_goals_usage[] =
-	"usage: dwhbi goals import FILE | import --example\n"
+	"usage: dwhbi goals import [--replace-from DATE] FILE | import --example\n"
 	"       dwhbi goals export [FILE]\n"
 	"       dwhbi goals list [--all]\n"
 	"\n"
@@ -31,11 +32,16 @@ const char cmd_goals_usage[] =
 	"                 alone.  A bad line (unknown category, negative minutes,\n"
 	"                 more than 1440 minutes a day, overlapping versions) is\n"
 	"                 reported as FILE:LINE and nothing of FILE is loaded.\n"
+	"                 A file older than the database (a goal got a newer version\n"
+	"                 since, e.g. an accepted proposal) is refused with what to do:\n"
+	"                 'goals export FILE' refreshes the file, or\n"
+	"  --replace-from DATE  the file's changed goals apply from DATE (after the\n"
+	"                 current version's start) instead of their valid_from\n"
 	"  import --example  load the example goals built into dwhbi\n"
 	"  export [FILE]  write every version as goals.csv (stdout by default)\n"
 	"  list [--all]   the goals valid today (--all: every version)\n";
 
-static int do_import(struct cmd_ctx *ctx, const char *path)
+static int do_import(struct cmd_ctx *ctx, const char *path, const char *replace_from)
 {
 	struct goals_import_result res;
 	char err[1024];
@@ -59,7 +65,7 @@ static int do_import(struct cmd_ctx *ctx, const char *path)
 		}
 	}
 	rc = goals_import(ctx->db, name, text, len, ctx->cfg.timezone ? ctx->cfg.timezone : "UTC",
-			  &res, err, sizeof(err));
+			  replace_from, &res, err, sizeof(err));
 	free(text);
 	if (rc) {
 		log_error("goals import failed: %s", err);
@@ -83,9 +89,20 @@ int cmd_goals(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc < 2)
 		return cmd_bad_usage("goals", "say import, export or list");
 	if (!strcmp(argv[1], "import")) {
+		const char *from = NULL;
+		int32_t day;
+
+		if (argc == 5 && !strcmp(argv[2], "--replace-from")) {
+			from = argv[3];
+			if (strlen(from) != 10 || time_parse_date(from, &day) < 0)
+				return cmd_bad_usage("goals", "--replace-from needs a date YYYY-MM-DD, "
+						     "got '%s'", from);
+			return do_import(ctx, argv[4], from);
+		}
 		if (argc != 3)
-			return cmd_bad_usage("goals", "import takes one FILE (or --example)");
-		return do_import(ctx, argv[2]);
+			return cmd_bad_usage("goals", "import takes one FILE (or --example), "
+					     "optionally after --replace-from DATE");
+		return do_import(ctx, argv[2], NULL);
 	}
 	if (!strcmp(argv[1], "export")) {
 		FILE *out = stdout;

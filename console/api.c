@@ -157,10 +157,12 @@ int api_handle(struct console *c, struct request *rq, struct response *rs)
 		} else if (strcmp(url, "/goals") == 0) {
 			answer(rs, data_goals(c, err, sizeof(err)), err);
 		} else if (strcmp(url, "/proposals") == 0) {
-			static const char *const states[] = { "pending", "accepted", "rejected", NULL };
+			static const char *const states[] = { "pending", "accepted", "rejected",
+							      "superseded", "expired", NULL };
 			const char *state = req_arg(rq, "state");
 			if (state && *state && !valid_state(state, states))
-				resp_json_error(rs, 400, "bad state: use pending, accepted or rejected");
+				resp_json_error(rs, 400, "bad state: use pending, accepted, rejected, "
+						"superseded or expired");
 			else
 				answer(rs, data_proposals(c, state && *state ? state : NULL, 200,
 							  err, sizeof(err)), err);

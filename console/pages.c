@@ -20,6 +20,7 @@
 #include "console/data.h"
 #include "console/form.h"
 #include "console/html.h"
+#include "lib/goal_status.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "console/web.h"
@@ -565,14 +566,13 @@ static void goals_page(struct console *c, struct request *rq, struct response *r
 		percent(b, num_of(g, "probability"));
 		P(b, "</td><td class=\"nowrap\">");
 		if (str_of(g, "status")) {
-			/* The adjuster's words (on_track) read as "on track". */
-			char word[32];
-			size_t k;
-			snprintf(word, sizeof(word), "%s", str_of(g, "status"));
-			for (k = 0; word[k]; k++)
-				if (word[k] == '_')
-					word[k] = ' ';
-			badge(b, word);
+			/* The stored name (on_track) as a person reads it (on track),
+			 * from the one vocabulary of lib/goal_status.h. */
+			enum goal_status gs;
+			if (goal_status_parse(str_of(g, "status"), &gs) == 0)
+				badge(b, goal_status_label(gs));
+			else
+				badge(b, str_of(g, "status"));
 		} else {
 			P(b, "<span class=\"muted\">—</span>");
 		}

@@ -173,9 +173,76 @@ fail:
 	return -1;
 }
 
+/* The two writes of ref.goals; every change of a goal goes through them. */
+static int close_version(PGconn *db, const char *goal_id, const char *valid_to,
+			 char *err, size_t errlen)
+{
+	const char *p[2] = { goal_id, valid_to };
+
+	return db_exec_params(db, "UPDATE ref.goals SET valid_to = $2::date "
+			      "WHERE goal_id = $1::bigint", 2, p, err, errlen);
+}
+
+/* Inserts a version; *new_id (when not NULL) receives its goal_id. */
+static int insert_version(PGconn *db, const char *category, const char *day_type,
+			  const char *period, const char *minutes, const char *direction,
+			  const char *valid_from, const char *valid_to, const char *source,
+			  int64_t *new_id, char *err, size_t errlen)
+{
+	const char *p[8] = { category, day_type, period, minutes, direction, valid_from,
+			     valid_to, source };
+	PGresult *r = db_query(db,
+		"INSERT INTO ref.goals (category, day_type, period, minutes, direction, "
+		"valid_from, valid_to, source) VALUES ($1, $2, $3, $4::int, $5, $6::date, "
+		"$7::date, $8) RETURNING goal_id", 8, p, err, errlen);
+
+	if (!r)
+		return -1;
+	if (new_id)
+		*new_id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+int goals_new_version(PGconn *db, int64_t goal_id, int minutes, const char *valid_from,
+		      const char *source, int64_t *new_id, char *err, size_t errlen)
+{
+	char id[24], mins[16];
+	const char *p[2] = { id, valid_from };
+	PGresult *g;
+	int rc;
+
+	snprintf(id, sizeof(id), "%lld", (long long)goal_id);
+	snprintf(mins, sizeof(mins), "%d", minutes);
+	g = db_query(db, "SELECT category, day_type, period, direction, "
+		     "valid_to IS NULL, valid_from < $2::date FROM ref.goals "
+		     "WHERE goal_id = $1::bigint FOR UPDATE", 2, p, err, errlen);
+	if (!g)
+		return -1;
+	if (PQntuples(g) == 0) {
+		snprintf(err, errlen, "there is no goal %s", id);
+		PQclear(g);
+		return -1;
+	}
+	if (PQgetvalue(g, 0, 4)[0] != 't' || PQgetvalue(g, 0, 5)[0] != 't') {
+		snprintf(err, errlen, "goal %s has a newer version or starts on or after %s: "
+			 "nothing changed", id, valid_from);
+		PQclear(g);
+		return -1;
+	}
+	rc = close_version(db, id, valid_from, err, errlen);
+	if (rc == 0)
+		rc = insert_version(db, PQgetvalue(g, 0, 0), PQgetvalue(g, 0, 1),
+				    PQgetvalue(g, 0, 2), mins, PQgetvalue(g, 0, 3), valid_from,
+				    NULL, source, new_id, err, errlen);
+	PQclear(g);
+	return rc;
+}
+
 /* Applies one checked row against the stored versions of its goal. */
 static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
-		     struct goals_import_result *res, char *err, size_t errlen)
+		     const char *replace_from, struct goals_import_result *res,
+		     char *err, size_t errlen)
 {
 	const char *key[3] = { g->category, g->day_type, g->period };
 	char mins[32];
@@ -184,8 +251,8 @@ static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 
 	snprintf(mins, sizeof(mins), "%ld", g->minutes);
 	v = db_query(db,
-		"SELECT goal_id, minutes, direction, valid_from::text, coalesce(valid_to::text, '') "
-		"FROM ref.goals WHERE category = $1 AND day_type = $2 AND period = $3 "
+		"SELECT goal_id, minutes, direction, valid_from::text, coalesce(valid_to::text, ''), "
+		"source FROM ref.goals WHERE category = $1 AND day_type = $2 AND period = $3 "
 		"ORDER BY valid_from", 3, key, err, errlen);
 	if (!v)
 		return -1;
@@ -216,20 +283,48 @@ static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 			PQclear(v);
 			return 0;
 		}
-		if (g->from <= from) {
-			snprintf(err, errlen, "%s:%d: valid_from %s must be after %s, when the "
-				 "current version (goal %s) started; nothing was loaded from %s",
-				 name, g->line, g->from_s, vf, PQgetvalue(v, open_row, 0), name);
+		const char *eff = g->from_s;
+		int32_t eff_day = g->from;
+		if (replace_from) {
+			eff = replace_from;
+			time_parse_date(replace_from, &eff_day);
+			if (eff_day <= from) {
+				snprintf(err, errlen, "%s:%d: --replace-from %s must be after %s, when "
+					 "the current version of %s %s per %s (goal %s) started; nothing "
+					 "was loaded from %s", name, g->line, replace_from, vf,
+					 g->category, g->day_type, g->period,
+					 PQgetvalue(v, open_row, 0), name);
+				PQclear(v);
+				return -1;
+			}
+		} else if (g->from <= from) {
+			/* The file predates the database: a newer version was made
+			 * since (an accepted proposal, or another file). */
+			snprintf(err, errlen, "%s:%d: the file is older than the database: it says "
+				 "%s %s per %s is %ld min (%s) from %s, but goal %s has been %s min "
+				 "(%s) from %s%s. Run 'dwhbi goals export %s' to refresh the file "
+				 "from the database, or 'dwhbi goals import --replace-from DATE %s' "
+				 "to make the file's values apply from DATE; nothing was loaded from %s",
+				 name, g->line, g->category, g->day_type, g->period, g->minutes,
+				 g->direction, g->from_s, PQgetvalue(v, open_row, 0),
+				 PQgetvalue(v, open_row, 1), PQgetvalue(v, open_row, 2), vf,
+				 !strcmp(PQgetvalue(v, open_row, 5), "proposal") ?
+				 ", accepted from a proposal" : "", name, name, name);
 			PQclear(v);
 			return -1;
 		}
-		const char *close[2] = { PQgetvalue(v, open_row, 0), g->from_s };
-		if (db_exec_params(db, "UPDATE ref.goals SET valid_to = $2::date WHERE goal_id = $1",
-				   2, close, err, errlen)) {
+		if (close_version(db, PQgetvalue(v, open_row, 0), eff, err, errlen)) {
 			PQclear(v);
 			return -1;
 		}
 		res->closed++;
+		PQclear(v);
+		if (insert_version(db, g->category, g->day_type, g->period, mins, g->direction,
+				   eff, NULL, "import", NULL, err, errlen))
+			return -1;
+		res->inserted++;
+		(void)eff_day;
+		return 0;
 	} else {
 		for (int i = 0; i < PQntuples(v); i++) {
 			const char *vf = PQgetvalue(v, i, 3), *vt = PQgetvalue(v, i, 4);
@@ -247,20 +342,17 @@ static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 		}
 	}
 	PQclear(v);
-	const char *ins[7] = { g->category, g->day_type, g->period, mins, g->direction,
-			       g->from_s, g->to == OPEN_END ? NULL : g->to_s };
-	if (db_exec_params(db,
-		"INSERT INTO ref.goals (category, day_type, period, minutes, direction, "
-		"valid_from, valid_to, source) VALUES ($1, $2, $3, $4::int, $5, $6::date, "
-		"$7::date, 'import')", 7, ins, err, errlen))
+	if (insert_version(db, g->category, g->day_type, g->period, mins, g->direction,
+			   g->from_s, g->to == OPEN_END ? NULL : g->to_s, "import", NULL,
+			   err, errlen))
 		return -1;
 	res->inserted++;
 	return 0;
 }
 
 int goals_import(PGconn *db, const char *name, const char *text, size_t len,
-		 const char *timezone, struct goals_import_result *res,
-		 char *err, size_t errlen)
+		 const char *timezone, const char *replace_from,
+		 struct goals_import_result *res, char *err, size_t errlen)
 {
 	const char *params[1] = { timezone };
 	struct goal_row *rows = NULL;
@@ -286,7 +378,7 @@ int goals_import(PGconn *db, const char *name, const char *text, size_t len,
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		if (apply_row(db, name, &rows[i], res, err, errlen)) {
+		if (apply_row(db, name, &rows[i], replace_from, res, err, errlen)) {
 			db_rollback(db);
 			free(rows);
 			return -1;

@@ -25,6 +25,7 @@
 
 #include <libpq-fe.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct goals_import_result {
@@ -35,10 +36,26 @@ struct goals_import_result {
 };
 
 /* name is used in messages (the file's path); text/len its contents;
- * timezone decides "today" for rows without valid_from. */
+ * timezone decides "today" for rows without valid_from.  A file older than
+ * the database (an open row whose values differ from the open version and
+ * whose valid_from is not after it, e.g. after a proposal was accepted) fails
+ * with a message saying what happened and what to do: `goals export` to
+ * refresh the file, or replace_from (YYYY-MM-DD, NULL normally): open rows
+ * whose values differ from the open version close it at replace_from and
+ * apply from replace_from instead of their own valid_from. */
 int goals_import(PGconn *db, const char *name, const char *text, size_t len,
-		 const char *timezone, struct goals_import_result *res,
-		 char *err, size_t errlen);
+		 const char *timezone, const char *replace_from,
+		 struct goals_import_result *res, char *err, size_t errlen);
+
+/* The one writer of goal versions outside import (the adjuster's accept
+ * calls it): inside the caller's transaction, closes the open version goal_id
+ * at valid_from and inserts a version with the same category, day type,
+ * period and direction, `minutes`, valid from valid_from, open, with source
+ * (e.g. 'proposal'); *new_id receives its goal_id.  Fails, changing nothing,
+ * when goal_id is unknown, already closed, or does not start before
+ * valid_from. */
+int goals_new_version(PGconn *db, int64_t goal_id, int minutes, const char *valid_from,
+		      const char *source, int64_t *new_id, char *err, size_t errlen);
 
 /* Writes every version (history included) as goals.csv to out. */
 int goals_export(PGconn *db, FILE *out, char *err, size_t errlen);

@@ -90,6 +90,13 @@ static double draw_header(struct canvas *cv, const struct report *r, double y)
 		 r->generated_at ? r->generated_at : "");
 	canvas_text(cv, MARGIN, y + 30, CONTENT_W, 14, sub, 9, 0, GREY);
 	y += 50;
+	if (r->partial) {
+		snprintf(sub, sizeof(sub), "Partial month: %d of %d days are over (data through "
+			 "%s); goals count complete periods only.", r->days_complete, r->ndays,
+			 r->last_complete ? r->last_complete : "no complete day yet");
+		canvas_text(cv, MARGIN, y - 6, CONTENT_W, 13, sub, 8.5, TEXT_BOLD, ACCENT);
+		y += 10;
+	}
 
 	canvas_text(cv, MARGIN, y, CONTENT_W, 13, "Data freshness", 8.5, TEXT_BOLD, NULL);
 	y += 14;
@@ -146,7 +153,7 @@ static void draw_key_figures(struct canvas *cv, const struct report *r, double y
 	double w = (CONTENT_W - 3 * 8) / 4, h = 64, total = report_total_actual(r);
 	double tracked = report_tracked(r), plan = report_total_plan(r);
 	char value[64], sub[160], a[32], b[32];
-	int goals = r->goals_met + r->goals_at_risk + r->goals_off_track;
+	int goals = r->goals_met + r->goals_on_track + r->goals_at_risk + r->goals_off_track;
 
 	report_format_hm(tracked, a, sizeof(a));
 	snprintf(value, sizeof(value), "%s h", a);
@@ -182,15 +189,18 @@ static void draw_key_figures(struct canvas *cv, const struct report *r, double y
 	}
 	tile(cv, MARGIN + 2 * (w + 8), y, w, h, "Planned time", value, sub);
 
-	if (goals) {
-		snprintf(value, sizeof(value), "%d of %d met", r->goals_met, goals);
-		snprintf(sub, sizeof(sub), "%d at risk (within 10 %%), %d off track",
-			 r->goals_at_risk, r->goals_off_track);
+	if (goals && r->goal_periods) {
+		snprintf(value, sizeof(value), "%d of %d", r->goal_hits, r->goal_periods);
+		snprintf(sub, sizeof(sub), "%s periods of %d goals, on their own days; %d "
+			 "met every time", r->partial ? "complete" : "all", goals, r->goals_met);
+	} else if (goals) {
+		snprintf(value, sizeof(value), "—");
+		snprintf(sub, sizeof(sub), "no goal period is over yet");
 	} else {
 		snprintf(value, sizeof(value), "—");
 		snprintf(sub, sizeof(sub), "no goals apply to this month");
 	}
-	tile(cv, MARGIN + 3 * (w + 8), y, w, h, "Goals", value, sub);
+	tile(cv, MARGIN + 3 * (w + 8), y, w, h, "Goal periods met", value, sub);
 }
 
 /* Actual time by coarse group as one 100 % bar with labels below. */
@@ -263,21 +273,40 @@ static void page1(struct canvas *cv, const struct report *r)
 	footer(cv, r, 1);
 }
 
-/* Achievement colored by the goal's direction: green met, amber at risk,
- * red off track, default ink for neutral goals. */
-static const double *status_color(const struct report_category *c)
+/* Ink of a goal status (lib/goal_status.h): green met or on track, amber
+ * at risk, red off track, default ink for neutral. */
+static const double *status_ink(enum goal_status st)
 {
 	static const double met[3] = { 0.10, 0.50, 0.20 };
 	static const double risk[3] = { 0.75, 0.45, 0.00 };
 	static const double off[3] = { 0.78, 0.12, 0.12 };
 
-	/* Judged to the minute, as the table shows them. */
-	switch (report_goal_status(c->goal_direction, round(c->goal), round(c->actual))) {
-	case GOAL_MET: return met;
-	case GOAL_AT_RISK: return risk;
-	case GOAL_OFF_TRACK: return off;
+	switch (st) {
+	case STATUS_MET:
+	case STATUS_ON_TRACK: return met;
+	case STATUS_AT_RISK: return risk;
+	case STATUS_OFF_TRACK: return off;
 	default: return NULL;
 	}
+}
+
+/* A category's achievement is colored by how its goals did per period. */
+static const double *status_color(const struct report *r, const struct report_category *c)
+{
+	return status_ink(report_category_status(r, c->category));
+}
+
+/* "+0:07/day (+2 %)": the change of actual minutes per day. */
+static void per_day_change(double cur, double prev, char *out, size_t len)
+{
+	char a[32];
+
+	report_format_hm(cur - prev, a, sizeof(a));
+	if (prev > 0)
+		snprintf(out, len, "%s%s/day (%+.0f %%)", cur >= prev ? "+" : "", a,
+			 (cur - prev) / prev * 100);
+	else
+		snprintf(out, len, "%s%s/day", cur >= prev ? "+" : "", a);
 }
 
 /* Category table: actual, plan, goal, achievement, change. */
@@ -287,7 +316,7 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	static const char *const head[] = { "category", "group", "actual", "plan", "goal",
 					     "achieved", "vs previous month" };
 	static const double colw[] = { 124, 66, 56, 56, 56, 52, 101 };
-	double rowh = 15, x, y0 = y, tot_a = 0, tot_p = 0, tot_prev = 0;
+	double rowh = 15, x, y0 = y, tot_a = 0, tot_p = 0, tot_day = 0, tot_prev = 0;
 	size_t i, j, omitted = 0;
 	int any_prev = 0;
 	char cell[7][96];
@@ -304,8 +333,9 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 
 		tot_a += c->actual;
 		tot_p += c->plan;
-		if (c->has_prev) {
-			tot_prev += c->prev_actual;
+		if (c->has_per_day && c->has_prev_per_day) {
+			tot_day += c->per_day;
+			tot_prev += c->prev_per_day;
 			any_prev = 1;
 		}
 		if (y + rowh > y0 + maxh - 3 * rowh) {
@@ -325,26 +355,21 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 			report_format_hm(c->goal, cell[4], sizeof(cell[4]));
 		else
 			snprintf(cell[4], sizeof(cell[4]), "—");
-		if (c->has_goal && c->goal > 0 && c->goal_direction &&
+		/* On the complete days on which the goal applies only. */
+		(void)a;
+		if (c->has_goal_days && c->goal_sum > 0 && c->goal_direction &&
 		    strcmp(c->goal_direction, "neutral"))
-			snprintf(cell[5], sizeof(cell[5]), "%.0f %% %s", c->actual / c->goal * 100,
+			snprintf(cell[5], sizeof(cell[5]), "%.0f %% %s",
+				 c->goal_actual / c->goal_sum * 100,
 				 !strcmp(c->goal_direction, "less") ? "≤" : "≥");
-		else if (c->has_goal && c->goal > 0)
-			snprintf(cell[5], sizeof(cell[5]), "%.0f %%", c->actual / c->goal * 100);
+		else if (c->has_goal_days && c->goal_sum > 0)
+			snprintf(cell[5], sizeof(cell[5]), "%.0f %%", c->goal_actual / c->goal_sum * 100);
 		else
 			snprintf(cell[5], sizeof(cell[5]), "—");
-		if (c->has_prev) {
-			report_format_hm(c->actual - c->prev_actual, a, sizeof(a));
-			if (c->prev_actual > 0)
-				snprintf(cell[6], sizeof(cell[6]), "%s%s (%+.0f %%)",
-					 c->actual >= c->prev_actual ? "+" : "", a,
-					 (c->actual - c->prev_actual) / c->prev_actual * 100);
-			else
-				snprintf(cell[6], sizeof(cell[6]), "%s%s",
-					 c->actual >= c->prev_actual ? "+" : "", a);
-		} else {
+		if (c->has_per_day && c->has_prev_per_day)
+			per_day_change(c->per_day, c->prev_per_day, cell[6], sizeof(cell[6]));
+		else
 			snprintf(cell[6], sizeof(cell[6]), "no data");
-		}
 		{
 			double rgb[3];
 			report_parse_color(c->color, rgb);
@@ -358,9 +383,9 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 			double off = j == 0 ? 9 : 0;
 			const double *ink = (j == 3 && c->plan <= 0) ||
 					    (j >= 4 && !strcmp(text[j], "—")) ||
-					    (j == 6 && !c->has_prev) ? GREY : NULL;
-			if (j == 5 && c->has_goal && c->goal > 0)
-				ink = status_color(c);
+					    (j == 6 && !c->has_prev_per_day) ? GREY : NULL;
+			if (j == 5 && c->has_goal_days && c->goal_sum > 0)
+				ink = status_color(r, c);
 			canvas_text(cv, x + off, y, colw[j] - 6 - off, rowh, text[j], 8,
 				    TEXT_MIDDLE | (j >= 2 ? TEXT_RIGHT : 0), ink);
 		}
@@ -377,9 +402,7 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	report_format_hm(tot_a, cell[2], sizeof(cell[2]));
 	report_format_hm(tot_p, cell[3], sizeof(cell[3]));
 	if (any_prev) {
-		char a[32];
-		report_format_hm(tot_a - tot_prev, a, sizeof(a));
-		snprintf(cell[6], sizeof(cell[6]), "%s%s", tot_a >= tot_prev ? "+" : "", a);
+		per_day_change(tot_day, tot_prev, cell[6], sizeof(cell[6]));
 	} else {
 		snprintf(cell[6], sizeof(cell[6]), "no data");
 	}
@@ -392,12 +415,119 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	x += colw[3] + colw[4] + colw[5];
 	canvas_text(cv, x, y, colw[6] - 6, rowh, cell[6], 8, TEXT_BOLD | TEXT_MIDDLE | TEXT_RIGHT, NULL);
 	y += rowh + 3;
-	canvas_text(cv, MARGIN, y, CONTENT_W, 24,
-		    "Hours as h:mm. Goal: the sum of the goals valid on each day of the month. "
-		    "Achieved: actual ÷ goal; ≥ aims at more, ≤ at less (green met, amber within "
-		    "10 %, red off track). Previous month: change of actual time.",
-		    7, TEXT_WRAP, GREY);
-	return y + 26 - y0;
+	snprintf(cell[0], sizeof(cell[0]),
+		 "Hours as h:mm. Goal: the sum of the goals valid on each day of the month. "
+		 "Achieved: actual ÷ goal on the %sdays on which the goal applies (its own day "
+		 "type); ≥ aims at more, ≤ at less; colored by the share of periods met (section "
+		 "4). Previous month: change of actual time per day.",
+		 r->partial ? "complete " : "");
+	canvas_text(cv, MARGIN, y, CONTENT_W, 27, cell[0], 7, TEXT_WRAP, GREY);
+	return y + 29 - y0;
+}
+
+/* The goal's own words: "睡眠 · weekday days ≥ 7:00". */
+static void goal_label(const struct report *r, const struct report_goal *g, char *out,
+		       size_t len)
+{
+	char m[32];
+
+	report_format_hm(g->minutes, m, sizeof(m));
+	snprintf(out, len, "%s · %s, per %s, %s %s", report_display_name(r, g->category),
+		 g->day_type, g->period,
+		 !strcmp(g->direction, "less") ? "≤" : !strcmp(g->direction, "more") ? "≥" : "~",
+		 m);
+}
+
+/* Per goal: hits this month on its own days, a hit strip, the current
+ * streak and the average per period against the goal. */
+static double draw_goal_table(struct canvas *cv, const struct report *r, double y,
+			      double maxh)
+{
+	static const char *const head[] = { "goal", "met", "per period", "streak",
+					     "average" };
+	static const double colw[] = { 190, 78, 118, 50, 75 };
+	static const double hit[3] = { 0.20, 0.60, 0.30 }, miss[3] = { 0.85, 0.30, 0.30 },
+			    open_[3] = { 0.85, 0.85, 0.88 };
+	double rowh = 14, x, y0 = y;
+	size_t i, j, shown = 0;
+	char cell[5][128];
+
+	if (!r->ngoals)
+		return chart_note(cv, MARGIN, y, CONTENT_W,
+				  "No goal applies to this month (or the marts have no "
+				  "goal_achievement yet).");
+	for (x = MARGIN, j = 0; j < 5; x += colw[j], j++)
+		canvas_text(cv, x, y, colw[j] - 6, 12, head[j], 7.5,
+			    TEXT_BOLD | (j == 1 || j >= 3 ? TEXT_RIGHT : 0), NULL);
+	y += 14;
+	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.6, GREY);
+	for (i = 0; i < r->ngoals; i++) {
+		const struct report_goal *g = &r->goals[i];
+		int neutral = !strcmp(g->direction, "neutral"), k, n = (int)strlen(g->strip);
+		double cw;
+
+		if (y + rowh > y0 + maxh - 26)
+			break;
+		goal_label(r, g, cell[0], sizeof(cell[0]));
+		if (neutral)
+			snprintf(cell[1], sizeof(cell[1]), "not judged");
+		else
+			report_hits_text(g, cell[1], sizeof(cell[1]));
+		snprintf(cell[3], sizeof(cell[3]), "%d", g->streak);
+		if (g->periods > 0) {
+			char a[32], b[32];
+			report_format_hm(g->avg_actual, a, sizeof(a));
+			report_format_hm(g->minutes, b, sizeof(b));
+			snprintf(cell[4], sizeof(cell[4]), "%s vs %s", a, b);
+		} else {
+			snprintf(cell[4], sizeof(cell[4]), "—");
+		}
+		x = MARGIN;
+		canvas_text(cv, x, y, colw[0] - 6, rowh, cell[0], 7.5, TEXT_MIDDLE, NULL);
+		x += colw[0];
+		canvas_text(cv, x, y, colw[1] - 6, rowh, cell[1], 7.5, TEXT_MIDDLE | TEXT_RIGHT,
+			    status_ink(g->status));
+		x += colw[1];
+		/* The strip: one square per period of the month. */
+		cw = n > 0 ? (colw[2] - 8) / n : 0;
+		if (cw > 8)
+			cw = 8;
+		for (k = 0; k < n; k++) {
+			const double *c = g->strip[k] == '1' ? hit : g->strip[k] == '0' ? miss : open_;
+			cairo_save(cv->cr);
+			cairo_set_source_rgb(cv->cr, c[0], c[1], c[2]);
+			cairo_rectangle(cv->cr, x + k * cw, y + 4, cw * 0.8, 6);
+			cairo_fill(cv->cr);
+			cairo_restore(cv->cr);
+		}
+		x += colw[2];
+		canvas_text(cv, x, y, colw[3] - 6, rowh, neutral ? "—" : cell[3], 7.5,
+			    TEXT_MIDDLE | TEXT_RIGHT, NULL);
+		x += colw[3];
+		canvas_text(cv, x, y, colw[4] - 6, rowh, cell[4], 7.5, TEXT_MIDDLE | TEXT_RIGHT,
+			    NULL);
+		y += rowh;
+		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
+		shown++;
+	}
+	if (shown < r->ngoals) {
+		snprintf(cell[0], sizeof(cell[0]), "(%zu more goals: see 'dwhbi goals list')",
+			 r->ngoals - shown);
+		canvas_text(cv, MARGIN, y, CONTENT_W, rowh, cell[0], 7.5, TEXT_MIDDLE, GREY);
+		y += rowh;
+	}
+	y += 3;
+	canvas_text(cv, MARGIN, y, CONTENT_W, 20,
+		    r->partial ?
+		    "Each goal is judged per period (day, week, month) on the days of its own day "
+		    "type, as in marts.goal_achievement. Partial month: only periods that are over "
+		    "count; grey squares are not over yet. Streak: met periods in a row. Average: "
+		    "actual per complete period vs the goal." :
+		    "Each goal is judged per period (day, week, month) on the days of its own day "
+		    "type, as in marts.goal_achievement (green met, red missed). Streak: met periods "
+		    "in a row up to the month's end. Average: actual per period vs the goal.",
+		    6.8, TEXT_WRAP, GREY);
+	return y + 22 - y0;
 }
 
 static void page2(struct canvas *cv, const struct report *r)
@@ -411,10 +541,13 @@ static void page2(struct canvas *cv, const struct report *r)
 			 "and 'dwhbi transform'.");
 		y += chart_note(cv, MARGIN, y, CONTENT_W, note) + 12;
 	} else {
-		used = draw_category_table(cv, r, y, 430);
-		y += used + 14;
+		used = draw_category_table(cv, r, y, 330);
+		y += used + 10;
 	}
-	y = section(cv, y, "4  Weekday pattern", "average actual time per weekday");
+	y = section(cv, y, "4  Goals per period", r->partial ? "complete periods of the month so far"
+						      : "periods of the month");
+	y += draw_goal_table(cv, r, y, 230) + 8;
+	y = section(cv, y, "Weekday pattern", "average actual time per weekday");
 	chart_weekday_heatmap(cv, r, MARGIN, y, CONTENT_W, FOOTER_Y - 10 - y);
 	footer(cv, r, 2);
 }

@@ -68,6 +68,14 @@ void report_release(struct report *r)
 		free(r->proposals[i].reason);
 	}
 	free(r->proposals);
+	for (i = 0; i < r->ngoals; i++) {
+		free(r->goals[i].category);
+		free(r->goals[i].day_type);
+		free(r->goals[i].period);
+		free(r->goals[i].direction);
+	}
+	free(r->goals);
+	free(r->last_complete);
 	report_init(r);
 }
 
@@ -182,20 +190,33 @@ double report_weekday_average(const struct report *r, size_t cat, int weekday)
 	return n ? sum / n : -1;
 }
 
-enum goal_status report_goal_status(const char *direction, double goal_minutes,
-				    double actual_minutes)
+enum goal_status report_category_status(const struct report *r, const char *category)
 {
-	if (!direction || !strcmp(direction, "neutral"))
-		return GOAL_NEUTRAL;
-	if (!strcmp(direction, "less")) {
-		if (actual_minutes <= goal_minutes)
-			return GOAL_MET;
-		return actual_minutes <= goal_minutes * 1.1 ? GOAL_AT_RISK
-							   : GOAL_OFF_TRACK;
+	enum goal_direction d = DIR_NEUTRAL;
+	int hits = 0, periods = 0;
+	size_t i;
+
+	for (i = 0; i < r->ngoals; i++) {
+		const struct report_goal *g = &r->goals[i];
+		enum goal_direction gd;
+
+		if (strcmp(g->category, category) || goal_direction_parse(g->direction, &gd) < 0 ||
+		    gd == DIR_NEUTRAL)
+			continue;
+		d = gd;
+		hits += g->hits;
+		periods += g->periods;
 	}
-	if (actual_minutes >= goal_minutes)
-		return GOAL_MET;
-	return actual_minutes >= goal_minutes * 0.9 ? GOAL_AT_RISK : GOAL_OFF_TRACK;
+	return goal_status_of_hits(d, hits, periods, GOAL_STATUS_ON_TRACK, GOAL_STATUS_AT_RISK);
+}
+
+void report_hits_text(const struct report_goal *g, char *out, size_t outlen)
+{
+	const char *unit = !strcmp(g->period, "day") ? "day" :
+			   !strcmp(g->period, "week") ? "week" : "month";
+
+	snprintf(out, outlen, "%d of %d %s%s", g->hits, g->periods, unit,
+		 g->periods == 1 ? "" : "s");
 }
 
 void report_format_hm(double minutes, char *out, size_t outlen)

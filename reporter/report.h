@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/goal_status.h"
+
 #define REPORT_MAX_DAYS 31
 
 struct report_category {
@@ -30,6 +32,12 @@ struct report_category {
 	char *goal_direction;    /* "more" | "less" | "neutral", or NULL */
 	double prev_actual;      /* minutes previous month; valid when has_prev */
 	int has_prev;
+	double goal_actual;      /* actual and goal minutes on the complete days */
+	double goal_sum;         /* with a goal (its own day type); valid when */
+	int has_goal_days;       /* has_goal_days */
+	double per_day;          /* actual minutes per complete day; valid when */
+	double prev_per_day;     /* has_per_day / has_prev_per_day */
+	int has_per_day, has_prev_per_day;
 	double daily_actual[REPORT_MAX_DAYS];   /* by day of month - 1 */
 	double daily_plan[REPORT_MAX_DAYS];
 };
@@ -71,7 +79,19 @@ struct report_proposal {
 	char *reason;
 };
 
-enum goal_status { GOAL_MET, GOAL_AT_RISK, GOAL_OFF_TRACK, GOAL_NEUTRAL };
+/* One goal judged per period on its own day type (marts.goal_achievement;
+ * rules in lib/goal_status.h). */
+#define REPORT_MAX_STRIP 32
+struct report_goal {
+	char *category, *day_type, *period, *direction;
+	double minutes;          /* the goal of the month's last period */
+	int hits, periods;       /* met / complete periods of the month */
+	int streak;              /* met periods in a row up to the last complete one */
+	double avg_actual;       /* per complete period; valid when periods > 0 */
+	char strip[REPORT_MAX_STRIP]; /* per period: '1' met, '0' missed, '-' not
+	                                 over, '.' neutral */
+	enum goal_status status; /* goal_status_of_hits */
+};
 
 struct report {
 	int year, month;                 /* the report's month */
@@ -90,7 +110,14 @@ struct report {
 	double adhered_minutes;
 	int has_adherence;
 
-	int goals_met, goals_at_risk, goals_off_track, goals_neutral;
+	int days_complete;               /* days of the month that are over */
+	char *last_complete;             /* the last of them, or NULL */
+	int partial;                     /* days_complete < ndays */
+
+	struct report_goal *goals;
+	size_t ngoals;
+	int goal_hits, goal_periods;     /* summed over the goals */
+	int goals_met, goals_on_track, goals_at_risk, goals_off_track, goals_neutral;
 
 	struct report_freshness *freshness;
 	size_t nfreshness;
@@ -137,11 +164,11 @@ int report_days_with_actual(const struct report *r);
  * days of the month with actual data; -1 when no such day. */
 double report_weekday_average(const struct report *r, size_t cat, int weekday);
 
-/* Classifies a goal from its summed goal and actual minutes: "more" is met
- * at >= 100 %, at risk from 90 %, else off track; "less" is met at <= 100 %,
- * at risk up to 110 %; "neutral" is never judged. */
-enum goal_status report_goal_status(const char *direction, double goal_minutes,
-				    double actual_minutes);
+/* Status of a category's goals over the month: goal_status_of_hits over
+ * the summed hits and periods of its goals; neutral without any. */
+enum goal_status report_category_status(const struct report *r, const char *category);
+/* "17 of 30 days" (the unit of the goal's period, plural as needed). */
+void report_hits_text(const struct report_goal *g, char *out, size_t outlen);
 
 /* Whole minutes as "H:MM" (rounded half away from zero), e.g. 9127.4 ->
  * "152:07", -65 -> "-1:05". */

@@ -97,6 +97,13 @@ static int load_categories(struct loader *ld)
 		c->has_prev = !PQgetisnull(res, i, 8);
 		c->prev_actual = num(res, i, 8);
 		c->goal_direction = xstrdup_or_null(res, i, 9);
+		c->has_goal_days = !PQgetisnull(res, i, 10) && !PQgetisnull(res, i, 11);
+		c->goal_actual = num(res, i, 10);
+		c->goal_sum = num(res, i, 11);
+		c->has_per_day = !PQgetisnull(res, i, 12);
+		c->per_day = num(res, i, 12);
+		c->has_prev_per_day = !PQgetisnull(res, i, 13);
+		c->prev_per_day = num(res, i, 13);
 	}
 	PQclear(res);
 	return 0;
@@ -171,27 +178,88 @@ static int load_adherence(struct loader *ld)
 	return 0;
 }
 
+/* How much of the month is over (core.days). */
+static int load_month_days(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res;
+	int exists = table_exists(ld, "core.days");
+
+	if (exists < 0)
+		return -1;
+	r->days_complete = r->ndays;
+	if (exists) {
+		res = query(ld, "load_month_days", 2, ld->params);
+		if (!res)
+			return -1;
+		r->days_complete = atoi(PQgetvalue(res, 0, 0));
+		r->last_complete = xstrdup_or_null(res, 0, 1);
+		PQclear(res);
+	}
+	r->partial = r->days_complete < r->ndays;
+	return 0;
+}
+
 static int load_goals(struct loader *ld)
 {
+	struct report *r = ld->r;
 	PGresult *res;
-	int i, exists = table_exists(ld, "marts.goal_achievement");
+	int i, n, exists = table_exists(ld, "marts.goal_achievement");
 
 	if (exists <= 0)
 		return exists;
 	res = query(ld, "load_goals", 2, ld->params);
 	if (!res)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		switch (report_goal_status(PQgetvalue(res, i, 1), num(res, i, 2),
-					   num(res, i, 3))) {
-		case GOAL_MET: ld->r->goals_met++; break;
-		case GOAL_AT_RISK: ld->r->goals_at_risk++; break;
-		case GOAL_OFF_TRACK: ld->r->goals_off_track++; break;
-		case GOAL_NEUTRAL: ld->r->goals_neutral++; break;
+	n = PQntuples(res);
+	r->goals = xcalloc((size_t)n, sizeof(*r->goals));
+	for (i = 0; i < n; i++) {
+		struct report_goal *g = &r->goals[i];
+		enum goal_direction d = DIR_NEUTRAL;
+
+		g->category = xstrdup_or_null(res, i, 0);
+		g->day_type = xstrdup_or_null(res, i, 1);
+		g->period = xstrdup_or_null(res, i, 2);
+		g->direction = xstrdup_or_null(res, i, 3);
+		g->minutes = num(res, i, 4);
+		g->hits = atoi(PQgetvalue(res, i, 5));
+		g->periods = atoi(PQgetvalue(res, i, 6));
+		snprintf(g->strip, sizeof(g->strip), "%s", PQgetvalue(res, i, 7));
+		g->streak = atoi(PQgetvalue(res, i, 8));
+		g->avg_actual = num(res, i, 9);
+		goal_direction_parse(g->direction, &d);
+		g->status = goal_status_of_hits(d, g->hits, g->periods, GOAL_STATUS_ON_TRACK,
+						GOAL_STATUS_AT_RISK);
+		if (d != DIR_NEUTRAL) {
+			r->goal_hits += g->hits;
+			r->goal_periods += g->periods;
+		}
+		switch (g->status) {
+		case STATUS_MET: r->goals_met++; break;
+		case STATUS_ON_TRACK: r->goals_on_track++; break;
+		case STATUS_AT_RISK: r->goals_at_risk++; break;
+		case STATUS_OFF_TRACK: r->goals_off_track++; break;
+		default: r->goals_neutral++; break;
 		}
 	}
+	r->ngoals = (size_t)n;
 	PQclear(res);
 	return 0;
+}
+
+/* Goals in the report's category order (an insertion sort: a dozen rows). */
+static size_t category_rank(const struct report *r, const char *category);
+static void sort_goals(struct report *r)
+{
+	size_t i, j;
+
+	for (i = 1; i < r->ngoals; i++) {
+		struct report_goal g = r->goals[i];
+		size_t rank = category_rank(r, g.category);
+		for (j = i; j > 0 && category_rank(r, r->goals[j - 1].category) > rank; j--)
+			r->goals[j] = r->goals[j - 1];
+		r->goals[j] = g;
+	}
 }
 
 /* Exact flows from analytics.plan_flows; 0 rows leaves r->nflows at 0. */
@@ -396,7 +464,8 @@ int report_load(PGconn *db, struct report *r, int64_t *rows_read,
 	}
 	if (load_categories(&ld) < 0 || load_daily(&ld) < 0 ||
 	    load_freshness(&ld) < 0 || load_adherence(&ld) < 0 ||
-	    load_goals(&ld) < 0 || load_flows(&ld) < 0 ||
+	    load_month_days(&ld) < 0 || load_goals(&ld) < 0 || (sort_goals(r), 0) ||
+	    load_flows(&ld) < 0 ||
 	    load_projections(&ld) < 0 || load_proposals(&ld) < 0)
 		return -1;
 	if (rows_read)

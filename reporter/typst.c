@@ -59,10 +59,43 @@ static void add_key_figures(cJSON *root, const struct report *r)
 		cJSON_AddNullToObject(k, "adherence");
 	}
 	g = cJSON_AddObjectToObject(k, "goals");
-	cJSON_AddNumberToObject(g, "met", r->goals_met);
-	cJSON_AddNumberToObject(g, "at_risk", r->goals_at_risk);
-	cJSON_AddNumberToObject(g, "off_track", r->goals_off_track);
+	cJSON_AddNumberToObject(g, "hits", r->goal_hits);
+	cJSON_AddNumberToObject(g, "periods", r->goal_periods);
+	cJSON_AddNumberToObject(g, "judged", r->goals_met + r->goals_on_track +
+				r->goals_at_risk + r->goals_off_track);
+	cJSON_AddNumberToObject(g, "met_every_period", r->goals_met);
 	cJSON_AddNumberToObject(g, "neutral", r->goals_neutral);
+}
+
+static void add_goals(cJSON *root, const struct report *r)
+{
+	cJSON *a = cJSON_AddArrayToObject(root, "goals");
+	size_t i;
+
+	for (i = 0; i < r->ngoals; i++) {
+		const struct report_goal *g = &r->goals[i];
+		cJSON *o = cJSON_CreateObject();
+		char hits[64];
+
+		report_hits_text(g, hits, sizeof(hits));
+		add_str(o, "category", g->category);
+		add_str(o, "display_name", report_display_name(r, g->category));
+		add_str(o, "day_type", g->day_type);
+		add_str(o, "period", g->period);
+		add_str(o, "direction", g->direction);
+		cJSON_AddNumberToObject(o, "minutes", g->minutes);
+		cJSON_AddNumberToObject(o, "hits", g->hits);
+		cJSON_AddNumberToObject(o, "periods", g->periods);
+		add_str(o, "hits_text", hits);
+		cJSON_AddNumberToObject(o, "streak", g->streak);
+		if (g->periods > 0)
+			cJSON_AddNumberToObject(o, "average", g->avg_actual);
+		else
+			cJSON_AddNullToObject(o, "average");
+		add_str(o, "strip", g->strip);
+		add_str(o, "status", goal_status_name(g->status));
+		cJSON_AddItemToArray(a, o);
+	}
 }
 
 static void add_categories(cJSON *root, const struct report *r)
@@ -90,6 +123,21 @@ static void add_categories(cJSON *root, const struct report *r)
 			cJSON_AddNumberToObject(o, "previous_actual", c->prev_actual);
 		else
 			cJSON_AddNullToObject(o, "previous_actual");
+		if (c->has_goal_days && c->goal_sum > 0) {
+			cJSON_AddNumberToObject(o, "goal_days_actual", c->goal_actual);
+			cJSON_AddNumberToObject(o, "goal_days_goal", c->goal_sum);
+		} else {
+			cJSON_AddNullToObject(o, "goal_days_actual");
+			cJSON_AddNullToObject(o, "goal_days_goal");
+		}
+		add_str(o, "goal_status", goal_status_name(report_category_status(r, c->category)));
+		if (c->has_per_day && c->has_prev_per_day) {
+			cJSON_AddNumberToObject(o, "per_day", c->per_day);
+			cJSON_AddNumberToObject(o, "previous_per_day", c->prev_per_day);
+		} else {
+			cJSON_AddNullToObject(o, "per_day");
+			cJSON_AddNullToObject(o, "previous_per_day");
+		}
 		cJSON_AddItemToObject(o, "daily_actual", minutes_array(c->daily_actual, r->ndays));
 		cJSON_AddItemToObject(o, "daily_plan", minutes_array(c->daily_plan, r->ndays));
 		avg = cJSON_AddArrayToObject(o, "weekday_average");
@@ -203,8 +251,12 @@ cJSON *report_to_json(const struct report *r)
 	cJSON_AddNumberToObject(root, "days_in_month", r->ndays);
 	add_str(root, "timezone", r->timezone ? r->timezone : "UTC");
 	add_str(root, "generated_at", r->generated_at);
+	cJSON_AddBoolToObject(root, "partial", r->partial);
+	cJSON_AddNumberToObject(root, "days_complete", r->days_complete);
+	add_str(root, "last_complete", r->last_complete);
 	add_key_figures(root, r);
 	add_categories(root, r);
+	add_goals(root, r);
 	add_days(root, r);
 	add_sections(root, r);
 	return root;

@@ -87,7 +87,7 @@ bad_goals "overlapping versions" $'Exercise,any,week,60,more,2026-01-01,2026-06-
 bad_goals "more than 1440 minutes in a day" "Work,holiday,day,1500,less,2026-01-01," "3: 1500 minutes a day is more than 1440"
 bad_goals "daily minimums over 1440 for a day type" $'Work,weekday,day,900,more,2026-01-01,\nCommute,weekday,day,600,more,2026-01-01,' "4: the daily 'more' goals for weekday days add up to 1560"
 bad_goals "a version overlapping one already stored" "Sleep,any,day,400,more,2026-02-01,2026-04-01" "3: overlaps goal"
-bad_goals "a change dated before the current version" "Sleep,any,day,500,more,2026-02-01," "3: valid_from 2026-02-01 must be after 2026-03-01"
+bad_goals "a change dated before the current version" "Sleep,any,day,500,more,2026-02-01," "3: the file is older than the database: it says Sleep any per day is 500 min (more) from 2026-02-01, but goal"
 bad_goals "a bad direction" "Exercise,any,week,60,up,2026-01-01," "3: direction must be more, less or neutral"
 t_ok "goals import without a file is a usage error" '
 	set +e; "$DWHBI" goals import 2>/dev/null; rc=$?; set -e; [ $rc -eq 2 ]'

@@ -25,17 +25,29 @@ t_ok "adjust --as-of prints every goal with status and the normal model" '
 	grep -qE "^ +'"$SLEEP"'  Sleep +weekday +day +more +600 .* off_track " "$T_TMP/out1"
 	grep -qE "^ +'"$EXERCISE"'  Exercise .* met " "$T_TMP/out1"
 '
-t_eq "the unreachable goal (Sleep 600 a weekday) gets a lower proposal, one 15% step down" \
-	"510|pending" "$(t_psql "SELECT proposed_minutes, state FROM analytics.goal_proposals WHERE goal_id = $SLEEP")"
-t_ok "the always-met goal (Exercise 30 a week) gets a higher proposal" '
+t_eq "the unreachable goal (Sleep 600 a weekday) gets a lower proposal, met with p 0.7 (412 rounded)" \
+	"410|pending" "$(t_psql "SELECT proposed_minutes, state FROM analytics.goal_proposals WHERE goal_id = $SLEEP")"
+t_ok "the always-met goal (Exercise 30 a week) is too far for one 50% step: not stored, the steps shown" '
+	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'")" -eq 0 ]
+	grep -q "Too far for one step: a 70 % chance needs about 4:49, and one step (at most 50 %) gets only to 100 %; the steps would be 0:30 → 0:45 → " "$T_TMP/out1"
+'
+t_ok "with a larger step (--step 9) it gets a higher proposal, inside the band" '
+	"$DWHBI" adjust --as-of 2026-11-20 --step 9 > /dev/null
 	v=$(t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'")
-	[ "$v" -gt 30 ]
+	[ "$v" -gt 200 ]
+	[ "$(t_psql "SELECT probability_after BETWEEN 0.3 AND 0.9 FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'")" = t ]
 '
 t_eq "reasonable and neutral goals get none" "2" \
 	"$(t_psql "SELECT count(*) FROM analytics.goal_proposals")"
+t_ok "no stored proposal keeps the probability it had, every one lies in the band" '
+	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE round(probability_before::numeric, 2) = round(probability_after::numeric, 2)
+	             OR probability_after NOT BETWEEN 0.3 AND 0.9")" -eq 0 ]
+'
+
 t_ok "each proposal stores its reason and both probabilities" '
-	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'" | grep -q "^too hard"
-	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'" | grep -q "^too easy"
+	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'" | grep -q "^Too hard: met in 0 of the last 8 days"
+	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$EXERCISE"'" | grep -q "^Too easy: met in 7 of the last 7 weeks"
+	t_psql "SELECT reason FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'" | grep -q "Lowering it to 6:50 changes the chance of meeting it from 0 % to 75 %."
 	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals
 	             WHERE probability_before >= 0 AND probability_after BETWEEN 0 AND 1")" -eq 2 ]
 '
@@ -45,7 +57,8 @@ t_ok "ops.runs records the run with the proposals written" '
 '
 t_ok "re-running for the same as-of gives the same output and no duplicates" '
 	ids_before=$(t_psql "SELECT string_agg(proposal_id::text, \",\" ORDER BY proposal_id) FROM analytics.goal_proposals")
-	"$DWHBI" adjust --as-of 2026-11-20 > "$T_TMP/out2"
+	"$DWHBI" adjust --as-of 2026-11-20 --step 9 > "$T_TMP/out1"
+	"$DWHBI" adjust --as-of 2026-11-20 --step 9 > "$T_TMP/out2"
 	cmp "$T_TMP/out1" "$T_TMP/out2"
 	ids_after=$(t_psql "SELECT string_agg(proposal_id::text, \",\" ORDER BY proposal_id) FROM analytics.goal_proposals")
 	[ "$ids_before" = "$ids_after" ]
@@ -57,7 +70,7 @@ t_ok "--format json carries the same goals and proposals" '
 	j=$(cat "$T_TMP/j1")
 	[ "$(t_psql "SELECT jsonb_array_length(\$j\$${j}\$j\$::jsonb->'\''goals'\'')")" -eq 5 ]
 	[ "$(t_psql "SELECT p->>'\''proposed_minutes'\'' FROM jsonb_array_elements(\$j\$${j}\$j\$::jsonb->'\''proposals'\'') p
-	             WHERE (p->>'\''goal_id'\'')::int = '"$SLEEP"'")" = 510 ]
+	             WHERE (p->>'\''goal_id'\'')::int = '"$SLEEP"'")" = 410 ]
 	[ "$(t_psql "SELECT \$j\$${j}\$j\$::jsonb->>'\''model'\''")" != "" ]
 	t_psql "SELECT \$j\$${j}\$j\$::jsonb->>'\''model'\''" | grep -q "normal model"
 '
@@ -65,11 +78,18 @@ t_ok "options move the band and the step" '
 	# Work 470 against N(480, 25): p = 0.66, inside the default band.
 	"$DWHBI" adjust --as-of 2026-11-20 --band-low 0.7 --target 0.8 --band-high 0.95 > /dev/null
 	[ "$(t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE goal_id = '"$WORK"'")" -eq 460 ]
-	"$DWHBI" adjust --as-of 2026-11-20 --step 0.05 > /dev/null
-	[ "$(t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'")" -eq 570 ]
+	# A 5% step (570) leaves Sleep at p 0: out of the band, not stored.
+	"$DWHBI" adjust --as-of 2026-11-20 --step 0.05 > "$T_TMP/small"
+	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'")" -eq 0 ]
+	grep -q "the steps would be 10:00 → 9:30 → 9:00 → " "$T_TMP/small"
 	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE goal_id = '"$WORK"'")" -eq 0 ]
+	# adjust.step in ref.settings does what --step does; the option wins.
+	t_psql "INSERT INTO ref.settings VALUES ('\''adjust.step'\'', '\''0.05'\'')"
 	"$DWHBI" adjust --as-of 2026-11-20 > /dev/null
-	[ "$(t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'")" -eq 510 ]
+	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'")" -eq 0 ]
+	"$DWHBI" adjust --as-of 2026-11-20 --step 9 > /dev/null
+	[ "$(t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE goal_id = '"$SLEEP"'")" -eq 410 ]
+	t_psql "DELETE FROM ref.settings WHERE key = '\''adjust.step'\''"
 '
 t_ok "bad options are usage errors (exit 2)" '
 	set +e
@@ -83,14 +103,17 @@ t_ok "bad options are usage errors (exit 2)" '
 
 SLEEP_P=$(t_psql "SELECT proposal_id FROM analytics.goal_proposals WHERE goal_id = $SLEEP")
 EXERCISE_P=$(t_psql "SELECT proposal_id FROM analytics.goal_proposals WHERE goal_id = $EXERCISE")
-t_ok "accept closes the old goal and opens the new version from the next day" '
+# A day goal changes from the next day that has not started: tomorrow (the
+# fixture's as-of lies in the past), never as-of + 1.
+EFF=$(t_psql "SELECT greatest('2026-11-21'::date, (now() AT TIME ZONE 'UTC')::date + 1)")
+t_ok "accept closes the old goal and opens the new version from tomorrow ($EFF)" '
 	"$DWHBI" adjust accept '"$SLEEP_P"' > "$T_TMP/acc"
-	grep -q "600 -> 510 min from 2026-11-21" "$T_TMP/acc"
-	[ "$(t_psql "SELECT valid_to FROM ref.goals WHERE goal_id = '"$SLEEP"'")" = 2026-11-21 ]
+	grep -q "600 -> 410 min from $EFF" "$T_TMP/acc"
+	[ "$(t_psql "SELECT valid_to FROM ref.goals WHERE goal_id = '"$SLEEP"'")" = $EFF ]
 	[ "$(t_psql "SELECT minutes, direction, valid_from, valid_to IS NULL, source FROM ref.goals
-	             WHERE category = '\''Sleep'\'' AND goal_id <> '"$SLEEP"'")" = "510|more|2026-11-21|t|proposal" ]
-	[ "$(t_psql "SELECT state, decided_at IS NOT NULL FROM analytics.goal_proposals
-	             WHERE proposal_id = '"$SLEEP_P"'")" = "accepted|t" ]
+	             WHERE category = '\''Sleep'\'' AND goal_id <> '"$SLEEP"'")" = "410|more|$EFF|t|proposal" ]
+	[ "$(t_psql "SELECT state, decided_at IS NOT NULL, valid_from, new_goal_id IS NOT NULL
+	             FROM analytics.goal_proposals WHERE proposal_id = '"$SLEEP_P"'")" = "accepted|t|$EFF|t" ]
 '
 snapshot() { t_psql "SELECT count(*), string_agg(goal_id || ':' || coalesce(valid_to::text, '-'), ',' ORDER BY goal_id) FROM ref.goals"
 	t_psql "SELECT string_agg(proposal_id || ':' || state, ',' ORDER BY proposal_id) FROM analytics.goal_proposals"; }
@@ -113,16 +136,16 @@ t_ok "reject marks the proposal rejected and keeps the goal" '
 	[ "$(t_psql "SELECT minutes, valid_to IS NULL FROM ref.goals WHERE goal_id = '"$EXERCISE"'")" = "30|t" ]
 '
 t_ok "re-running the same as-of does not re-propose decided goals" '
-	"$DWHBI" adjust --as-of 2026-11-20 > "$T_TMP/out3"
+	"$DWHBI" adjust --as-of 2026-11-20 --step 9 > "$T_TMP/out3"
 	[ "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE state = '\''pending'\''")" -eq 0 ]
-	grep -q "not stored: the goal already has a newer version" "$T_TMP/out3"
-	grep -q "not stored: a proposal for this as-of was already decided" "$T_TMP/out3"
+	grep -q "Not stored: the goal already has a newer version" "$T_TMP/out3"
+	grep -q "Not stored: a proposal for this as-of was already decided" "$T_TMP/out3"
 '
 t_ok "the next as-of evaluates the new goal version" '
-	"$DWHBI" adjust --as-of 2026-11-21 --format json > "$T_TMP/j3"
+	"$DWHBI" adjust --as-of "$EFF" --format json > "$T_TMP/j3"
 	j=$(cat "$T_TMP/j3")
 	[ "$(t_psql "SELECT count(*) FROM jsonb_array_elements(\$j\$${j}\$j\$::jsonb->'\''goals'\'') g
-	             WHERE g->>'\''category'\'' = '\''Sleep'\'' AND (g->>'\''minutes'\'')::int = 510")" -eq 1 ]
+	             WHERE g->>'\''category'\'' = '\''Sleep'\'' AND (g->>'\''minutes'\'')::int = 410")" -eq 1 ]
 '
 t_ok "without marts adjust says to run the transform (exit 1)" '
 	t_migrated_db

@@ -3,8 +3,8 @@
 # Toggl and Google servers serve the synthetic person of tests/fake/person.h;
 # seed, sync, transform and analyze produce the marts and estimates the
 # adjuster reads.  Goals are set against what the person really does: an
-# obviously unreachable one (Sleep 900 minutes a weekday) must get a lower
-# proposal, an always-met one (Sleep 60 minutes a week) a higher one, and a
+# obviously unreachable one (Sleep 600 minutes a weekday) must get a lower
+# proposal, an always-met one (Sleep 2400 minutes a week) a higher one, and a
 # reasonable one (Work on the next weekday at the analyzer's own estimate)
 # none.  Accepting a proposal creates a goal version that the marts show
 # after the next transform; --as-of output is reproducible.
@@ -37,8 +37,8 @@ WORK=$(t_psql "SELECT (round(e.minutes / 5) * 5)::int FROM analytics.estimates e
                AND e.upper80 > e.lower80 ORDER BY e.target_date LIMIT 1")
 cat > "$T_TMP/goals.csv" <<CSV
 category,day_type,period,minutes,direction,valid_from,valid_to
-Sleep,weekday,day,900,more,$FROM,
-Sleep,any,week,60,more,$FROM,
+Sleep,weekday,day,600,more,$FROM,
+Sleep,any,week,2400,more,$FROM,
 Work,weekday,day,${WORK:-0},more,$FROM,
 CSV
 t_ok "the goals import (Work at the estimate: $WORK min)" '
@@ -52,10 +52,15 @@ WORK_DAY=$(gid Work weekday day)
 proposed() { t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE goal_id = $1 AND state = 'pending'"; }
 
 t_ok "adjust runs on the demo data" '"$DWHBI" adjust --as-of "$ASOF" > "$T_TMP/adjust1" 2>"$T_TMP/err" || { cat "$T_TMP/err"; exit 1; }'
-t_eq "the unreachable goal (Sleep 900 a weekday) gets a lower proposal, one 15% step down" \
-	765 "$(proposed "$SLEEP_DAY")"
-t_ok "the always-met goal (Sleep 60 a week) gets a higher proposal" '
-	v=$(proposed "$SLEEP_WEEK"); [ -n "$v" ] && [ "$v" -gt 60 ] && [ "$v" -le 69 ]
+p_after() { t_psql "SELECT round(probability_after::numeric, 2) FROM analytics.goal_proposals WHERE goal_id = $1 AND state = 'pending'"; }
+t_ok "the unreachable goal (Sleep 600 a weekday) gets a lower proposal, met with p near 0.7" '
+	v=$(proposed "$SLEEP_DAY"); [ -n "$v" ] && [ "$v" -lt 600 ] && [ $((v % 5)) -eq 0 ]
+	p=$(p_after "$SLEEP_DAY"); awk -v p="$p" "BEGIN { exit !(p >= 0.6 && p <= 0.8) }"
+'
+SLEEP_NEW=$(proposed "$SLEEP_DAY")
+t_ok "the always-met goal (Sleep 2400 a week) gets a higher proposal, met with p near 0.7" '
+	v=$(proposed "$SLEEP_WEEK"); [ -n "$v" ] && [ "$v" -gt 2400 ]
+	p=$(p_after "$SLEEP_WEEK"); awk -v p="$p" "BEGIN { exit !(p >= 0.6 && p <= 0.8) }"
 '
 t_ok "the reasonable goal (Work at its estimate) gets none" '
 	[ -z "$(proposed "$WORK_DAY")" ]
@@ -78,19 +83,26 @@ t_ok "a newer analyzer snapshot for a later date does not change the as-of outpu
 	cmp "$T_TMP/j1" "$T_TMP/j3"
 '
 PID=$(t_psql "SELECT proposal_id FROM analytics.goal_proposals WHERE goal_id = $SLEEP_DAY")
-t_ok "accept creates a new goal version from as-of + 1 ($NEXT)" '
-	"$DWHBI" adjust accept "$PID" | grep -q "900 -> 765 min from $NEXT"
+# The new version starts tomorrow (the first day that has not started), not
+# on as-of + 1, which may lie in the past.
+EFF=$(TZ=Asia/Tokyo date -d tomorrow +%F)
+t_ok "accept creates a new goal version from tomorrow ($EFF)" '
+	"$DWHBI" adjust accept "$PID" | grep -q "600 -> $SLEEP_NEW min from $EFF"
 	[ "$(t_psql "SELECT minutes || '\''|'\'' || valid_from FROM ref.goals
-	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL")" = "765|$NEXT" ]
+	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL")" = "$SLEEP_NEW|$EFF" ]
 '
-t_ok "after the next transform the marts show the new goal from $NEXT" '
+t_ok "after the next transform the marts show the new goal from $EFF" '
 	"$DWHBI" -q transform > /dev/null
 	[ "$(t_psql "SELECT goal_minutes::int FROM marts.daily_category
-	             WHERE category = '\''Sleep'\'' AND date = '\''$NEXT'\''")" -eq 765 ]
+	             WHERE category = '\''Sleep'\'' AND date >= '\''$EFF'\'' AND day_type = '\''weekday'\''
+	             ORDER BY date LIMIT 1")" -eq "$SLEEP_NEW" ]
 	[ "$(t_psql "SELECT goal_minutes::int FROM marts.daily_category
-	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND date < '\''$NEXT'\''
-	             ORDER BY date DESC LIMIT 1")" -eq 900 ]
-	[ "$(t_psql "SELECT count(*) FROM marts.goal_achievement WHERE goal_id = (SELECT goal_id FROM ref.goals
-	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL)")" -gt 0 ]
+	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND date < '\''$EFF'\''
+	             ORDER BY date DESC LIMIT 1")" -eq 600 ]
+	# No day that has begun is judged against the new version.
+	[ "$(t_psql "SELECT count(*) FROM marts.goal_achievement WHERE period_start < '\''$EFF'\''
+	             AND goal_id = (SELECT goal_id FROM ref.goals
+	             WHERE category = '\''Sleep'\'' AND day_type = '\''weekday'\'' AND valid_to IS NULL)")" -eq 0 ]
+	[ "$(t_psql "SELECT count(*) FROM marts.goal_achievement WHERE goal_id = '"$SLEEP_DAY"'")" -gt 0 ]
 '
 t_done

@@ -110,6 +110,8 @@ static void test_proposal_step_limit(void **state)
 	struct proposal_calc c;
 	char err[200];
 
+	o.step = 0.15;   /* the limit under test (the default is 0.5) */
+
 	(void)state;
 	/* more 420 against N(300, 30): p = Q(4) ~ 3.2e-5.  Target 284.27 lies
 	 * past the 15% step (63 min): clamp to 357, round to 360 (355 would

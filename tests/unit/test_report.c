@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,17 +67,57 @@ static void test_set_month(void **state)
 
 static void test_goal_status(void **state)
 {
+	struct report r;
+	struct report_goal g[2];
+	char text[64];
+	enum goal_status st;
+
 	(void)state;
-	assert_int_equal(report_goal_status("more", 100, 100), GOAL_MET);
-	assert_int_equal(report_goal_status("more", 100, 95), GOAL_AT_RISK);
-	assert_int_equal(report_goal_status("more", 100, 80), GOAL_OFF_TRACK);
-	assert_int_equal(report_goal_status("less", 100, 100), GOAL_MET);
-	assert_int_equal(report_goal_status("less", 100, 108), GOAL_AT_RISK);
-	assert_int_equal(report_goal_status("less", 100, 130), GOAL_OFF_TRACK);
-	assert_int_equal(report_goal_status("neutral", 100, 0), GOAL_NEUTRAL);
-	/* A goal of 0 minutes to do "less" of is met only by doing none. */
-	assert_int_equal(report_goal_status("less", 0, 0), GOAL_MET);
-	assert_int_equal(report_goal_status("less", 0, 5), GOAL_OFF_TRACK);
+	/* The period rule and the one status vocabulary (lib/goal_status.h). */
+	assert_true(goal_period_met(DIR_MORE, 100, 100));
+	assert_false(goal_period_met(DIR_MORE, 100, 99.5));
+	assert_true(goal_period_met(DIR_LESS, 0, 0));
+	assert_false(goal_period_met(DIR_LESS, 0, 5));
+	assert_false(goal_period_met(DIR_NEUTRAL, 100, 100));
+	assert_int_equal(goal_status_of_period(DIR_MORE, 1, 100, 100, NAN, 0.7, 0.4), STATUS_MET);
+	assert_int_equal(goal_status_of_period(DIR_MORE, 1, 100, 95, NAN, 0.7, 0.4), STATUS_OFF_TRACK);
+	/* Running: a reached `more` goal is met; a `less` goal under its limit
+	 * so far is not met yet, it goes by its probability. */
+	assert_int_equal(goal_status_of_period(DIR_MORE, 0, 100, 120, 1.0, 0.7, 0.4), STATUS_MET);
+	assert_int_equal(goal_status_of_period(DIR_LESS, 0, 100, 20, 0.8, 0.7, 0.4), STATUS_ON_TRACK);
+	assert_int_equal(goal_status_of_period(DIR_LESS, 0, 100, 20, 0.5, 0.7, 0.4), STATUS_AT_RISK);
+	assert_int_equal(goal_status_of_period(DIR_LESS, 0, 100, 20, 0.1, 0.7, 0.4), STATUS_OFF_TRACK);
+	assert_int_equal(goal_status_of_period(DIR_NEUTRAL, 1, 100, 20, 0.1, 0.7, 0.4), STATUS_NEUTRAL);
+	assert_int_equal(goal_status_of_hits(DIR_MORE, 30, 30, 0.7, 0.4), STATUS_MET);
+	assert_int_equal(goal_status_of_hits(DIR_MORE, 17, 30, 0.7, 0.4), STATUS_AT_RISK);
+	assert_int_equal(goal_status_of_hits(DIR_MORE, 21, 30, 0.7, 0.4), STATUS_ON_TRACK);
+	assert_int_equal(goal_status_of_hits(DIR_LESS, 2, 30, 0.7, 0.4), STATUS_OFF_TRACK);
+	assert_int_equal(goal_status_of_hits(DIR_LESS, 0, 0, 0.7, 0.4), STATUS_NEUTRAL);
+	assert_int_equal(goal_status_parse("on_track", &st), 0);
+	assert_int_equal(st, STATUS_ON_TRACK);
+	assert_string_equal(goal_status_label(st), "on track");
+	assert_int_equal(goal_status_parse("on track", &st), -1);
+
+	/* A category's status sums the periods of its goals. */
+	report_init(&r);
+	memset(g, 0, sizeof(g));
+	g[0].category = "Sleep"; g[0].direction = "more"; g[0].period = "day";
+	g[0].hits = 17; g[0].periods = 30;
+	g[1].category = "Sleep"; g[1].direction = "more"; g[1].period = "week";
+	g[1].hits = 4; g[1].periods = 4;
+	r.goals = g;
+	r.ngoals = 2;
+	assert_int_equal(report_category_status(&r, "Sleep"), STATUS_AT_RISK); /* 21/34 */
+	assert_int_equal(report_category_status(&r, "Work"), STATUS_NEUTRAL);
+	report_hits_text(&g[0], text, sizeof(text));
+	assert_string_equal(text, "17 of 30 days");
+	g[1].periods = 1;
+	g[1].hits = 1;
+	report_hits_text(&g[1], text, sizeof(text));
+	assert_string_equal(text, "1 of 1 week");
+	r.goals = NULL;
+	r.ngoals = 0;
+	report_release(&r);
 }
 
 static void test_parse_color_and_ticks(void **state)
