@@ -137,7 +137,7 @@ static int list(struct cmd_ctx *ctx, int argc, char **argv)
 	char err[512];
 	int i, k, limit = 50;
 
-	for (i = 2; i < argc; i++) {
+	for (i = 2; i < argc; i += 2) {	/* every option takes a value */
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!v)
@@ -155,7 +155,6 @@ static int list(struct cmd_ctx *ctx, int argc, char **argv)
 		} else {
 			return cmd_bad_usage("adjust", "unknown option '%s'", argv[i]);
 		}
-		i++;
 	}
 	if (adjust_db_settings(ctx->db, &o, 1, 0, 0, err, sizeof(err)) < 0 ||
 	    adjust_db_list(ctx->db, state, limit, o.expire_days, &out, err, sizeof(err)) < 0) {

@@ -68,7 +68,7 @@ t_ok "no include cycle between the project's files" '
 t_ok "no code branches on the text of a server message" '
 	! grep -rn "strstr(.*does not exist" --include=*.c .'
 t_ok "one goal-status enum in the tree" '
-	[ "$(grep -rn "^enum goal_status\|^typedef enum.*goal_status" --include=*.h . | wc -l)" -le 1 ]'
+	[ "$(grep -rnE "enum goal_status *\{" --include=*.h --include=*.c . | wc -l)" -eq 1 ]'
 t_ok "every docs/ path named in code and docs exists" '
 	for p in $(git ls-files 2>/dev/null | grep -vE "^tests/fixtures/" | xargs grep -hoE "docs/[A-Za-z0-9_./-]+\.md" 2>/dev/null | sort -u); do
 		[ -f "$p" ] || { echo "missing: $p"; exit 1; }
