@@ -561,6 +561,99 @@ static int fit_budget(struct engine *e, struct adjust_result *res, int t)
 	return 0;
 }
 
+/*
+ * The current goals themselves do not fit the day: after fit_budget the
+ * day type still needs more than 1440 minutes.  Lowers the `more` goals
+ * that ask for more than the person spends (each counted goal down to at
+ * most the category's expected minutes of that day type, never below what
+ * the category's other `more` goals ask), sharing the excess equally
+ * (water-filling), so the day is 24 hours again.  What cannot be lowered
+ * that way stays flagged in the budget.
+ */
+static int restore_budget(struct engine *e, struct adjust_result *res, int t)
+{
+	const struct adjust_input *in = e->in;
+	double excess, *room, *wt, *cut;
+	size_t gi, gj, n = in->ngoals;
+	int rc = 0, pass;
+
+	room = xcalloc(n, sizeof(*room));
+	wt = xcalloc(n, sizeof(*wt));
+	cut = xcalloc(n, sizeof(*cut));
+	/* Goals come down to what the person usually spends, no further: an
+	 * excess that is left comes from the expected minutes themselves
+	 * (estimates of different categories are made apart) and stays
+	 * flagged rather than making goals easier than the usual day. */
+	for (pass = 0; pass < 1 && rc == 0; pass++) {
+		excess = budget_total(e, res, t, 1) - DAY_MINUTES;
+		if (excess <= 1e-9)
+			break;
+		for (gi = 0; gi < n; gi++) {
+			const struct adjust_goal *g = &in->goals[gi];
+			const struct goal_result *r = &res->goals[gi];
+			double eq, floor_eq, expected = e->model[g->category][t].mean;
+			int counted = 1;
+
+			wt[gi] = 1;
+			room[gi] = 0;
+			if (g->direction != DIR_MORE || e->coef[gi][t] <= 0 || !g->open ||
+			    r->no_data)
+				continue;
+			eq = r->proposed * e->coef[gi][t];
+			floor_eq = expected < eq ? expected : eq;
+			if (floor_eq < 0)
+				floor_eq = 0;
+			/* Only the category's largest `more` goal counts in the day;
+			 * the others bound how far it can come down. */
+			for (gj = 0; gj < n; gj++) {
+				const struct adjust_goal *h = &in->goals[gj];
+				double other;
+
+				if (gj == gi || h->category != g->category ||
+				    h->direction != DIR_MORE || e->coef[gj][t] <= 0)
+					continue;
+				other = res->goals[gj].proposed * e->coef[gj][t];
+				if (other > eq || (other == eq && gj < gi))
+					counted = 0;
+				else if (other > floor_eq)
+					floor_eq = other;
+			}
+			if (counted && eq > floor_eq)
+				room[gi] = eq - floor_eq;
+		}
+		rc = budget_waterfill(n, room, wt, excess, cut, NULL);
+		if (rc < 0) {
+			snprintf(e->err, e->errlen, "day budget: bad excess %g", excess);
+			break;
+		}
+		rc = 0;
+		for (gi = 0; gi < n; gi++) {
+			struct goal_result *r = &res->goals[gi];
+			int unit = e->o->prop.round_to, newv;
+
+			if (cut[gi] <= 0)
+				continue;
+			/* Round down so the day fits. */
+			newv = (int)floor((r->proposed - cut[gi] / e->coef[gi][t]) / unit + 1e-9) *
+			       unit;
+			if (newv < 0)
+				newv = 0;
+			if (newv >= r->proposed)
+				continue;
+			if (newv < r->goal->minutes)
+				r->budget_lowered = r->goal->minutes - newv;
+			r->budget_lowered_types |= 1 << t;
+			r->proposed = newv;
+			if (r->calc.kind == PROPOSAL_NONE)
+				r->calc.kind = PROPOSAL_TOO_HARD;
+		}
+	}
+	free(room);
+	free(wt);
+	free(cut);
+	return rc;
+}
+
 /* Minutes as "H:MM" for the reasons. */
 static void hm(double minutes, char *out, size_t len)
 {
@@ -624,7 +717,9 @@ static const char *not_stored(const struct engine *e, const struct goal_result *
 	buf[0] = '\0';
 	if (r->proposed == g->minutes)
 		return "No change is left to propose.";
-	if (!in_band(o, r->p_after) ||
+	/* Lowering goals so that they fit the day is worth storing even when
+	 * the chance leaves the band: the day has 24 hours either way. */
+	if ((!in_band(o, r->p_after) && !r->budget_lowered) ||
 	    round(r->calc.p_before * 100) == round(r->p_after * 100)) {
 		hm(r->calc.target_value, tv, sizeof(tv));
 		if (g->direction == DIR_MORE && r->calc.kind == PROPOSAL_TOO_HARD &&
@@ -673,7 +768,7 @@ static void describe(const struct engine *e, struct goal_result *r)
 {
 	const struct adjust_options *o = e->o;
 	const struct adjust_goal *g = r->goal;
-	const char *per = goal_period_name(g->period), *why;
+	const char *per = goal_period_name(g->period), *why, *what;
 	char cur[16], prop[16], exp[16], full[16], note[400];
 	size_t len;
 	int up = r->proposed > g->minutes;
@@ -686,16 +781,15 @@ static void describe(const struct engine *e, struct goal_result *r)
 	hm(r->proposed, prop, sizeof(prop));
 	hm(r->next_mean, exp, sizeof(exp));
 	hm(r->calc.target_value, full, sizeof(full));
+	what = r->budget_lowered > 0 && in_band(o, r->calc.p_before) ? "Does not fit the day" :
+	       r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy";
 	if (r->periods > 0)
 		snprintf(r->reason, sizeof(r->reason), "%s: met in %d of the last %d %ss; "
 			 "about %s expected next %s against a goal of %s. ",
-			 r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy",
-			 r->hits, r->periods, per, exp, per, cur);
+			 what, r->hits, r->periods, per, exp, per, cur);
 	else
 		snprintf(r->reason, sizeof(r->reason), "%s: about %s expected next %s "
-			 "against a goal of %s. ",
-			 r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy",
-			 exp, per, cur);
+			 "against a goal of %s. ", what, exp, per, cur);
 	len = strlen(r->reason);
 	if (r->proposed != g->minutes)
 		snprintf(r->reason + len, sizeof(r->reason) - len, "%s it to %s changes the "
@@ -718,6 +812,15 @@ static void describe(const struct engine *e, struct goal_result *r)
 			 "1440-minute day budget.", r->budget_cut,
 			 r->budget_cut_types == 3 ? "weekday and holiday" :
 			 r->budget_cut_types == 2 ? "holiday" : "weekday");
+	len = strlen(r->reason);
+	if (r->budget_lowered > 0)
+		snprintf(r->reason + len, sizeof(r->reason) - len,
+			 " With the current goals a %s needs more than 24 hours (the goals "
+			 "plus the time the other categories take); %d min less here makes "
+			 "the goals fit the 1440-minute day.",
+			 r->budget_lowered_types == 3 ? "weekday and a holiday each" :
+			 r->budget_lowered_types == 2 ? "holiday" : "weekday",
+			 r->budget_lowered);
 	why = not_stored(e, r, note, sizeof(note));
 	len = strlen(r->reason);
 	if (*why)
@@ -756,6 +859,9 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 	}
 	for (t = 0; t < 2; t++)
 		if (fit_budget(&e, out, t) < 0)
+			goto done;
+	for (t = 0; t < 2; t++)
+		if (restore_budget(&e, out, t) < 0)
 			goto done;
 	for (t = 0; t < 2; t++)
 		out->budget[t].fitted = budget_total(&e, out, t, 1);

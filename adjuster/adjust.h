@@ -124,6 +124,9 @@ struct goal_result {
 	double p_after;               /* P(proposed met next period) */
 	int budget_cut;               /* minutes removed to fit the day budget */
 	int budget_cut_types;         /* bit t set: cut for day type t */
+	int budget_lowered;           /* minutes below the current goal so the
+				       * goals fit the day (current goals over 1440) */
+	int budget_lowered_types;     /* bit t set: lowered for day type t */
 	int propose;                  /* a proposal to store */
 	int no_data;                  /* no actuals or estimates for the next period */
 	char reason[768];

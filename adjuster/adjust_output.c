@@ -111,9 +111,12 @@ void adjust_output_text(const struct adjust_report *rep, struct buf *out)
 	for (t = 0; t < 2; t++) {
 		const struct day_budget *b = &r->budget[t];
 
-		buf_printf(out, "  %-8s current %.1f, with proposals %.1f, fitted %.1f of 1440%s\n",
+		buf_printf(out, "  %-8s current %.1f, with proposals %.1f, fitted %.1f of 1440%s%s\n",
 			   day_type_name((enum day_type)t), b->current, b->proposed, b->fitted,
-			   b->over ? " (over already with the current goals)" : "");
+			   b->over ? " (over already with the current goals)" : "",
+			   b->fitted > 1440.05 ? "; the rest is the expected time of the "
+			   "categories, which adds up to more than a day even with every "
+			   "`more` goal at the usual minutes" : "");
 	}
 
 	buf_puts(out, "\nproposals\n");
@@ -256,6 +259,7 @@ void adjust_output_json(const struct adjust_report *rep, struct buf *out)
 		cJSON_AddNumberToObject(j, "current_minutes", g->goal->minutes);
 		cJSON_AddNumberToObject(j, "proposed_minutes", g->proposed);
 		cJSON_AddNumberToObject(j, "budget_cut", g->budget_cut);
+		cJSON_AddNumberToObject(j, "budget_lowered", g->budget_lowered);
 		add_prob(j, "probability_before", g->calc.p_before);
 		add_prob(j, "probability_after", g->p_after);
 		add_date(j, "valid_from", period_next_start(g->goal->period, rep->in->as_of));

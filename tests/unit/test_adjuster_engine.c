@@ -273,6 +273,45 @@ static void test_week_goal_budget_over_already(void **state)
 	adjust_input_release(&in);
 }
 
+static void test_current_goals_over_the_day_lowered(void **state)
+{
+	static const struct series full[] = {
+		{ "Sleep", 400, 480, 30 },
+		{ "Work", 480, 0, 20 },
+		{ "Other", 540, 900, 10 },
+	};
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	char err[300];
+
+	(void)state;
+	o.prop.band_low = 0.15;   /* both goals are inside the band as they are */
+	build(&in, &o, full, 3);
+	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 420, DIR_MORE);
+	goal(&in, 2, "Work", DAYTYPE_WEEKDAY, PERIOD_DAY, 500, DIR_MORE);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	/* 420 + 500 + 540 = 1460 a weekday, 20 over, with both goals above
+	 * what the person spends (400, 480): each comes down by 10, to 1440. */
+	assert_int_equal(r.goals[0].calc.proposed, 420);
+	assert_int_equal(r.goals[1].calc.proposed, 500);
+	assert_true(r.budget[DAYTYPE_WEEKDAY].over);
+	near(r.budget[DAYTYPE_WEEKDAY].current, 1460, 1e-9);
+	assert_int_equal(r.goals[0].proposed, 410);
+	assert_int_equal(r.goals[1].proposed, 490);
+	assert_int_equal(r.goals[0].budget_lowered, 10);
+	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1440, 1e-9);
+	/* Stored, with a reason a person understands. */
+	assert_int_equal(r.goals[0].propose, 1);
+	assert_int_equal(r.goals[1].propose, 1);
+	assert_int_equal(r.nproposals, 2);
+	assert_non_null(strstr(r.goals[0].reason, "Does not fit the day"));
+	assert_non_null(strstr(r.goals[0].reason, "10 min less here makes the goals fit"));
+	near(r.goals[0].p_after, 0.5 * erfc((410 - 400) / (30.0 * sqrt(2))), 1e-9);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
 static void test_no_data_no_proposal(void **state)
 {
 	struct adjust_options o = ADJUST_OPTIONS_INIT;
@@ -304,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_closed_goal_gets_no_proposal),
 		cmocka_unit_test(test_no_data_no_proposal),
 		cmocka_unit_test(test_week_goal_budget_over_already),
+		cmocka_unit_test(test_current_goals_over_the_day_lowered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
