@@ -130,12 +130,13 @@ static int status_json(PGconn *db, const char *stale_s, const char *runs_s, int 
 	return check && bad ? 1 : 0;
 }
 
+static int status_text(PGconn *db, const char *stale_s, const char *runs_s, int check);
+
 int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	int json = 0, check = 0, bad = 0;
+	int json = 0, check = 0, rc;
 	int nruns = 10, stale = 36;
-	char runs_s[16], stale_s[16];
-	PGresult *res;
+	char runs_s[16], stale_s[16], err[1024];
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
@@ -154,11 +155,29 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	snprintf(runs_s, sizeof(runs_s), "%d", nruns);
 	snprintf(stale_s, sizeof(stale_s), "%d", stale);
-	if (json)
-		return status_json(ctx->db, stale_s, runs_s, check);
+	/* Every part reads one snapshot, so a sync or transform committing in
+	 * between never shows half of its change. */
+	if (db_exec(ctx->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err,
+		    sizeof(err)) < 0) {
+		log_error("status: %s", err);
+		return 1;
+	}
+	rc = json ? status_json(ctx->db, stale_s, runs_s, check) :
+		    status_text(ctx->db, stale_s, runs_s, check);
+	if (db_commit(ctx->db, err, sizeof(err)) < 0 && rc == 0) {
+		log_error("status: %s", err);
+		rc = 1;
+	}
+	return rc;
+}
+
+static int status_text(PGconn *db, const char *stale_s, const char *runs_s, int check)
+{
+	int bad = 0;
+	PGresult *res;
 
 	const char *p1[1] = { stale_s };
-	res = run_file(ctx->db, "cli/status_sources.sql", 1, p1);
+	res = run_file(db, "cli/status_sources.sql", 1, p1);
 	if (!res)
 		return 1;
 	printf("%-38s %9s %8s  %-16s  %-16s  %s\n", "source", "rows", "deleted",
@@ -171,7 +190,7 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		bad = unhealthy_sources(res, 1);
 	PQclear(res);
 
-	res = run_file(ctx->db, "cli/status_marts.sql", 0, NULL);
+	res = run_file(db, "cli/status_marts.sql", 0, NULL);
 	if (!res)
 		return 1;
 	printf("\n%-38s %9s  %s\n", "mart", "rows", "built (UTC)");
@@ -183,7 +202,7 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	PQclear(res);
 
 	const char *p2[1] = { runs_s };
-	res = run_file(ctx->db, "cli/status_runs.sql", 1, p2);
+	res = run_file(db, "cli/status_runs.sql", 1, p2);
 	if (!res)
 		return 1;
 	printf("\n%6s  %-16s %-8s %-19s %8s %8s  %s\n", "run", "job", "status", "started (UTC)",
