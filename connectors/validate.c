@@ -300,7 +300,7 @@ int jv_check_text(struct jv_span span, char *why, size_t whylen)
 
 int jv_array_items(struct jv_span text, struct jv_span **items, size_t *n)
 {
-	struct scan s = { NULL };
+	struct scan s = { NULL, 1 };
 	const char *e = text.p + text.n;
 	const char *p = skip_ws(text.p, e);
 	size_t cap = 0;
@@ -398,7 +398,7 @@ static int next_member(struct jv_span obj, const char **pos, struct jv_span *key
 
 int jv_member(struct jv_span obj, const char *key, struct jv_span *val)
 {
-	struct scan s = { NULL };
+	struct scan s = { NULL, 1 };
 	const char *pos = NULL;
 	struct jv_span k, v;
 	size_t klen = strlen(key);
@@ -635,32 +635,13 @@ static int check_duration(struct jv_span obj, const char *key, int required,
 	return 0;
 }
 
-/* Like jv_member, but reads past text problems (a NUL or bad UTF-8
- * elsewhere in the item), so a broken item can still be named. */
-static int lenient_member(struct jv_span obj, const char *key, struct jv_span *val)
-{
-	struct scan s = { NULL, 1 };
-	const char *pos = NULL;
-	struct jv_span k, v;
-	size_t klen = strlen(key);
-	int found = 0;
-
-	while (next_member(obj, &pos, &k, &v, &s) == 1) {
-		if (k.n == klen && memcmp(k.p, key, klen) == 0) {
-			*val = v;
-			found = 1;
-		}
-	}
-	return found;
-}
-
 static void read_id(struct jv_span obj, const char *key, struct validate_result *r)
 {
 	struct jv_span v;
 	int64_t id;
 
 	r->id[0] = '\0';
-	if (lenient_member(obj, key, &v) == 1 && id_value(v, &id) == 0)
+	if (jv_member(obj, key, &v) == 1 && id_value(v, &id) == 0)
 		snprintf(r->id, sizeof(r->id), "%lld", (long long)id);
 }
 
@@ -838,7 +819,7 @@ int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 	int64_t start, end, t;
 
 	r->id[0] = r->reason[0] = '\0';
-	if (lenient_member(item, "id", &v) == 1 && is_string(v) &&
+	if (jv_member(item, "id", &v) == 1 && is_string(v) &&
 	    jv_check_text(v, NULL, 0) == 0 && plain_string(v, r->id, sizeof(r->id)) < 0)
 		r->id[0] = '\0';
 	if (check_object(item, r) < 0)

@@ -33,7 +33,7 @@
 /* The longest stopped time entry accepted: 31 days. */
 #define VALIDATE_MAX_DURATION (31 * 86400)
 /* How deep JSON may nest inside one item. */
-#define VALIDATE_MAX_DEPTH 32
+#define VALIDATE_MAX_DEPTH 64
 
 /* A piece of JSON text (not NUL-terminated). */
 struct jv_span {
@@ -56,10 +56,13 @@ void validate_window_at(int64_t now_usec, struct validate_window *w);
 
 /* Splits a JSON array into the spans of its elements (malloc'd array in
  * *items, freed by the caller; *n elements).  Returns 0, or -1 when text is
- * not one well-formed JSON array. */
+ * not one JSON array.  Text problems inside strings (bad UTF-8, \u0000) do
+ * not stop the split, so one bad item does not hide the others; check each
+ * item with jv_check_text or a validate_* function. */
 int jv_array_items(struct jv_span text, struct jv_span **items, size_t *n);
-/* Finds member key of a JSON object: 1 with its value in *val, 0 when
- * absent, -1 when obj is not a well-formed object. */
+/* Finds member key of a JSON object (the last one when repeated, as in
+ * jsonb): 1 with its value in *val, 0 when absent, -1 when obj is not an
+ * object.  Reads past text problems like jv_array_items. */
 int jv_member(struct jv_span obj, const char *key, struct jv_span *val);
 /* 0 when span is one well-formed JSON value that jsonb accepts (UTF-8, no
  * \u0000, surrogates paired), else -1 with a reason. */
