@@ -83,6 +83,15 @@ t_ok "the stored bytes are redacted" '[ "$(t_psql "SELECT position(convert_to('"
 	AND position(convert_to('"'"'leak ***'"'"', '"'"'UTF8'"'"') in raw) > 0
 	FROM ops.quarantine WHERE item_id = '"'"'${IDS[2]}'"'"'")" = t ]'
 
+t_ok "dwhbi status shows the open quarantine count" \
+	'"$DWHBI" status >"$OUT" 2>&1 && grep -q "^quarantine: 8 open items" "$OUT" &&
+	 grep -q "toggl_track.time_entries *8 " "$OUT"'
+t_eq "status --json too" "8|8" \
+	"$("$DWHBI" status --json | jq -r '"\(.quarantine.open)|\(.quarantine.sources[0].open)"')"
+t_eq "doctor warns with the count" "warn|8 open items" \
+	"$("$DWHBI" doctor --json 2>/dev/null | jq -r '.checks[] | select(.name == "quarantine") |
+	   "\(.status)|\(.detail | capture("(?<n>[0-9]+ open items)").n)"')"
+
 SINCE=$(t_psql "SELECT now()")
 t_ok "transform --test exits 0 after the hostile sync" '"$DWHBI" transform --test >"$OUT" 2>"$ERR"'
 t_ok "the marts are fresh" '[ "$(t_psql "SELECT built_at > '"'"'$SINCE'"'"' FROM ops.model_builds
@@ -106,6 +115,8 @@ t_eq "every quarantine row is resolved as landed" "8|landed" \
 	"$(t_psql "SELECT count(*), string_agg(DISTINCT resolution, ',') FROM ops.quarantine
 	           WHERE resolved_at IS NOT NULL")"
 t_eq "none is open" 0 "$(t_psql "SELECT count(*) FROM ops.quarantine WHERE resolved_at IS NULL")"
+t_ok "status says so" '"$DWHBI" status 2>&1 | grep -q "^quarantine: no open items"'
+t_eq "and doctor" ok "$("$DWHBI" doctor --json 2>/dev/null | jq -r '.checks[] | select(.name == "quarantine") | .status')"
 t_ok "raw holds the fixed entries as the fake serves them" '
 	for i in 0 1 2 3 4 5 6 7; do
 		[ "$(raw_data "${IDS[$i]}" | jq -S -c .)" = "$(dump_entry "${IDS[$i]}" | jq -S -c .)" ] || exit 1
