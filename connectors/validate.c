@@ -281,7 +281,7 @@ static const char *scan_value(const char *p, const char *e, int depth, struct sc
 
 int jv_check_text(struct jv_span span, char *why, size_t whylen)
 {
-	struct scan s = { NULL };
+	struct scan s = { NULL, 0 };
 	const char *e = span.p + span.n;
 	const char *p = skip_ws(span.p, e);
 
@@ -493,7 +493,7 @@ static void fail(struct validate_result *r, const char *field, const char *what,
 /* The text of every member is jsonb-clean; names the member that is not. */
 static int check_members(struct jv_span obj, struct validate_result *r)
 {
-	struct scan s = { NULL };
+	struct scan s = { NULL, 0 };
 	const char *pos = NULL;
 	struct jv_span k, v;
 	int rc;
