@@ -224,6 +224,26 @@ static void check_runs(struct report *r, PGconn *db)
 		      never ? "run 'dwhbi run daily' once" : NULL);
 	}
 	PQclear(res);
+
+	/* Items kept out of raw by the connectors' checks (sql/0101). */
+	res = query_file(db, "cli/status_quarantine.sql", 0, NULL, err, sizeof(err));
+	if (!res) {
+		check(r, "quarantine", FAIL, err, NULL);
+		return;
+	}
+	long long open = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		open += strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	if (open == 0) {
+		check(r, "quarantine", OK, "no upstream item is quarantined", NULL);
+	} else {
+		snprintf(line, sizeof(line), "%lld open item%s kept out of raw; e.g. %s %s: %s",
+			 open, open == 1 ? "" : "s", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 3),
+			 PQgetvalue(res, 0, 4));
+		check(r, "quarantine", WARN, line, "fix the value upstream (the next sync brings "
+		      "it in), or see ops.quarantine");
+	}
+	PQclear(res);
 }
 
 int cmd_doctor(struct cmd_ctx *ctx, int argc, char **argv)

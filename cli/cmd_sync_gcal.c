@@ -69,6 +69,8 @@ int cmd_sync_gcal(struct cmd_ctx *ctx, int argc, char **argv)
 	ctx->rows_read += counts.read;
 	ctx->rows_written += counts.written;
 	ctx->rows_deleted += counts.deleted;
+	if (counts.quarantined)
+		cJSON_AddNumberToObject(ctx->detail, "quarantined", (double)counts.quarantined);
 	if (rc < 0) {
 		log_error("%s", err);
 		return 1;
@@ -76,5 +78,8 @@ int cmd_sync_gcal(struct cmd_ctx *ctx, int argc, char **argv)
 	log_info("sync gcal: %d calendars, %lld read, %lld written, %lld deleted",
 		 counts.calendars_ok, (long long)counts.read,
 		 (long long)counts.written, (long long)counts.deleted);
+	if (counts.quarantined)
+		log_warn("sync gcal: %lld item%s quarantined (see 'dwhbi status')",
+			 (long long)counts.quarantined, counts.quarantined == 1 ? "" : "s");
 	return 0;
 }

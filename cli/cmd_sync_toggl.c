@@ -113,6 +113,8 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 	cJSON_AddNumberToObject(ctx->detail, "pages", (double)st.pages);
 	cJSON_AddNumberToObject(ctx->detail, "requests", (double)st.requests);
 	cJSON_AddNumberToObject(ctx->detail, "retries", (double)st.retries);
+	if (st.rows_quarantined)
+		cJSON_AddNumberToObject(ctx->detail, "quarantined", (double)st.rows_quarantined);
 	if (st.cursor[0])
 		cJSON_AddStringToObject(ctx->detail, "cursor", st.cursor);
 	if (st.resumed)
@@ -126,5 +128,8 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 		 "%lld requests", st.mode, (long long)st.rows_read,
 		 (long long)st.rows_written, (long long)st.rows_deleted,
 		 (long long)st.pages, (long long)st.requests);
+	if (st.rows_quarantined)
+		log_warn("sync toggl: %lld item%s quarantined (see 'dwhbi status')",
+			 (long long)st.rows_quarantined, st.rows_quarantined == 1 ? "" : "s");
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "lib/config.h"
 #include "connectors/http.h"
 #include "connectors/oauth.h"
+#include "connectors/quarantine.h"
 #include "lib/db.h"
 #include "lib/query.h"
 #include "lib/log.h"
@@ -437,8 +438,11 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 				    char *err, size_t errlen)
 {
 	struct buf url = BUF_INIT, copy = BUF_INIT, prefix = BUF_INIT;
-	struct buf checkpoint = BUF_INIT;
+	struct buf checkpoint = BUF_INIT, kept = BUF_INIT;
 	struct http_response resp;
+	struct quarantine q;
+	struct jv_span *spans = NULL;
+	size_t nspans = 0;
 	const cJSON *items, *item, *next, *sync;
 	const char *params[2];
 	enum page_result rc = PAGE_ERROR;
@@ -447,6 +451,7 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 	char *next_token = NULL;
 
 	http_response_init(&resp);
+	quarantine_init(&q, "google_calendar", "events");
 	buf_printf(&url, "%s/calendars/", g->cfg->google_api_base);
 	http_url_encode(&url, cal_id);
 	buf_puts(&url, "/events");
@@ -473,17 +478,30 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 
 	buf_printf(&prefix, "%s:", cal_id);
 	items = cJSON_GetObjectItemCaseSensitive(resp.json, "items");
+	/* The items' bytes as sent, for the checks (validate.h). */
+	struct jv_span body = { resp.body.data, resp.body.len }, items_text;
+	if (jv_member(body, "items", &items_text) != 1 ||
+	    jv_array_items(items_text, &spans, &nspans) < 0 ||
+	    nspans != (size_t)cJSON_GetArraySize(items)) {
+		free(spans);
+		spans = NULL;
+		nspans = 0;
+	}
+	size_t idx = 0;
 	cJSON_ArrayForEach(item, items) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
 		struct buf sid = BUF_INIT;
+		const struct jv_span *span = spans ? &spans[idx] : NULL;
 
+		idx++;
 		if (!cJSON_IsString(id) || !*id->valuestring) {
 			log_warn("google calendar '%s': skipped an event without an id",
 				 cal_id);
 			continue;
 		}
 		buf_printf(&sid, "%s%s", prefix.data, id->valuestring);
-		copy_row(&copy, sid.data, item);
+		if (quarantine_screen_gcal_event(&q, span, item, sid.data))
+			copy_row(&copy, sid.data, item);
 		buf_release(&sid);
 		rep->read++;
 	}
@@ -508,6 +526,18 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 	written = result_int(res, 0);
 	deleted = result_int(res, 1);
 	PQclear(res);
+	if (quarantine_store(g->db, &q, err, errlen) < 0)
+		goto rollback;
+	if (q.n) {
+		/* A quarantined event was listed: the reconcile must not take
+		 * it for gone (its raw row keeps the last valid version). */
+		quarantine_ids_literal(&q, &kept);
+		params[0] = kept.data;
+		if (db_exec_params(g->db, "INSERT INTO pg_temp.gcal_seen (source_id) "
+				   "SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+				   1, params, err, errlen) < 0)
+			goto rollback;
+	}
 	if (!next_token) {
 		if (full) {
 			params[0] = prefix.data;
@@ -531,6 +561,8 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 		goto out;
 	rep->written += written;
 	rep->deleted += deleted;
+	g->counts->quarantined += (int64_t)q.n;
+	quarantine_warn(&q, "sync gcal");
 	if (written + deleted > 0)
 		*changed = 1;
 	free(*page_token);
@@ -541,6 +573,9 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 rollback:
 	db_rollback(g->db);
 out:
+	free(spans);
+	quarantine_release(&q);
+	buf_release(&kept);
 	free(next_token);
 	http_response_release(&resp);
 	buf_release(&url);

@@ -39,6 +39,7 @@ struct gcal_counts {
 	int64_t read;           /* items received from the API */
 	int64_t written;        /* raw rows inserted or changed */
 	int64_t deleted;        /* raw rows newly marked deleted */
+	int64_t quarantined;    /* items kept out of raw (ops.quarantine) */
 	int calendars_ok;
 	int calendars_failed;
 };

@@ -5,8 +5,9 @@
 -- $1 = '<calendarId>:' (source_id prefix), $2 = timeMin or NULL.
 -- Event ids never contain ':', so the strpos test keeps calendar 'a' from
 -- touching calendar 'a:b'.  An end that does not parse is not judged (the
--- cast is guarded so one odd row cannot fail the page).  Returns the number
--- of rows marked.
+-- safe casts of sql/0102 give NULL, so one odd row cannot fail the page;
+-- a pattern that only looked at the shape let "2026-99-99T99:99:99Z"
+-- through to a failing cast).  Returns the number of rows marked.
 WITH gone AS (
     UPDATE raw.google_calendar__events r
     SET deleted_at = now(), synced_at = now()
@@ -16,10 +17,8 @@ WITH gone AS (
       AND NOT EXISTS (SELECT 1 FROM pg_temp.gcal_seen s
                       WHERE s.source_id = r.source_id)
       AND ($2::timestamptz IS NULL
-           OR coalesce(CASE WHEN r.data->'end'->>'dateTime' ~ '^\d{4}-\d\d-\d\dT\d\d:\d\d'
-                            THEN (r.data->'end'->>'dateTime')::timestamptz END,
-                       CASE WHEN r.data->'end'->>'date' ~ '^\d{4}-\d\d-\d\d$'
-                            THEN (r.data->'end'->>'date')::date::timestamptz END)
+           OR coalesce(ops.safe_timestamptz(r.data->'end'->>'dateTime'),
+                       ops.safe_date(r.data->'end'->>'date')::timestamptz)
               > $2::timestamptz)
     RETURNING 1
 )

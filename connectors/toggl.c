@@ -15,6 +15,7 @@
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "connectors/http.h"
+#include "connectors/quarantine.h"
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -32,6 +33,11 @@ static const char SQL_RECONCILE_WINDOW[] =
 	"SELECT ops.toggl_reconcile_window($1::timestamptz, $2::timestamptz)";
 static const char SQL_SAVE_STATE[] =
 	"SELECT ops.toggl_save_state($1, $2, $3::jsonb, $4::boolean)";
+/* Quarantined ids count as listed for a window reconcile (their raw rows,
+ * if any, keep their last valid version rather than being marked deleted). */
+static const char SQL_PAGE_KEEP_IDS[] =
+	"INSERT INTO pg_temp.toggl_page (body) SELECT COALESCE(jsonb_agg("
+	"jsonb_build_object('id', i)), '[]') FROM unnest($1::text[]) AS i";
 static const char SQL_LOAD_STATE[] =
 	"SELECT COALESCE(cursor, ''), COALESCE(checkpoint::text, '') "
 	"FROM ops.sync_state WHERE source = $1";
@@ -466,12 +472,15 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 			   char *err, size_t errlen)
 {
 	struct http_response resp;
-	struct buf *pages[1] = { &resp.body };
+	struct buf clean = BUF_INIT, kept = BUF_INIT;
+	struct buf *pages[1] = { &clean };
+	struct quarantine q;
 	char cursor[32];
 	int64_t written = 0, gone = 0;
 	int rc = -1;
 
 	http_response_init(&resp);
+	quarantine_init(&q, "toggl_track", "time_entries");
 	if (get_one(s, url, &resp, err, errlen) < 0)
 		goto out;
 	if (!cJSON_IsArray(resp.json)) {
@@ -479,16 +488,22 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 		goto out;
 	}
 	next_cursor(&resp, cursor, sizeof(cursor));
+	quarantine_screen_toggl_v9(&q, &resp.body, &clean);
 	if (db_begin(s->db, err, errlen) < 0)
 		goto out;
 	if (copy_pages(s, pages, 1, err, errlen) < 0 ||
-	    merge(s, "raw.toggl_track__time_entries", "v9", NULL, &written, err, errlen) < 0)
+	    merge(s, "raw.toggl_track__time_entries", "v9", NULL, &written, err, errlen) < 0 ||
+	    quarantine_store(s->db, &q, err, errlen) < 0)
 		goto fail;
 	if (lo || hi) {
 		char a[40], b[40];
 		time_format_rfc3339(lo, a, sizeof(a));
 		time_format_rfc3339(hi, b, sizeof(b));
 		const char *params[2] = { a, b };
+		quarantine_ids_literal(&q, &kept);
+		const char *keep[1] = { kept.data };
+		if (q.n && db_exec_params(s->db, SQL_PAGE_KEEP_IDS, 1, keep, err, errlen) < 0)
+			goto fail;
 		if (count_query(s, SQL_RECONCILE_WINDOW, 2, params, &gone, err, errlen) < 0)
 			goto fail;
 		s->st->rows_deleted += gone;
@@ -498,12 +513,17 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	    db_commit(s->db, err, errlen) < 0)
 		goto fail;
 	s->st->pages++;
+	s->st->rows_quarantined += (int64_t)q.n;
+	quarantine_warn(&q, "sync toggl");
 	snprintf(s->st->cursor, sizeof(s->st->cursor), "%s", cursor);
 	rc = 0;
 	goto out;
 fail:
 	db_rollback(s->db);
 out:
+	quarantine_release(&q);
+	buf_release(&clean);
+	buf_release(&kept);
 	http_response_release(&resp);
 	return rc;
 }
@@ -600,7 +620,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 				 s->opt->backfill_from, 0, "" };
 	struct buf cptext = BUF_INIT, url = BUF_INIT, body = BUF_INIT;
 	struct http_response resp;
-	struct buf *pages[1] = { &resp.body };
+	struct buf clean = BUF_INIT;
+	struct buf *pages[1] = { &clean };
 	char cursor[32];
 	int rc = -1;
 
@@ -690,17 +711,27 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		checkpoint_text(&next, &cptext);
 
 		int64_t written = 0;
-		if (db_begin(s->db, err, errlen) < 0)
+		struct quarantine q;
+		quarantine_init(&q, "toggl_track", "time_entries");
+		quarantine_screen_toggl_reports(&q, &resp.body, &clean);
+		if (db_begin(s->db, err, errlen) < 0) {
+			quarantine_release(&q);
 			goto out;
+		}
 		if (copy_pages(s, pages, 1, err, errlen) < 0 ||
 		    merge(s, "raw.toggl_track__time_entries", "reports/v3", wid, &written,
 			  err, errlen) < 0 ||
+		    quarantine_store(s->db, &q, err, errlen) < 0 ||
 		    save_state(s, "toggl_track.backfill", NULL, done ? NULL : cptext.data,
 			       written > 0, err, errlen) < 0 ||
 		    db_commit(s->db, err, errlen) < 0) {
 			db_rollback(s->db);
+			quarantine_release(&q);
 			goto out;
 		}
+		s->st->rows_quarantined += (int64_t)q.n;
+		quarantine_warn(&q, "sync toggl");
+		quarantine_release(&q);
 		s->st->pages++;
 		cp = next;
 	}
@@ -708,6 +739,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	rc = 0;
 out:
 	http_response_release(&resp);
+	buf_release(&clean);
 	buf_release(&cptext);
 	buf_release(&url);
 	buf_release(&body);

@@ -58,6 +58,7 @@ struct toggl_stats {
 	int64_t rows_read;          /* objects received from the API */
 	int64_t rows_written;       /* raw rows inserted or changed */
 	int64_t rows_deleted;       /* raw rows newly marked deleted */
+	int64_t rows_quarantined;   /* items kept out of raw (ops.quarantine) */
 	int64_t pages;              /* pages committed */
 	int64_t requests;           /* HTTP attempts */
 	int64_t retries;

@@ -731,11 +731,12 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 
 /* ---- data tests ------------------------------------------------------- */
 
-static void print_offending(const char *test, PGresult *r)
+static void print_offending(const char *test, PGresult *r, int warn_only)
 {
 	int n = PQntuples(r);
 
-	fprintf(stderr, "data test '%s' failed: %s%d offending row%s; first rows:\n", test,
+	fprintf(stderr, "%sdata test '%s' %s: %s%d offending row%s; first rows:\n",
+		warn_only ? "warning: " : "", test, warn_only ? "warns (severity warn)" : "failed",
 		n >= TEST_FETCH_ROWS ? "at least " : "", n >= TEST_FETCH_ROWS ? n - 1 : n,
 		n == 1 ? "" : "s");
 	for (int i = 0; i < n && i < TEST_SHOW_ROWS; i++) {
@@ -773,6 +774,11 @@ static int run_tests(PGconn *db, struct transform_result *res, cJSON *list,
 			rc = -1;
 			break;
 		}
+		/* `-- severity: warn`: offending rows are printed and recorded,
+		 * but do not roll the run back. */
+		char *severity = header_value(text, "severity");
+		int warn_only = severity && !strcmp(severity, "warn");
+		free(severity);
 		buf_printf(&sql, "SAVEPOINT dwhbi_test; SELECT * FROM (\n%s\n) AS test LIMIT %d",
 			   text, TEST_FETCH_ROWS);
 		free(text);
@@ -790,7 +796,7 @@ static int run_tests(PGconn *db, struct transform_result *res, cJSON *list,
 		} else {
 			bad = PQntuples(r);
 			if (bad)
-				print_offending(name, r);
+				print_offending(name, r, warn_only);
 		}
 		PQclear(r);
 		r = PQexec(db, "RELEASE SAVEPOINT dwhbi_test");
@@ -799,8 +805,12 @@ static int run_tests(PGconn *db, struct transform_result *res, cJSON *list,
 		cJSON_AddStringToObject(o, "test", name);
 		cJSON_AddNumberToObject(o, "failures", bad < 0 ? -1 : bad);
 		cJSON_AddNumberToObject(o, "ms", (double)(int64_t)((now_ms() - t0) * 10 + 0.5) / 10);
+		if (warn_only)
+			cJSON_AddStringToObject(o, "severity", "warn");
 		cJSON_AddItemToArray(list, o);
-		if (bad) {
+		if (bad > 0 && warn_only) {
+			res->tests_warned++;
+		} else if (bad) {
 			res->tests_failed++;
 			buf_printf(&failed, "%s%s", failed.len ? ", " : "", name);
 		}

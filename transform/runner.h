@@ -99,6 +99,7 @@ struct transform_result {
 	int models_built;
 	int tests_run;
 	int tests_failed;
+	int tests_warned;        /* `-- severity: warn` tests that found rows */
 	struct cJSON *detail;     /* {"models": [...], "tests": [...]}; caller frees */
 };
 

@@ -24,6 +24,8 @@
  *        master cancels every instance)
  *   POST /__control/google/purge?calendarId=C&id=E     delete without a
  *        tombstone (a later incremental sync never hears of it)
+ *   POST /__control/google/raw?calendarId=C&id=E   list the event as the
+ *        body's bytes (hostile content); an empty body undoes it
  *   POST /__control/google/expire-sync-tokens[?calendarId=C]   next use 410
  *   POST /__control/google/expire-access-tokens
  *   POST /__control/google/revoke               refresh token now invalid
@@ -69,6 +71,9 @@ struct fevent {
 	int64_t start_usec, end_usec;
 	int64_t seq;            /* the change that last touched it */
 	cJSON *body;            /* the full payload */
+	char *raw;              /* served verbatim instead of body (hostile
+	                           content, POST /__control/google/raw) */
+	size_t raw_len;
 };
 
 struct ftoken {
@@ -1001,8 +1006,17 @@ static void h_events(struct fake_server *s, const struct fake_request *req,
 	cJSON_AddStringToObject(o, "accessRole", c->primary ? "owner" : "reader");
 	cJSON_AddItemToObject(o, "defaultReminders", cJSON_CreateArray());
 	items = cJSON_AddArrayToObject(o, "items");
+	int nraw = 0;
 	for (i = (size_t)offset; i < n && i < (size_t)offset + (size_t)size; i++) {
-		cJSON_AddItemToArray(items, ev_item(&G.ev[list[i]]));
+		const struct fevent *e = &G.ev[list[i]];
+		if (e->raw && !e->cancelled) {
+			/* A marker, replaced by the raw bytes once printed. */
+			snprintf(text, sizeof(text), "\001fake-raw:%zu", list[i]);
+			cJSON_AddItemToArray(items, cJSON_CreateString(text));
+			nraw++;
+		} else {
+			cJSON_AddItemToArray(items, ev_item(e));
+		}
 		G.items_served++;
 	}
 	if (i < n) {
@@ -1014,7 +1028,26 @@ static void h_events(struct fake_server *s, const struct fake_request *req,
 	}
 	G.list_calls++;
 	free(list);
-	fake_reply_json(resp, 200, o);
+	if (!nraw) {
+		fake_reply_json(resp, 200, o);
+		return;
+	}
+	char *json = cJSON_PrintUnformatted(o), *p = json, *m;
+	static const char marker[] = "\"\\u0001fake-raw:";
+	cJSON_Delete(o);
+	resp->status = 200;
+	resp->content_type = "application/json; charset=UTF-8";
+	buf_reset(&resp->body);
+	while ((m = strstr(p, marker)) != NULL) {
+		char *end;
+		size_t k = strtoul(m + sizeof(marker) - 1, &end, 10);
+		buf_append(&resp->body, p, (size_t)(m - p));
+		if (k < G.nev && G.ev[k].raw)
+			buf_append(&resp->body, G.ev[k].raw, G.ev[k].raw_len);
+		p = end + 1;    /* past the closing quote */
+	}
+	buf_puts(&resp->body, p);
+	free(json);
 }
 
 /* ---- control ------------------------------------------------------------- */
@@ -1141,6 +1174,41 @@ static void h_ctl_purge(struct fake_server *s, const struct fake_request *req,
 		return;
 	}
 	e->purged = 1;
+	fake_reply_text(resp, 200, "ok");
+}
+
+/* POST /__control/google/raw?calendarId=C&id=E: from now on the event is
+ * listed as the request body's bytes, verbatim (hostile content such as a
+ * start.dateTime of "2026-99-99T99:99:99Z"); an empty body lists its
+ * payload again.  Either way it counts as a change (incremental syncs see
+ * it); timeMin/timeMax keep using its last good bounds. */
+static void h_ctl_raw(struct fake_server *s, const struct fake_request *req,
+		      struct fake_response *resp, void *app)
+{
+	struct fcal *c = control_cal(req, resp);
+	const char *id = fake_query(req, "id");
+	struct fevent *e;
+
+	(void)s;
+	(void)app;
+	if (!c)
+		return;
+	e = id ? ev_find((int)(c - G.cals), id) : NULL;
+	if (!e) {
+		fake_reply_text(resp, 404, "no such event");
+		return;
+	}
+	free(e->raw);
+	e->raw = NULL;
+	e->raw_len = 0;
+	if (req->body_len > 0) {
+		e->raw = malloc(req->body_len);
+		if (!e->raw)
+			abort();
+		memcpy(e->raw, req->body, req->body_len);
+		e->raw_len = req->body_len;
+	}
+	ev_touch(e);
 	fake_reply_text(resp, 200, "ok");
 }
 
@@ -1298,6 +1366,7 @@ static const struct fake_route routes[] = {
 	{ "POST", "/__control/google/events", h_ctl_events },
 	{ "POST", "/__control/google/cancel", h_ctl_cancel },
 	{ "POST", "/__control/google/purge", h_ctl_purge },
+	{ "POST", "/__control/google/raw", h_ctl_raw },
 	{ "POST", "/__control/google/expire-sync-tokens", h_ctl_expire_sync },
 	{ "POST", "/__control/google/expire-access-tokens", h_ctl_expire_access },
 	{ "POST", "/__control/google/revoke", h_ctl_revoke },

@@ -15,7 +15,9 @@
  * time_entries in v9 shape), --bulk N[:FROM] (N synthetic back-to-back
  * entries from date FROM, for the benchmark), or both.  Control endpoints
  * (POST /__control/edit, /__control/delete, /__control/add, GET
- * /__control/dump) change and show the data between runs.
+ * /__control/dump) change and show the data between runs; POST
+ * /__control/raw?id=N[&api=reports] serves an entry as given bytes
+ * (hostile content).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -38,6 +40,10 @@ struct entry {
 	int ntags;
 	int64_t tag_ids[4];
 	int32_t lday;                   /* local day of start (Reports rows) */
+	char *raw_v9, *raw_report;      /* served instead of the generated v9
+	                                   object / Reports time entry (hostile
+	                                   content, POST /__control/raw) */
+	size_t raw_v9_len, raw_report_len;
 };
 
 struct project {
@@ -194,6 +200,10 @@ static const char *tag_name(int64_t id)
 
 static void entry_json(struct buf *b, const struct entry *e, int meta)
 {
+	if (e->raw_v9) {
+		buf_append(b, e->raw_v9, e->raw_v9_len);
+		return;
+	}
 	buf_printf(b, "{\"id\":%lld,\"workspace_id\":%lld,\"project_id\":",
 		   (long long)e->id, (long long)e->wid);
 	json_id(b, e->pid);
@@ -995,6 +1005,10 @@ static void row_json(struct buf *b, const struct entry *es, size_t n, long row_n
 		const struct entry *x = &es[i];
 		if (i)
 			buf_putc(b, ',');
+		if (x->raw_report) {
+			buf_append(b, x->raw_report, x->raw_report_len);
+			continue;
+		}
 		buf_printf(b, "{\"id\":%lld,\"seconds\":%lld,\"start\":", (long long)x->id,
 			   (long long)((x->stop - x->start) / USEC_PER_SEC));
 		ts_offset(b, x->start, user_offset(x->start));
@@ -1210,6 +1224,40 @@ static void control_add(struct fake_server *s, const struct fake_request *req,
 	send_buf(resp, 200, &b);
 }
 
+/* POST /__control/raw?id=N[&api=reports]: from now on the entry is served
+ * as the request body's bytes, verbatim (hostile content: 3600.5, "", bad
+ * dates, \u0000, invalid UTF-8...), in v9 listings or, with api=reports, as
+ * its element of a Reports row's time_entries.  An empty body serves the
+ * generated entry again.  Either way the entry counts as changed now, so a
+ * `since` listing shows it. */
+static void control_raw(struct fake_server *s, const struct fake_request *req,
+			struct fake_response *resp, void *app)
+{
+	(void)app;
+	const char *id = fake_query(req, "id");
+	const char *api = fake_query(req, "api");
+	struct entry *e = id ? find_entry(strtoll(id, NULL, 10)) : NULL;
+	if (!e) {
+		fake_reply_text(resp, 404, "no such time entry");
+		return;
+	}
+	int reports = api && strcmp(api, "reports") == 0;
+	char **raw = reports ? &e->raw_report : &e->raw_v9;
+	size_t *len = reports ? &e->raw_report_len : &e->raw_v9_len;
+	free(*raw);
+	*raw = NULL;
+	*len = 0;
+	if (req->body_len > 0) {
+		*raw = malloc(req->body_len);
+		if (!*raw)
+			abort();
+		memcpy(*raw, req->body, req->body_len);
+		*len = req->body_len;
+	}
+	e->at = fake_now(s);
+	fake_reply_text(resp, 200, "ok");
+}
+
 /* Everything the fake holds, in v9 shape, deleted entries included. */
 static void control_dump(struct fake_server *s, const struct fake_request *req,
 			 struct fake_response *resp, void *app)
@@ -1263,6 +1311,7 @@ static const struct fake_route routes[] = {
 	{ "POST", "/__control/delete", control_delete },
 	{ "POST", "/__control/add", control_add },
 	{ "GET", "/__control/dump", control_dump },
+	{ "POST", "/__control/raw", control_raw },
 	{ NULL, NULL, NULL },
 };
 
