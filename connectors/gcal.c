@@ -168,6 +168,36 @@ static void api_fail(const struct http_response *r, const char *what,
 		 reason[0] ? " " : "", reason, msg);
 }
 
+int gcal_check_page(const cJSON *page, const char *what, int need_end,
+		    char *err, size_t errlen)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "items");
+	const cJSON *next, *sync;
+
+	if (!cJSON_IsObject(page)) {
+		snprintf(err, errlen, "google %s answered 200 with a body that is not "
+			 "an object; nothing was changed", what);
+		return -1;
+	}
+	if (!cJSON_IsArray(items)) {
+		snprintf(err, errlen, "google %s answered 200 with %s `items`; nothing "
+			 "was changed (a listing is trusted only when items is a list)",
+			 what, items ? "a non-list" : "no");
+		return -1;
+	}
+	/* Single items are judged one by one where they are stored. */
+	if (!need_end)
+		return 0;
+	next = cJSON_GetObjectItemCaseSensitive(page, "nextPageToken");
+	sync = cJSON_GetObjectItemCaseSensitive(page, "nextSyncToken");
+	if ((cJSON_IsString(next) && *next->valuestring) ||
+	    (cJSON_IsString(sync) && *sync->valuestring))
+		return 0;
+	snprintf(err, errlen, "google %s: the page has neither nextPageToken nor "
+		 "nextSyncToken; nothing was changed", what);
+	return -1;
+}
+
 /* ---- database helpers -------------------------------------------------- */
 
 /* Runs an embedded SQL file with parameters; returns its result. */
@@ -269,6 +299,8 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 			api_fail(&resp, "calendarList", err, errlen);
 			goto out;
 		}
+		if (gcal_check_page(resp.json, "calendarList", 0, err, errlen) < 0)
+			goto out;
 		items = cJSON_GetObjectItemCaseSensitive(resp.json, "items");
 		cJSON_ArrayForEach(item, items) {
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
@@ -470,6 +502,8 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 		api_fail(&resp, "events.list", err, errlen);
 		goto out;
 	}
+	if (gcal_check_page(resp.json, "events.list", 1, err, errlen) < 0)
+		goto out;
 
 	buf_printf(&prefix, "%s:", cal_id);
 	items = cJSON_GetObjectItemCaseSensitive(resp.json, "items");
