@@ -766,7 +766,7 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	cJSON *cal_list = NULL;
 	char first_err[512] = "";
 	const char *token;
-	int n, i, failed_meta = 0, rc;
+	int n, i, failed_meta = 0, rc, locked = 0;
 
 	memset(&g, 0, sizeof(g));
 	g.db = db;
@@ -778,6 +778,17 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	g.http.classify = gcal_classify;
 	g.http.classify_arg = &g;
 	oauth_init(&g.oauth, &g.http, cfg);
+
+	/* One sync of the calendars at a time, like 'sync toggl': two would
+	 * interleave their pages, tokens and reconciles. */
+	locked = db_lock(db, "dwhbi.sync.gcal", 0, err, errlen);
+	if (locked <= 0) {
+		if (locked == 0)
+			snprintf(err, errlen, "another 'dwhbi sync gcal' is running on this "
+				 "database; try again when it has finished");
+		rc = -1;
+		goto done;
+	}
 
 	/* The grant first: a revoked token must stop the run before anything
 	 * is written. */
@@ -869,6 +880,11 @@ calendar_failed:
 		rc = 0;
 	}
 done:
+	if (locked > 0) {
+		char ignored[128];
+
+		db_unlock(db, "dwhbi.sync.gcal", ignored, sizeof(ignored));
+	}
 	if (detail) {
 		cJSON_AddNumberToObject(detail, "token_refreshes", g.oauth.refreshes);
 		cJSON_AddNumberToObject(detail, "http_retries", (double)g.http.retries);
