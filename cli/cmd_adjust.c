@@ -5,6 +5,7 @@
  * decides a proposal.
  */
 #include <inttypes.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +111,18 @@ static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
+/* A proposal id: decimal digits only, 1 to INT64_MAX (a value beyond it is
+ * refused, not clamped to INT64_MAX). */
 static int parse_id(const char *s, int64_t *id)
 {
 	char *end;
-	long long v = strtoll(s, &end, 10);
+	long long v;
 
-	if (!*s || *end || v <= 0)
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == ERANGE || *end || v <= 0)
 		return -1;
 	*id = v;
 	return 0;
@@ -181,7 +188,8 @@ static int decide(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc != 3)
 		return cmd_bad_usage("adjust", "'%s' needs exactly one proposal ID", argv[1]);
 	if (parse_id(argv[2], &id) < 0)
-		return cmd_bad_usage("adjust", "proposal ID must be a positive number, got '%s'",
+		return cmd_bad_usage("adjust", "proposal ID must be a whole number from 1 "
+				     "to 9223372036854775807, got '%s' (see 'dwhbi adjust list')",
 				     argv[2]);
 	if (accept) {
 		int32_t today;

@@ -14,7 +14,7 @@
 
 const char cmd_sync_toggl_usage[] =
 	"usage: dwhbi sync toggl [--days N | --since DATE | --backfill FROM..TO]\n"
-	"                        [--page-size N]\n"
+	"                        [--page-size N] [--max-pages N]\n"
 	"\n"
 	"Mirrors Toggl Track into raw.toggl_track__*: first the masters (me,\n"
 	"workspaces, projects incl. archived, clients, tags), then time entries:\n"
@@ -32,6 +32,8 @@ const char cmd_sync_toggl_usage[] =
 	"                      checkpoint after every page: rerun the same command\n"
 	"                      to resume an interrupted backfill\n"
 	"  --page-size N       Reports rows per page (default 1000)\n"
+	"  --max-pages N       Reports pages one run fetches at most (default 5000);\n"
+	"                      the checkpoint stays, rerun to continue\n"
 	"\n"
 	"Environment: TOGGL_API_TOKEN (required), TOGGL_WORKSPACE_ID (default: the\n"
 	"user's default workspace for --backfill, every workspace for masters),\n"
@@ -61,7 +63,8 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--days") || !strcmp(a, "--since") ||
-		    !strcmp(a, "--backfill") || !strcmp(a, "--page-size")) {
+		    !strcmp(a, "--backfill") || !strcmp(a, "--page-size") ||
+		    !strcmp(a, "--max-pages")) {
 			if (!v)
 				return cmd_bad_usage("sync toggl", "option '%s' needs a value", a);
 			i++;
@@ -93,6 +96,10 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 			if (parse_positive(v, 100000, &opt.page_size) < 0)
 				return cmd_bad_usage("sync toggl", "--page-size wants a "
 						     "positive number, got '%s'", v);
+		} else if (!strcmp(a, "--max-pages")) {
+			if (parse_positive(v, 1000000, &opt.max_pages) < 0)
+				return cmd_bad_usage("sync toggl", "--max-pages wants a "
+						     "number from 1 to 1000000, got '%s'", v);
 		} else {
 			return cmd_bad_usage("sync toggl", "unknown option '%s'", a);
 		}

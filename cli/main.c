@@ -6,6 +6,7 @@
  * (0 success, 1 job failure, 2 usage or configuration error).  The commands
  * themselves live in cli/cmd_*.c and call into the library folders.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -174,8 +175,9 @@ static int64_t parent_run_id(void)
 
 	if (!v || !*v)
 		return 0;
+	errno = 0;
 	n = strtoll(v, &end, 10);
-	return (*end || n <= 0) ? 0 : n;
+	return (*end || n <= 0 || errno == ERANGE) ? 0 : n;
 }
 
 int main(int argc, char **argv)

@@ -169,6 +169,36 @@ static void api_fail(const struct http_response *r, const char *what,
 		 reason[0] ? " " : "", reason, msg);
 }
 
+int gcal_check_page(const cJSON *page, const char *what, int need_end,
+		    char *err, size_t errlen)
+{
+	const cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "items");
+	const cJSON *next, *sync;
+
+	if (!cJSON_IsObject(page)) {
+		snprintf(err, errlen, "google %s answered 200 with a body that is not "
+			 "an object; nothing was changed", what);
+		return -1;
+	}
+	if (!cJSON_IsArray(items)) {
+		snprintf(err, errlen, "google %s answered 200 with %s `items`; nothing "
+			 "was changed (a listing is trusted only when items is a list)",
+			 what, items ? "a non-list" : "no");
+		return -1;
+	}
+	/* Single items are judged one by one where they are stored. */
+	if (!need_end)
+		return 0;
+	next = cJSON_GetObjectItemCaseSensitive(page, "nextPageToken");
+	sync = cJSON_GetObjectItemCaseSensitive(page, "nextSyncToken");
+	if ((cJSON_IsString(next) && *next->valuestring) ||
+	    (cJSON_IsString(sync) && *sync->valuestring))
+		return 0;
+	snprintf(err, errlen, "google %s: the page has neither nextPageToken nor "
+		 "nextSyncToken; nothing was changed", what);
+	return -1;
+}
+
 /* ---- database helpers -------------------------------------------------- */
 
 /* Runs an embedded SQL file with parameters; returns its result. */
@@ -270,6 +300,8 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 			api_fail(&resp, "calendarList", err, errlen);
 			goto out;
 		}
+		if (gcal_check_page(resp.json, "calendarList", 0, err, errlen) < 0)
+			goto out;
 		items = cJSON_GetObjectItemCaseSensitive(resp.json, "items");
 		cJSON_ArrayForEach(item, items) {
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
@@ -475,6 +507,8 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 		api_fail(&resp, "events.list", err, errlen);
 		goto out;
 	}
+	if (gcal_check_page(resp.json, "events.list", 1, err, errlen) < 0)
+		goto out;
 
 	buf_printf(&prefix, "%s:", cal_id);
 	items = cJSON_GetObjectItemCaseSensitive(resp.json, "items");
@@ -767,7 +801,7 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	cJSON *cal_list = NULL;
 	char first_err[512] = "";
 	const char *token;
-	int n, i, failed_meta = 0, rc;
+	int n, i, failed_meta = 0, rc, locked = 0;
 
 	memset(&g, 0, sizeof(g));
 	g.db = db;
@@ -779,6 +813,17 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	g.http.classify = gcal_classify;
 	g.http.classify_arg = &g;
 	oauth_init(&g.oauth, &g.http, cfg);
+
+	/* One sync of the calendars at a time, like 'sync toggl': two would
+	 * interleave their pages, tokens and reconciles. */
+	locked = db_lock(db, "dwhbi.sync.gcal", 0, err, errlen);
+	if (locked <= 0) {
+		if (locked == 0)
+			snprintf(err, errlen, "another 'dwhbi sync gcal' is running on this "
+				 "database; try again when it has finished");
+		rc = -1;
+		goto done;
+	}
 
 	/* The grant first: a revoked token must stop the run before anything
 	 * is written. */
@@ -870,6 +915,11 @@ calendar_failed:
 		rc = 0;
 	}
 done:
+	if (locked > 0) {
+		char ignored[128];
+
+		db_unlock(db, "dwhbi.sync.gcal", ignored, sizeof(ignored));
+	}
 	if (detail) {
 		cJSON_AddNumberToObject(detail, "token_refreshes", g.oauth.refreshes);
 		cJSON_AddNumberToObject(detail, "http_retries", (double)g.http.retries);

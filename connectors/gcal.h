@@ -55,4 +55,14 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	      const struct gcal_options *opt, struct gcal_counts *counts,
 	      struct cJSON *detail, char *err, size_t errlen);
 
+/* Checks the shape of one list page (events.list with need_end set,
+ * calendarList without) before anything of it is stored: an object whose
+ * `items` is a list and, with need_end, that carries either a
+ * nextPageToken or a nextSyncToken.  A page that fails is an error that
+ * changes nothing (a full listing that is not a list would otherwise
+ * reconcile as "everything deleted").  Returns 0, or -1 with a message
+ * naming what (e.g. "events.list") in err. */
+int gcal_check_page(const struct cJSON *page, const char *what, int need_end,
+		    char *err, size_t errlen);
+
 #endif

@@ -218,6 +218,16 @@ int64_t http_response_date(const struct http_response *r)
 	return (int64_t)when * 1000000;
 }
 
+int http_header_unsafe(const char *value)
+{
+	if (!value)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return 1;
+	return 0;
+}
+
 void http_url_encode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -368,6 +378,33 @@ int http_send(struct http_client *c, const struct http_request *req,
 	int rc = -1;
 
 	url_for_message(req->url, where, sizeof(where));
+	/* A value that goes into the request's head must not hold CR or LF
+	 * (nor other control bytes): one from a hostile reply (an OAuth
+	 * access_token "abc\r\nX-Injected: yes") would add headers of its
+	 * own.  Refused before anything is sent; the value is not shown. */
+	for (const char *const *p = req->headers; p && *p; p++) {
+		if (http_header_unsafe(*p)) {
+			const char *colon = strchr(*p, ':');
+			int n = colon && colon - *p < 64 ? (int)(colon - *p) : 0;
+			snprintf(err, errlen, "%s: %s %s: refusing to send the %.*s%sheader "
+				 "whose value holds a CR, LF or other control byte",
+				 c->service, method, where, n, *p, n ? " " : "");
+			return -1;
+		}
+	}
+	if (http_header_unsafe(req->basic_user) || http_header_unsafe(req->basic_password)) {
+		snprintf(err, errlen, "%s: %s %s: refusing to send Basic credentials that "
+			 "hold a CR, LF or other control byte (check the token)",
+			 c->service, method, where);
+		return -1;
+	}
+	if (strpbrk(req->url, "\r\n")) {
+		snprintf(err, errlen, "%s: %s %s: refusing a URL that holds a CR or LF",
+			 c->service, method, where);
+		return -1;
+	}
+	if (req->basic_user)
+		log_add_basic_secret(req->basic_user, req->basic_password);
 	for (const char *const *p = req->headers; p && *p; p++)
 		hdrs = curl_slist_append(hdrs, *p);
 	/* No "Expect: 100-continue" round trip for bodies. */

@@ -125,12 +125,18 @@ void http_client_release(struct http_client *c);
 /* Milliseconds of wait budget left. */
 int64_t http_wait_left_ms(const struct http_client *c);
 
+/* 1 when a value meant for a request header holds CR, LF or another
+ * control byte (tab allowed), which http_send refuses to send; 0 for NULL. */
+int http_header_unsafe(const char *value);
+
 /* Sends req with the retry policy.  Returns 0 with resp filled for every
  * response the policy hands back (any status: the caller checks
  * resp->status), or -1 with err set when the request failed for good
  * (transport error or 5xx after retries, budget used up, a classify hook's
  * HTTP_FAIL, body over max_body).  resp is released and refilled by the call;
- * the caller releases it afterwards. */
+ * the caller releases it afterwards.  A header value, Basic credential or
+ * URL holding CR or LF is refused before anything is sent; Basic
+ * credentials are registered as secrets (log_add_basic_secret). */
 int http_send(struct http_client *c, const struct http_request *req,
 	      struct http_response *resp, char *err, size_t errlen);
 

@@ -134,6 +134,14 @@ int oauth_refresh(struct oauth *o, char *err, size_t errlen)
 	}
 	/* Registered before anything else can print it. */
 	log_add_secret(tok->valuestring);
+	/* It goes into an Authorization header: CR or LF would add headers of
+	 * the server's choosing to every Calendar request. */
+	if (http_header_unsafe(tok->valuestring)) {
+		snprintf(err, errlen, "google token endpoint gave an access_token that "
+			 "holds a CR, LF or other control byte; refusing it (check "
+			 "GOOGLE_OAUTH_URL)");
+		goto out;
+	}
 	free(o->access_token);
 	o->access_token = strdup(tok->valuestring);
 	if (!o->access_token)

@@ -7,6 +7,7 @@
 #include "connectors/toggl.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ static const char SQL_LOAD_STATE[] =
  * server answered are fetched again rather than risked (merging is
  * idempotent). */
 #define SINCE_OVERLAP_SEC 300
+/* A server Date further than this from the local clock is logged. */
+#define TOGGL_CLOCK_SKEW_WARN_SEC 600
 #define MAX_MASTER_PAGES 500
 #define MAX_WORKSPACES 32
 /* Reports accepts at most a year per request. */
@@ -458,12 +461,31 @@ static int sync_masters(struct sync *s, char *err, size_t errlen)
 /* ---- time entries: v9 (days window, since) ---- */
 
 /* The next `since` cursor: the server's clock when it answered, less an
- * overlap, so it never passes a change the answer might not hold. */
+ * overlap, so it never passes a change the answer might not hold.  The
+ * server's clock is not trusted beyond the local one: a Date ahead of local
+ * time (a server or proxy clock gone wrong) would move the cursor past
+ * changes not yet made, so the cursor is never later than local time less
+ * the overlap, and a Date far off either way is reported. */
 static void next_cursor(const struct http_response *resp, char *out, size_t outlen)
 {
+	int64_t now = time_now_usec();
 	int64_t at = http_response_date(resp);
 	if (at < 0)
-		at = time_now_usec();
+		at = now;
+	int64_t skew = at - now;
+	if (skew > (int64_t)TOGGL_CLOCK_SKEW_WARN_SEC * USEC_PER_SEC ||
+	    skew < -(int64_t)TOGGL_CLOCK_SKEW_WARN_SEC * USEC_PER_SEC) {
+		char server[40], local[40];
+		time_format_rfc3339(at, server, sizeof(server));
+		time_format_rfc3339(now, local, sizeof(local));
+		log_warn("toggl: the server's Date (%s) is %lld s %s the local clock "
+			 "(%s); the since cursor %s", server,
+			 (long long)((skew < 0 ? -skew : skew) / USEC_PER_SEC),
+			 skew > 0 ? "ahead of" : "behind", local,
+			 skew > 0 ? "stays at local time" : "follows the server");
+	}
+	if (at > now)
+		at = now;
 	snprintf(out, outlen, "%lld",
 		 (long long)(at / USEC_PER_SEC - SINCE_OVERLAP_SEC));
 }
@@ -569,6 +591,45 @@ static int sync_since(struct sync *s, int64_t since_sec, char *err, size_t errle
 
 /* ---- time entries: Reports v3 backfill ---- */
 
+int toggl_parse_paging_header(const char *value, long long *out)
+{
+	*out = 0;
+	if (!value)
+		return 0;
+	size_t n = strlen(value);
+	if (n == 0 || n > 19 || strspn(value, "0123456789") != n)
+		return -1;
+	errno = 0;
+	char *end;
+	long long v = strtoll(value, &end, 10);
+	if (errno || *end || v < 1)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int toggl_page_starts_with(const cJSON *page, const char *id)
+{
+	const cJSON *row = cJSON_IsArray(page) ? cJSON_GetArrayItem(page, 0) : NULL;
+	const cJSON *entries = cJSON_GetObjectItemCaseSensitive(row, "time_entries");
+	const cJSON *e;
+	char have[32];
+
+	if (!id || !*id || !cJSON_IsArray(entries))
+		return 0;
+	cJSON_ArrayForEach(e, entries) {
+		if (json_id_text(cJSON_GetObjectItemCaseSensitive(e, "id"), have,
+				 sizeof(have)) == 0 && strcmp(have, id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int toggl_json_id(const cJSON *v, char *out, size_t outlen)
+{
+	return json_id_text(v, out, outlen);
+}
+
 struct checkpoint {
 	int32_t from, to;               /* the requested range, inclusive */
 	int32_t chunk_start;            /* current chunk's start_date */
@@ -603,9 +664,15 @@ static int checkpoint_parse(const char *text, struct checkpoint *c)
 	    time_parse_date(from->valuestring, &c->from) == 0 &&
 	    time_parse_date(to->valuestring, &c->to) == 0 &&
 	    time_parse_date(cs->valuestring, &c->chunk_start) == 0) {
-		c->next_row = cJSON_IsNumber(row) ? (long long)row->valuedouble : 0;
+		/* A stored value that is not a row number or an id is dropped
+		 * (the chunk is then read again from its start). */
+		c->next_row = cJSON_IsNumber(row) && row->valuedouble >= 1 &&
+			      row->valuedouble < 1e15 ? (long long)row->valuedouble : 0;
+		long long idv = 0;
 		snprintf(c->next_id, sizeof(c->next_id), "%s",
-			 cJSON_IsString(id) ? id->valuestring : "");
+			 cJSON_IsString(id) &&
+			 toggl_parse_paging_header(id->valuestring, &idv) == 0 ?
+			 id->valuestring : "");
 		rc = 0;
 	}
 	cJSON_Delete(o);
@@ -624,6 +691,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	struct buf *pages[1] = { &clean };
 	char cursor[32];
 	int rc = -1;
+	int max_pages = s->opt->max_pages > 0 ? s->opt->max_pages : TOGGL_DEFAULT_MAX_PAGES;
+	int fetched = 0, rereads = 0;
 
 	snprintf(s->st->mode, sizeof(s->st->mode), "backfill");
 	http_response_init(&resp);
@@ -643,6 +712,15 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			s->st->resumed = 1;
 			char d[16];
 			time_format_date(cp.chunk_start, d, sizeof(d));
+			/* A resumed page is checked against the entry the checkpoint
+			 * names; one that names none cannot be, so its chunk is read
+			 * from the first row, the one position that cannot move. */
+			if (cp.next_row > 0 && !cp.next_id[0]) {
+				log_info("toggl: the checkpoint at row %lld of the chunk from %s "
+					 "names no entry to check it by; reading the chunk "
+					 "from its first row", cp.next_row, d);
+				cp.next_row = 0;
+			}
 			log_info("toggl: resuming the backfill at %s, row %lld", d,
 				 cp.next_row > 0 ? cp.next_row : 1);
 		} else {
@@ -674,6 +752,12 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		if (cp.next_row > 0)
 			buf_printf(&body, ",\"first_row_number\":%lld", cp.next_row);
 		buf_putc(&body, '}');
+		if (++fetched > max_pages) {
+			snprintf(err, errlen, "the backfill stopped after %d Reports pages "
+				 "(--max-pages); the checkpoint is kept: rerun the same "
+				 "command to continue", max_pages);
+			goto out;
+		}
 		log_progress("toggl: backfill %s..%s row %lld, %lld entries so far", sd, ed,
 			     cp.next_row > 0 ? cp.next_row : 1, (long long)s->st->rows_read);
 		if (call(s, "POST", url.data, body.data, &resp, err, errlen) < 0)
@@ -682,9 +766,43 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is not a list", sd, ed);
 			goto out;
 		}
+		/* Identity: the page asked for by row number must start with the
+		 * entry the previous page (or the checkpoint) announced in
+		 * X-Next-ID.  Rows are numbered afresh on every request, so entries
+		 * deleted (or added) upstream before that row since it was
+		 * announced shift it: reading on by number would skip rows.  On a
+		 * mismatch the chunk is read again from its first row, the one
+		 * position that cannot have moved (merging is idempotent). */
+		if (cp.next_row > 0 && cp.next_id[0] &&
+		    !toggl_page_starts_with(resp.json, cp.next_id)) {
+			if (++rereads > TOGGL_MAX_REREADS) {
+				snprintf(err, errlen, "Toggl's Reports rows for %s..%s kept moving "
+					 "while paging (%d re-reads); the checkpoint is kept, "
+					 "rerun later", sd, ed, TOGGL_MAX_REREADS);
+				goto out;
+			}
+			log_warn("toggl: the Reports page at row %lld of %s..%s does not "
+				 "start with entry %s (entries were deleted or added "
+				 "upstream); reading %s..%s again from its first row",
+				 cp.next_row, sd, ed, cp.next_id, sd, ed);
+			cp.next_row = 0;
+			cp.next_id[0] = '\0';
+			continue;
+		}
 		const char *next_row = http_response_header(&resp, "X-Next-Row-Number");
 		const char *next_id = http_response_header(&resp, "X-Next-ID");
-		long long nr = next_row ? strtoll(next_row, NULL, 10) : 0;
+		long long nr = 0, nid = 0;
+		if (toggl_parse_paging_header(next_row, &nr) < 0) {
+			snprintf(err, errlen, "Toggl's Reports page for %s..%s has an "
+				 "X-Next-Row-Number that is not a row number ('%.40s'); stopping",
+				 sd, ed, next_row);
+			goto out;
+		}
+		if (toggl_parse_paging_header(next_id, &nid) < 0) {
+			snprintf(err, errlen, "Toggl's Reports page for %s..%s has an "
+				 "X-Next-ID that is not an id ('%.40s'); stopping", sd, ed, next_id);
+			goto out;
+		}
 		/* Paging must move forward, or the loop would never end. */
 		if (nr > 0 && cJSON_GetArraySize(resp.json) == 0) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is empty but "
@@ -699,7 +817,10 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		struct checkpoint next = cp;
 		if (nr > 0) {
 			next.next_row = nr;
-			snprintf(next.next_id, sizeof(next.next_id), "%s", next_id ? next_id : "");
+			if (nid > 0)
+				snprintf(next.next_id, sizeof(next.next_id), "%lld", nid);
+			else
+				next.next_id[0] = '\0';
 		} else {
 			next.chunk_start = chunk_end;
 			next.next_row = 0;
@@ -734,6 +855,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		quarantine_release(&q);
 		s->st->pages++;
 		cp = next;
+		/* Without X-Next-ID the next page cannot be checked: the API gave
+		 * nothing to check it by (within one run rows rarely move). */
 	}
 	log_progress_done();
 	rc = 0;
@@ -748,6 +871,27 @@ out:
 
 /* ---- the run ---- */
 
+/* A stored cursor is never later than the moment it was saved less the
+ * overlap (the database's clock, not the server's): one written before
+ * cursors were bounded by the local clock, from a reply with a Date in the
+ * future, would otherwise ask for changes "since" a time not reached yet. */
+static int clamp_stored_cursor(struct sync *s, long long *since, char *err, size_t errlen)
+{
+	static const char sql[] =
+		"SELECT floor(extract(epoch FROM least(updated_at, now())))::bigint "
+		"FROM ops.sync_state WHERE source = 'toggl_track.time_entries'";
+	char v[32];
+	if (db_query_value(s->db, sql, 0, NULL, v, sizeof(v), err, errlen) < 0)
+		return -1;
+	long long bound = strtoll(v, NULL, 10) - SINCE_OVERLAP_SEC;
+	if (v[0] && *since > bound) {
+		log_warn("toggl: the stored since cursor %lld is later than when it was "
+			 "saved; using %lld", *since, bound);
+		*since = bound;
+	}
+	return 0;
+}
+
 static int sync_auto(struct sync *s, char *err, size_t errlen)
 {
 	struct buf cp = BUF_INIT;
@@ -761,6 +905,8 @@ static int sync_auto(struct sync *s, char *err, size_t errlen)
 	}
 	buf_release(&cp);
 	long long since = cursor[0] ? strtoll(cursor, NULL, 10) : 0;
+	if (since > 0 && clamp_stored_cursor(s, &since, err, errlen) < 0)
+		return -1;
 	long long oldest = time_now_usec() / USEC_PER_SEC -
 			   (long long)TOGGL_SINCE_MAX_DAYS * 86400;
 	if (since > 0 && since >= oldest)

@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 struct config;
+struct cJSON;
 
 enum toggl_mode {
 	TOGGL_AUTO = 0,     /* nightly: `since` from the cursor when it is recent
@@ -43,6 +44,13 @@ enum toggl_mode {
 #define TOGGL_DEFAULT_DAYS 3
 /* Reports rows per page (the largest size used in practice). */
 #define TOGGL_DEFAULT_PAGE_SIZE 1000
+/* Reports pages one backfill run fetches at most (a server that never stops
+ * announcing a next page cannot hold a run forever); the checkpoint stays,
+ * so a rerun continues.  5000 pages of 1000 rows is far beyond one person. */
+#define TOGGL_DEFAULT_MAX_PAGES 5000
+/* How often one backfill run starts a chunk over because a page did not
+ * start with the entry the previous page announced. */
+#define TOGGL_MAX_REREADS 3
 
 struct toggl_options {
 	enum toggl_mode mode;
@@ -52,6 +60,7 @@ struct toggl_options {
 	int32_t backfill_to;
 	int page_size;              /* Reports page size; 0 = default */
 	int skip_masters;           /* do not refresh me/workspaces/projects/... */
+	int max_pages;              /* Reports pages per run; 0 = TOGGL_DEFAULT_MAX_PAGES */
 };
 
 struct toggl_stats {
@@ -73,6 +82,20 @@ struct toggl_stats {
 int toggl_sync(PGconn *db, const struct config *cfg,
 	       const struct toggl_options *opt, struct toggl_stats *st,
 	       char *err, size_t errlen);
+
+/* Parses a Reports paging header (X-Next-Row-Number, X-Next-ID): absent
+ * (NULL) is 0, "no next page"; otherwise 1 to 19 decimal digits and nothing
+ * else, a positive value within int64.  Returns 0, or -1 for anything else
+ * (empty, signs, spaces, trailing text, zero, overflow). */
+int toggl_parse_paging_header(const char *value, long long *out);
+
+/* Whether the first row of a Reports v3 search page holds the time entry
+ * id (decimal text): 1 yes, 0 no (or the page is empty or not rows). */
+int toggl_page_starts_with(const struct cJSON *page, const char *id);
+
+/* An id from a Toggl JSON value as decimal text (a positive integer up to
+ * 2^53, or a string of digits).  Returns 0, or -1 when it is not one. */
+int toggl_json_id(const struct cJSON *v, char *out, size_t outlen);
 
 /* Parses "FROM..TO" (YYYY-MM-DD, inclusive, FROM <= TO) into day numbers. */
 int toggl_parse_range(const char *s, int32_t *from, int32_t *to);

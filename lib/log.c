@@ -5,6 +5,7 @@
 #include "lib/log.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,37 @@ void log_add_secret(const char *value)
 	secrets[nsecrets] = strdup(value);
 	if (secrets[nsecrets])
 		nsecrets++;
+}
+
+void log_add_basic_secret(const char *user, const char *password)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf pair = BUF_INIT, enc = BUF_INIT;
+
+	if (!user)
+		return;
+	buf_printf(&pair, "%s:%s", user, password ? password : "");
+	log_add_secret(pair.data);
+	const unsigned char *p = (const unsigned char *)pair.data;
+	for (size_t i = 0; i < pair.len; i += 3) {
+		size_t left = pair.len - i;
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (left > 1)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (left > 2)
+			v |= p[i + 2];
+		buf_putc(&enc, b64[(v >> 18) & 63]);
+		buf_putc(&enc, b64[(v >> 12) & 63]);
+		buf_putc(&enc, left > 1 ? b64[(v >> 6) & 63] : '=');
+		buf_putc(&enc, left > 2 ? b64[v & 63] : '=');
+	}
+	log_add_secret(enc.data);
+	while (enc.len > 0 && enc.data[enc.len - 1] == '=')
+		enc.data[--enc.len] = '\0';
+	log_add_secret(enc.data);
+	buf_release(&pair);
+	buf_release(&enc);
 }
 
 void log_clear_secrets(void)

@@ -21,6 +21,10 @@ enum log_level log_get_level(void);
 /* Registers a secret value (ignored when NULL or shorter than 4 bytes);
  * from now on it is replaced by "***" in every message. */
 void log_add_secret(const char *value);
+/* Registers the HTTP Basic credentials user:password as secrets: the raw
+ * pair and its base64 (with and without padding), the form a server that
+ * echoes the Authorization header sends back.  Ignored when user is NULL. */
+void log_add_basic_secret(const char *user, const char *password);
 /* Forgets every registered secret (tests). */
 void log_clear_secrets(void);
 /* Replaces every registered secret in s by "***"; returns a new string that
