@@ -41,6 +41,7 @@ static const struct cmd commands[] = {
 	C(status, 1, 0),
 	C(rules, 1, 0),
 	C(doctor, 0, 0),
+	C(auth, 0, 0),
 	C(serve, 1, 0),
 	C(demo, 0, 0),
 };
