@@ -151,18 +151,45 @@ void log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* 1 forced on, 0 forced off, -1 as the terminal says. */
+static int progress_forced(void)
+{
+	const char *v = getenv("DWHBI_PROGRESS");
+
+	if (!v || !*v)
+		return -1;
+	return strcmp(v, "0") != 0;
+}
+
+int log_progress_wanted(void)
+{
+	int forced = progress_forced();
+
+	if (level < LOG_INFO || forced == 0)
+		return 0;
+	return forced == 1 || isatty(STDERR_FILENO);
+}
+
 void log_progress(const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	char *clean;
 
-	if (level < LOG_INFO || !isatty(STDERR_FILENO))
+	if (!log_progress_wanted())
 		return;
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	clean = log_redact(msg.data);
+	if (!isatty(STDERR_FILENO)) {
+		/* Forced onto a file or pipe: whole lines, no cursor tricks. */
+		fprintf(stderr, "%s\n", clean);
+		fflush(stderr);
+		free(clean);
+		buf_release(&msg);
+		return;
+	}
 	fprintf(stderr, "\r\033[K%s", clean);
 	fflush(stderr);
 	progress_open = 1;
