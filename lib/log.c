@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/utf8.h"
 
 #define MAX_SECRETS 32
 
@@ -91,6 +92,7 @@ static void emit(enum log_level l, const char *tag, const char *fmt, va_list ap)
 	buf_vprintf(&msg, fmt, ap);
 	clean = log_redact(msg.data);
 	buf_release(&msg);
+	utf8_sanitize(clean);   /* no raw bytes of a file in another encoding */
 	if (l == LOG_ERROR) {
 		free(last_error);
 		last_error = strdup(clean);
