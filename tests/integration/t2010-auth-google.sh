@@ -202,6 +202,14 @@ t_ok "no GOOGLE_CLIENT_SECRET: exit 2 naming it" '
 t_ok "--help explains the Desktop app client and the 7-day Testing expiry" '
 	"$DWHBI" auth google --help | grep -q "Desktop app"; "$DWHBI" auth --help | grep -q "7 days"'
 
+t_ok "doctor, with the client but no refresh token, points at dwhbi auth google" '
+	"$DWHBI" doctor >"$T_TMP/u4" 2>&1 || true
+	grep "^FAIL  google" "$T_TMP/u4" | grep -q "dwhbi auth google --env-file FILE" || { cat "$T_TMP/u4"; false; }'
+g_ctl POST revoke >/dev/null
+t_ok "and after a revocation, to auth google and the 7-day Testing expiry" '
+	GOOGLE_REFRESH_TOKEN=$G_REFRESH_TOKEN "$DWHBI" doctor >"$T_TMP/u5" 2>&1 || true
+	grep "^FAIL  google" "$T_TMP/u5" | grep -q "dwhbi auth google.*7 days" || { cat "$T_TMP/u5"; false; }'
+
 # -- secrets ---------------------------------------------------------------------
 cat "$T_TMP"/u* >> "$ALL_OUT"
 t_ok "the output of every run was collected" '[ -s "$ALL_OUT" ]'
