@@ -159,14 +159,18 @@ static void check_services(struct report *r, const struct config *cfg, cJSON *ca
 
 	if (!cfg->google_client_id && !cfg->google_client_secret && !cfg->google_refresh_token) {
 		check(r, "google", WARN, "Google Calendar is not configured: the plan will be empty",
-		      "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REFRESH_TOKEN");
+		      "set GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET (a Desktop app client), then "
+		      "'dwhbi auth google --env-file FILE' writes GOOGLE_REFRESH_TOKEN");
 	} else if (probe_google(cfg, &cals, info, sizeof(info), err, sizeof(err)) == 0) {
 		check(r, "google", OK, info, NULL);
 	} else {
 		check(r, "google", FAIL, err,
 		      strstr(err, "expired or revoked")
-			      ? "authorize again; while the OAuth consent screen is in Testing, "
-				"Google's refresh tokens expire after 7 days: publish the app"
+			      ? "authorize again with 'dwhbi auth google'; while the OAuth consent "
+				"screen is in Testing, Google's refresh tokens expire after 7 days: "
+				"publish the app"
+			      : strstr(err, "GOOGLE_REFRESH_TOKEN is not set")
+			      ? "'dwhbi auth google --env-file FILE' gets it"
 			      : NULL);
 	}
 	if (cals.len) {

@@ -14,11 +14,13 @@
 #include "lib/resource.h"
 #include "lib/csv.h"
 #include "lib/timeutil.h"
+#include "lib/utf8.h"
 #include "ref/goals.h"
 
 const char cmd_goals_summary[] = "goals as CSV <-> versioned ref.goals";
 const char cmd_goals_usage[] =
-	"usage: dwhbi goals import [--replace-from DATE] FILE | import --example\n"
+	"usage: dwhbi goals import [--encoding NAME] [--replace-from DATE] FILE\n"
+	"       dwhbi goals import --example\n"
 	"       dwhbi goals export [FILE]\n"
 	"       dwhbi goals list [--all]\n"
 	"\n"
@@ -31,7 +33,11 @@ const char cmd_goals_usage[] =
 	"                 opens a new one (history kept); an unchanged one is left\n"
 	"                 alone.  A bad line (unknown category, negative minutes,\n"
 	"                 more than 1440 minutes a day, overlapping versions) is\n"
-	"                 reported as FILE:LINE and nothing of FILE is loaded.\n"
+	"                 reported as FILE:LINE and nothing of FILE is loaded; so\n"
+	"                 is a line with more fields than the header, or a file\n"
+	"                 that is not UTF-8.\n"
+	"  --encoding NAME  FILE is in NAME, not UTF-8 (e.g. CP932, what Excel\n"
+	"                 saves for Japanese; any iconv name)\n"
 	"                 A file older than the database (a goal got a newer version\n"
 	"                 since, e.g. an accepted proposal) is refused with what to do:\n"
 	"                 'goals export FILE' refreshes the file, or\n"
@@ -41,7 +47,8 @@ const char cmd_goals_usage[] =
 	"  export [FILE]  write every version as goals.csv (stdout by default)\n"
 	"  list [--all]   the goals valid today (--all: every version)\n";
 
-static int do_import(struct cmd_ctx *ctx, const char *path, const char *replace_from)
+static int do_import(struct cmd_ctx *ctx, const char *path, const char *replace_from,
+		     const char *encoding)
 {
 	struct goals_import_result res;
 	char err[1024];
@@ -61,6 +68,11 @@ static int do_import(struct cmd_ctx *ctx, const char *path, const char *replace_
 		text = csv_read_file(path, &len);
 		if (!text) {
 			log_error("cannot read '%s': %s", path, strerror(errno));
+			return 1;
+		}
+		if (utf8_prepare_text(path, &text, &len, encoding, err, sizeof(err))) {
+			free(text);
+			log_error("goals import failed: %s; nothing was loaded", err);
 			return 1;
 		}
 	}
@@ -89,20 +101,36 @@ int cmd_goals(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc < 2)
 		return cmd_bad_usage("goals", "say import, export or list");
 	if (!strcmp(argv[1], "import")) {
-		const char *from = NULL;
+		const char *from = NULL, *encoding = NULL, *file = NULL;
 		int32_t day;
 
-		if (argc == 5 && !strcmp(argv[2], "--replace-from")) {
-			from = argv[3];
-			if (strlen(from) != 10 || time_parse_date(from, &day) < 0)
-				return cmd_bad_usage("goals", "--replace-from needs a date YYYY-MM-DD, "
-						     "got '%s'", from);
-			return do_import(ctx, argv[4], from);
+		for (int i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--replace-from") && i + 1 < argc) {
+				from = argv[++i];
+				if (strlen(from) != 10 || time_parse_date(from, &day) < 0)
+					return cmd_bad_usage("goals", "--replace-from needs a date "
+							     "YYYY-MM-DD, got '%s'", from);
+			} else if (!strcmp(argv[i], "--encoding") && i + 1 < argc) {
+				encoding = argv[++i];
+				if (!utf8_encoding_known(encoding))
+					return cmd_bad_usage("goals", "unknown encoding '%s' (e.g. "
+							     "CP932, SHIFT_JIS, EUC-JP, UTF-8)",
+							     encoding);
+			} else if (!file && (strcmp(argv[i], "--example") == 0 ||
+					     argv[i][0] != '-' || !strcmp(argv[i], "-"))) {
+				file = argv[i];
+			} else {
+				return cmd_bad_usage("goals", "import takes one FILE (or --example), "
+						     "optionally with --encoding NAME and "
+						     "--replace-from DATE; not '%s'", argv[i]);
+			}
 		}
-		if (argc != 3)
+		if (!file)
 			return cmd_bad_usage("goals", "import takes one FILE (or --example), "
-					     "optionally after --replace-from DATE");
-		return do_import(ctx, argv[2], NULL);
+					     "optionally with --encoding NAME and --replace-from DATE");
+		if (encoding && !strcmp(file, "--example"))
+			return cmd_bad_usage("goals", "--encoding is for your FILE, not --example");
+		return do_import(ctx, file, from, encoding);
 	}
 	if (!strcmp(argv[1], "export")) {
 		FILE *out = stdout;

@@ -8,11 +8,12 @@
 
 #include "cli/cmd.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 #include "ref/seed.h"
 
 const char cmd_seed_summary[] = "load categories, rules and holidays into ref";
 const char cmd_seed_usage[] =
-	"usage: dwhbi seed [--config DIR]\n"
+	"usage: dwhbi seed [--config DIR [--encoding NAME]]\n"
 	"\n"
 	"Loads your categories (categories.csv: category, display_name,\n"
 	"coarse_group, color, sort_order), the rules that map Toggl projects,\n"
@@ -23,9 +24,11 @@ const char cmd_seed_usage[] =
 	"\n"
 	"  --config DIR   read DIR/categories.csv and DIR/category_rules.csv\n"
 	"                 (default: the example files built into dwhbi)\n"
+	"  --encoding NAME  the files are in NAME, not UTF-8 (e.g. CP932, what\n"
+	"                 Excel saves for Japanese; any iconv name)\n"
 	"\n"
 	"Both files are checked before anything is written: a bad line is reported\n"
-	"as FILE:LINE and nothing is loaded.  Running it again with the same files\n"
+	"as FILE:LINE and nothing is loaded (a file that is not UTF-8, too).  Running it again with the same files\n"
 	"changes nothing.  Run 'dwhbi transform' afterwards to apply the rules.\n";
 
 int cmd_seed(struct cmd_ctx *ctx, int argc, char **argv)
@@ -41,10 +44,19 @@ int cmd_seed(struct cmd_ctx *ctx, int argc, char **argv)
 			opts.config_dir = argv[++i];
 		} else if (!strncmp(argv[i], "--config=", 9)) {
 			opts.config_dir = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--encoding")) {
+			if (i + 1 >= argc)
+				return cmd_bad_usage("seed", "--encoding needs a name, e.g. CP932");
+			opts.encoding = argv[++i];
 		} else {
 			return cmd_bad_usage("seed", "unknown option '%s'", argv[i]);
 		}
 	}
+	if (opts.encoding && !opts.config_dir)
+		return cmd_bad_usage("seed", "--encoding is for your files: pass --config DIR too");
+	if (opts.encoding && !utf8_encoding_known(opts.encoding))
+		return cmd_bad_usage("seed", "unknown encoding '%s' (e.g. CP932, SHIFT_JIS, "
+				     "EUC-JP, UTF-8)", opts.encoding);
 	opts.holiday_calendar_id = ctx->cfg.gcal_holiday_calendar_id;
 	if (seed_run(ctx->db, &opts, &res, err, sizeof(err))) {
 		log_error("seed failed: %s", err);

@@ -22,6 +22,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/runs.h"
+#include "lib/utf8.h"
 #include "ref/settings.h"
 
 #define RECORD_BEFORE 1  /* ops.runs row written when the command starts */
@@ -42,6 +43,7 @@ static const struct cmd commands[] = {
 	C(status, 1, 0),
 	C(rules, 1, 0),
 	C(doctor, 0, 0),
+	C(auth, 0, 0),
 	C(serve, 1, 0),
 	C(demo, 0, 0),
 };
@@ -263,6 +265,9 @@ int main(int argc, char **argv)
 		}
 	}
 	job_name(c, argc, argv, &job, &args);
+	/* A file name that is not UTF-8 must not keep the run from being
+	 * recorded (PostgreSQL refuses such text). */
+	utf8_sanitize(args.data);
 	if (c->record_run == RECORD_BEFORE) {
 		ctx.run_id = run_start(ctx.db, job.data, args.data, ctx.parent_run_id, err, sizeof(err));
 		if (ctx.run_id < 0) {

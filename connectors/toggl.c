@@ -19,6 +19,7 @@
 #include "connectors/quarantine.h"
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/progress.h"
 #include "lib/timeutil.h"
 
 /* One temporary table per session holds the pages of the current
@@ -635,6 +636,8 @@ struct checkpoint {
 	int32_t chunk_start;            /* current chunk's start_date */
 	long long next_row;             /* 0 = the chunk's first page */
 	char next_id[32];
+	int32_t reached;                /* the last day fetched, for the progress
+	                                   line of a resumed run; 0 = not known */
 };
 
 static void checkpoint_text(const struct checkpoint *c, struct buf *out)
@@ -647,6 +650,12 @@ static void checkpoint_text(const struct checkpoint *c, struct buf *out)
 	buf_printf(out, "{\"from\":\"%s\",\"to\":\"%s\",\"chunk_start\":\"%s\"", from, to, cs);
 	if (c->next_row > 0)
 		buf_printf(out, ",\"next_row\":%lld,\"next_id\":\"%s\"", c->next_row, c->next_id);
+	if (c->reached > c->from) {
+		char r[16];
+
+		time_format_date(c->reached, r, sizeof(r));
+		buf_printf(out, ",\"reached\":\"%s\"", r);
+	}
 	buf_putc(out, '}');
 }
 
@@ -673,18 +682,46 @@ static int checkpoint_parse(const char *text, struct checkpoint *c)
 			 cJSON_IsString(id) &&
 			 toggl_parse_paging_header(id->valuestring, &idv) == 0 ?
 			 id->valuestring : "");
+		const cJSON *reached = cJSON_GetObjectItemCaseSensitive(o, "reached");
+		if (!cJSON_IsString(reached) ||
+		    time_parse_date(reached->valuestring, &c->reached) < 0)
+			c->reached = 0;
 		rc = 0;
 	}
 	cJSON_Delete(o);
 	return rc;
 }
 
+/* The latest start day among a Reports page's entries (rows hold their
+ * entries in "time_entries"; "start" begins with the local date), or -1. */
+static int32_t page_last_day(const cJSON *rows)
+{
+	const cJSON *row, *te;
+	int32_t last = -1, d;
+	char day[11];
+
+	cJSON_ArrayForEach(row, rows) {
+		cJSON_ArrayForEach(te, cJSON_GetObjectItemCaseSensitive(row, "time_entries")) {
+			const cJSON *st = cJSON_GetObjectItemCaseSensitive(te, "start");
+
+			if (!cJSON_IsString(st) || strlen(st->valuestring) < 10)
+				continue;
+			memcpy(day, st->valuestring, 10);
+			day[10] = '\0';
+			if (time_parse_date(day, &d) == 0 && d > last)
+				last = d;
+		}
+	}
+	return last;
+}
+
 static int sync_backfill(struct sync *s, char *err, size_t errlen)
 {
+	struct range_progress prog;
 	const char *wid = s->cfg->toggl_workspace_id > 0 ? s->wids[0] : s->default_wid;
 	int page_size = s->opt->page_size > 0 ? s->opt->page_size : TOGGL_DEFAULT_PAGE_SIZE;
 	struct checkpoint cp = { s->opt->backfill_from, s->opt->backfill_to,
-				 s->opt->backfill_from, 0, "" };
+				 s->opt->backfill_from, 0, "", 0 };
 	struct buf cptext = BUF_INIT, url = BUF_INIT, body = BUF_INIT;
 	struct http_response resp;
 	struct buf clean = BUF_INIT;
@@ -729,6 +766,10 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		}
 	}
 
+	/* The progress line shows the asked range, not the chunk's. */
+	range_progress_init(&prog, "toggl: backfill", cp.from, cp.to,
+			    cp.reached >= cp.chunk_start ? cp.reached + 1 : cp.chunk_start,
+			    time_now_usec());
 	url_start(s, &url, "/reports/api/v3/workspace/");
 	buf_puts(&url, wid);
 	buf_puts(&url, "/search/time_entries");
@@ -758,8 +799,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 				 "command to continue", max_pages);
 			goto out;
 		}
-		log_progress("toggl: backfill %s..%s row %lld, %lld entries so far", sd, ed,
-			     cp.next_row > 0 ? cp.next_row : 1, (long long)s->st->rows_read);
+		range_progress_show(&prog);
 		if (call(s, "POST", url.data, body.data, &resp, err, errlen) < 0)
 			goto out;
 		if (!cJSON_IsArray(resp.json)) {
@@ -829,6 +869,12 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 				next.chunk_start = cp.to + 1;
 		}
 		int done = next.chunk_start > cp.to;
+		/* Reached: the end of a finished chunk, else the page's last day. */
+		int32_t reached = next.chunk_start > cp.chunk_start ? next.chunk_start - 1 :
+			page_last_day(resp.json);
+		int64_t rows_before = s->st->rows_read;
+		if (reached > next.reached)
+			next.reached = reached;
 		checkpoint_text(&next, &cptext);
 
 		int64_t written = 0;
@@ -854,10 +900,12 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		quarantine_warn(&q, "sync toggl");
 		quarantine_release(&q);
 		s->st->pages++;
+		range_progress_page(&prog, s->st->rows_read - rows_before, reached);
 		cp = next;
 		/* Without X-Next-ID the next page cannot be checked: the API gave
 		 * nothing to check it by (within one run rows rarely move). */
 	}
+	range_progress_show(&prog);
 	log_progress_done();
 	rc = 0;
 out:

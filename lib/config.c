@@ -61,6 +61,7 @@ int config_load(struct config *cfg, char *err, size_t errlen)
 	cfg->gcal_holiday_calendar_id = env("GCAL_HOLIDAY_CALENDAR_ID", NULL);
 	cfg->google_api_base = env("GOOGLE_API_BASE", "https://www.googleapis.com/calendar/v3");
 	cfg->google_oauth_url = env("GOOGLE_OAUTH_URL", "https://oauth2.googleapis.com/token");
+	cfg->google_auth_url = env("GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth");
 	cfg->github_token = env("GITHUB_TOKEN", NULL);
 	cfg->github_repository = env("GITHUB_REPOSITORY", NULL);
 	cfg->github_api_base = env("GITHUB_API_BASE", "https://api.github.com");
@@ -102,6 +103,7 @@ int config_load(struct config *cfg, char *err, size_t errlen)
 	if (check_url("TOGGL_API_BASE", cfg->toggl_api_base, err, errlen) ||
 	    check_url("GOOGLE_API_BASE", cfg->google_api_base, err, errlen) ||
 	    check_url("GOOGLE_OAUTH_URL", cfg->google_oauth_url, err, errlen) ||
+	    check_url("GOOGLE_AUTH_URL", cfg->google_auth_url, err, errlen) ||
 	    check_url("GITHUB_API_BASE", cfg->github_api_base, err, errlen))
 		return -1;
 	if (cfg->github_repository) {

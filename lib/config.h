@@ -28,6 +28,8 @@ struct config {
 	const char *gcal_holiday_calendar_id; /* GCAL_HOLIDAY_CALENDAR_ID, optional */
 	const char *google_api_base;    /* GOOGLE_API_BASE, default https://www.googleapis.com/calendar/v3 */
 	const char *google_oauth_url;   /* GOOGLE_OAUTH_URL, default https://oauth2.googleapis.com/token */
+	const char *google_auth_url;    /* GOOGLE_AUTH_URL, default https://accounts.google.com/o/oauth2/v2/auth
+	                                   (the consent page of `dwhbi auth google`) */
 	const char *github_token;       /* GITHUB_TOKEN (secret) */
 	const char *github_repository;  /* GITHUB_REPOSITORY, owner/repo */
 	const char *github_api_base;    /* GITHUB_API_BASE, default https://api.github.com */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/buf.h"
+#include "lib/utf8.h"
 
 #define MAX_SECRETS 32
 
@@ -123,6 +124,7 @@ static void emit(enum log_level l, const char *tag, const char *fmt, va_list ap)
 	buf_vprintf(&msg, fmt, ap);
 	clean = log_redact(msg.data);
 	buf_release(&msg);
+	utf8_sanitize(clean);   /* no raw bytes of a file in another encoding */
 	if (l == LOG_ERROR) {
 		free(last_error);
 		last_error = strdup(clean);
@@ -183,18 +185,45 @@ void log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* 1 forced on, 0 forced off, -1 as the terminal says. */
+static int progress_forced(void)
+{
+	const char *v = getenv("DWHBI_PROGRESS");
+
+	if (!v || !*v)
+		return -1;
+	return strcmp(v, "0") != 0;
+}
+
+int log_progress_wanted(void)
+{
+	int forced = progress_forced();
+
+	if (level < LOG_INFO || forced == 0)
+		return 0;
+	return forced == 1 || isatty(STDERR_FILENO);
+}
+
 void log_progress(const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
 	char *clean;
 
-	if (level < LOG_INFO || !isatty(STDERR_FILENO))
+	if (!log_progress_wanted())
 		return;
 	va_start(ap, fmt);
 	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
 	clean = log_redact(msg.data);
+	if (!isatty(STDERR_FILENO)) {
+		/* Forced onto a file or pipe: whole lines, no cursor tricks. */
+		fprintf(stderr, "%s\n", clean);
+		fflush(stderr);
+		free(clean);
+		buf_release(&msg);
+		return;
+	}
 	fprintf(stderr, "\r\033[K%s", clean);
 	fflush(stderr);
 	progress_open = 1;

@@ -40,6 +40,11 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * rewrites the current line ("\r").  log_progress_done() ends the line. */
 void log_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_progress_done(void);
+/* Whether progress lines are shown: stderr is a terminal and the level is
+ * info or more.  DWHBI_PROGRESS=1 forces them where stderr is not a
+ * terminal (tests, a log someone watches with tail -f): each update is then
+ * a line of its own; DWHBI_PROGRESS=0 turns them off. */
+int log_progress_wanted(void);
 
 /* The last message given to log_error() (redacted), or NULL. */
 const char *log_last_error(void);

@@ -10,6 +10,7 @@
 
 #include "lib/db.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 
 int64_t run_start(PGconn *db, const char *job, const char *args,
 		  int64_t parent_id, char *err, size_t errlen)
@@ -57,6 +58,12 @@ int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
 	char *detail = detail_json ? log_redact(detail_json) : NULL;
 	int rc;
 
+	/* Text from a file in another encoding must not keep the run from
+	 * being closed: PostgreSQL refuses invalid UTF-8. */
+	if (clean)
+		utf8_sanitize(clean);
+	if (detail)
+		utf8_sanitize(detail);
 	snprintf(sid, sizeof(sid), "%" PRId64, id);
 	snprintf(r, sizeof(r), "%" PRId64, rows_read);
 	snprintf(w, sizeof(w), "%" PRId64, rows_written);
@@ -67,6 +74,21 @@ int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
 			    "rows_read = $3, rows_written = $4, rows_deleted = $5, "
 			    "detail = $6::jsonb, error = $7 WHERE id = $1",
 			    7, params, err, errlen);
+	if (rc && PQstatus(db) == CONNECTION_OK && PQtransactionStatus(db) == PQTRANS_IDLE) {
+		/* Whatever the text held, the run still gets its end. */
+		const char *plain[7] = { sid, ok ? "success" : "failed", r, w, d, NULL,
+					 "failed (its error text could not be stored)" };
+
+		if (ok)
+			plain[6] = NULL;
+		log_warn("cannot store the detail or error text of run %s (%s): storing the "
+			 "run's end without it", sid, err);
+		rc = db_exec_params(db,
+				    "UPDATE ops.runs SET finished_at = clock_timestamp(), status = $2, "
+				    "rows_read = $3, rows_written = $4, rows_deleted = $5, "
+				    "detail = $6::jsonb, error = $7 WHERE id = $1",
+				    7, plain, err, errlen);
+	}
 	free(clean);
 	free(detail);
 	return rc;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/utf8.h"
 #include "lib/buf.h"
 #include "lib/csv.h"
 #include "lib/db.h"
@@ -63,7 +64,7 @@ static int parse_goals(const char *name, const char *text, size_t len, const cha
 	struct csv_reader r;
 	struct csv_record rec;
 	struct goal_row *rows = NULL;
-	int n = 0, idx[7], rc;
+	int n = 0, idx[7], rc, ncols;
 	char why[256];
 
 	csv_reader_init(&r, text, len);
@@ -73,6 +74,7 @@ static int parse_goals(const char *name, const char *text, size_t len, const cha
 		BAD(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
 	if (csv_header(&rec, goal_cols, 7, 5, idx, why, sizeof(why)))
 		BAD(rec.line, "%s", why);
+	ncols = rec.n;
 	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
 		struct goal_row g;
 		const char *cat = csv_field(&rec, idx[0]), *mins = csv_field(&rec, idx[3]);
@@ -84,6 +86,9 @@ static int parse_goals(const char *name, const char *text, size_t len, const cha
 		g.line = rec.line;
 		if (rec.n < 5)
 			BAD(rec.line, "expected at least 5 fields, found %d", rec.n);
+		if (rec.n > ncols)
+			BAD(rec.line, "%d fields but the header has %d columns (a value with a "
+			    "comma needs double quotes)", rec.n, ncols);
 		if (!*cat || strlen(cat) >= sizeof(g.category))
 			BAD(rec.line, "category is empty or too long");
 		snprintf(g.category, sizeof(g.category), "%s", cat);
@@ -361,6 +366,11 @@ int goals_import(PGconn *db, const char *name, const char *text, size_t len,
 	int n = 0;
 
 	memset(res, 0, sizeof(*res));
+	if (utf8_valid_prefix(text, len) < len) {
+		snprintf(err, errlen, "%s:%d: not UTF-8 (save as UTF-8, or pass --encoding CP932)",
+			 name, utf8_line_of(text, utf8_valid_prefix(text, len)));
+		return -1;
+	}
 	if (db_query_value(db, "SELECT (now() AT TIME ZONE $1)::date::text", 1, params,
 			   today, sizeof(today), err, errlen) != 1)
 		return -1;

@@ -17,6 +17,7 @@
 #include "lib/query.h"
 #include "lib/log.h"
 #include "lib/resource.h"
+#include "lib/utf8.h"
 
 #define MAX_NAME 200
 
@@ -388,6 +389,21 @@ static int apply(PGconn *db, const struct seed_data *d, const struct seed_opts *
 	return 0;
 }
 
+/* Makes the file's text UTF-8 (converted from opts->encoding for files of
+ * --config DIR; the built-in ones are UTF-8) or fails with FILE:LINE. */
+static int prepare(const char *name, char **text, size_t *len, const struct seed_opts *opts,
+		   char *err, size_t errlen)
+{
+	size_t n;
+
+	if (!utf8_prepare_text(name, text, len, opts->config_dir ? opts->encoding : NULL,
+			       err, errlen))
+		return 0;
+	n = strlen(err);
+	snprintf(err + n, errlen - n, "; nothing was loaded");
+	return -1;
+}
+
 int seed_run(PGconn *db, const struct seed_opts *opts, struct seed_result *res,
 	     char *err, size_t errlen)
 {
@@ -400,14 +416,16 @@ int seed_run(PGconn *db, const struct seed_opts *opts, struct seed_result *res,
 	memset(res, 0, sizeof(*res));
 	res->holidays = -1;
 	text = read_config(opts->config_dir, "categories.csv", &len, &name, err, errlen);
-	if (!text || parse_categories(name.data, text, len, &d, err, errlen))
+	if (!text || prepare(name.data, &text, &len, opts, err, errlen) ||
+	    parse_categories(name.data, text, len, &d, err, errlen))
 		goto out;
 	add_default_category(&d, "Untracked", "未記録", "#bdbdbd", "9998");
 	add_default_category(&d, "Uncategorized", "未分類", "#9e9e9e", "9999");
 	free(text);
 	buf_reset(&name);
 	text = read_config(opts->config_dir, "category_rules.csv", &len, &name, err, errlen);
-	if (!text || parse_rules(name.data, text, len, &d, err, errlen))
+	if (!text || prepare(name.data, &text, &len, opts, err, errlen) ||
+	    parse_rules(name.data, text, len, &d, err, errlen))
 		goto out;
 	res->categories = d.ncats;
 	res->rules = d.nrules;

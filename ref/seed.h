@@ -21,6 +21,8 @@
 struct seed_opts {
 	const char *config_dir;            /* NULL = the files built into dwhbi */
 	const char *holiday_calendar_id;   /* NULL = leave ref.holidays alone */
+	const char *encoding;              /* the files' encoding (iconv name) when
+	                                      they are not UTF-8; NULL = UTF-8 */
 };
 
 struct seed_result {

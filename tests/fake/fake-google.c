@@ -14,7 +14,13 @@
  * changes since, cancelled items in their minimal form, and refuses to be
  * combined with timeMin/timeMax/orderBy/q/updatedMin; an expired token is a
  * 410 fullSyncRequired; access tokens come from POST /token and can expire
- * mid-run; the refresh token can be revoked.
+ * mid-run; the refresh token can be revoked.  The installed-app flow of
+ * `dwhbi auth google`: GET /o/oauth2/v2/auth (the consent page) redirects to
+ * the loopback redirect_uri with code and state at once (the person always
+ * consents, unless --auth-mode/auth-mode says otherwise), and POST /token
+ * with grant_type=authorization_code checks the client, the code (once,
+ * ten minutes, the same redirect_uri) and the PKCE code_verifier against the
+ * S256 code_challenge before it gives the refresh token.
  *
  * Control endpoints (not logged), for tests to change the world:
  *   POST /__control/google/events?calendarId=C   create, or edit by "id"
@@ -29,6 +35,9 @@
  *   POST /__control/google/expire-sync-tokens[?calendarId=C]   next use 410
  *   POST /__control/google/expire-access-tokens
  *   POST /__control/google/revoke               refresh token now invalid
+ *   POST /__control/google/auth-mode?mode=M     how the consent page answers:
+ *        consent (default: redirect with a code), deny (error=access_denied),
+ *        expire-codes (codes are already expired when exchanged)
  *   GET  /__control/google/dump[?calendarId=C]  what raw must hold, as COPY
  *        text: source_id, the last full payload, 't' when cancelled
  *   GET  /__control/google/stats                counters (JSON)
@@ -44,6 +53,8 @@
 #include "lib/buf.h"
 #include "tests/fake/core.h"
 #include "tests/fake/person.h"
+#include "connectors/http.h"
+#include "lib/sha256.h"
 #include "lib/timeutil.h"
 
 #define MAX_CALENDARS 16
@@ -82,6 +93,18 @@ struct ftoken {
 	int valid;
 };
 
+#define MAX_CODES 32
+#define CODE_LIFE_USEC (600 * USEC_PER_SEC)
+
+struct fcode {
+	char value[64];
+	char challenge[PKCE_CHALLENGE_LEN + 1];
+	char redirect_uri[256];
+	int64_t issued_usec;
+	int used;
+	int expired;            /* issued in expire-codes mode */
+};
+
 struct gfake {
 	struct fake_server *server;
 	struct fcal cals[MAX_CALENDARS];
@@ -100,7 +123,11 @@ struct gfake {
 	int revoked;
 	int page_cap;
 	int expire_after;       /* the first access token dies after n calls */
+	const char *auth_mode;  /* consent | deny | expire-codes */
+	struct fcode codes[MAX_CODES];
+	int ncodes;
 	/* statistics */
+	int64_t auth_requests, code_grants;
 	int64_t grants, api_calls, unauthorized, items_served, list_calls;
 };
 
@@ -657,6 +684,128 @@ static void oauth_error(struct fake_response *r, int status, const char *error,
 	fake_reply_json(r, status, o);
 }
 
+/* The consent page of the installed-app flow.  Like Google's, it shows an
+ * error page (no redirect) for an unknown client or a redirect_uri a
+ * Desktop client may not use, and redirects to redirect_uri otherwise. */
+static void h_auth(struct fake_server *s, const struct fake_request *req,
+		   struct fake_response *resp, void *app)
+{
+	const char *cid = fake_query(req, "client_id");
+	const char *redirect = fake_query(req, "redirect_uri");
+	const char *rtype = fake_query(req, "response_type");
+	const char *scope = fake_query(req, "scope");
+	const char *state = fake_query(req, "state");
+	const char *challenge = fake_query(req, "code_challenge");
+	const char *method = fake_query(req, "code_challenge_method");
+	struct buf loc = BUF_INIT;
+	struct fcode *c;
+
+	(void)s;
+	(void)app;
+	G.auth_requests++;
+	if (!cid || strcmp(cid, G.client_id) != 0) {
+		fake_reply_text(resp, 401, "Error 401: invalid_client\nThe OAuth client was not found.");
+		return;
+	}
+	if (!redirect || (strncmp(redirect, "http://127.0.0.1:", 17) != 0 &&
+			  strncmp(redirect, "http://localhost:", 17) != 0)) {
+		fake_reply_text(resp, 400, "Error 400: redirect_uri_mismatch\n"
+				"A Desktop app client accepts loopback redirects only.");
+		return;
+	}
+	if (!rtype || strcmp(rtype, "code") != 0 || !scope || !*scope) {
+		fake_reply_text(resp, 400, "Error 400: invalid_request\n"
+				"Required parameter is missing: response_type or scope");
+		return;
+	}
+	if (!challenge || strlen(challenge) != PKCE_CHALLENGE_LEN ||
+	    !method || strcmp(method, "S256") != 0) {
+		fake_reply_text(resp, 400, "Error 400: invalid_request\n"
+				"This fake wants code_challenge_method=S256 and a code_challenge.");
+		return;
+	}
+	buf_puts(&loc, redirect);
+	if (strcmp(G.auth_mode, "deny") == 0) {
+		http_query_add(&loc, "error", "access_denied");
+		if (state)
+			http_query_add(&loc, "state", state);
+	} else {
+		c = &G.codes[G.ncodes % MAX_CODES];
+		G.ncodes++;
+		memset(c, 0, sizeof(*c));
+		snprintf(c->value, sizeof(c->value), "4/fake-code-%d-%08llx", G.ncodes,
+			 (unsigned long long)(fake_now(G.server) ^ ((uint64_t)G.ncodes * 2654435761u)) &
+			 0xffffffffu);
+		snprintf(c->challenge, sizeof(c->challenge), "%s", challenge);
+		snprintf(c->redirect_uri, sizeof(c->redirect_uri), "%s", redirect);
+		c->issued_usec = fake_now(G.server);
+		c->expired = strcmp(G.auth_mode, "expire-codes") == 0;
+		if (state)
+			http_query_add(&loc, "state", state);
+		http_query_add(&loc, "code", c->value);
+		http_query_add(&loc, "scope", scope);
+	}
+	resp->status = 302;
+	fake_set_header(resp, "Location", loc.data);
+	resp->content_type = "text/html; charset=utf-8";
+	buf_reset(&resp->body);
+	buf_puts(&resp->body, "<html><body>Moved</body></html>");
+	buf_release(&loc);
+}
+
+/* grant_type=authorization_code: the code once, within its life, with the
+ * redirect_uri it was issued for and the verifier of its challenge. */
+static void code_grant(const struct fake_request *req, struct fake_response *resp)
+{
+	char cid[256], secret[256], code[128], redirect[256], verifier[256];
+	char challenge[PKCE_CHALLENGE_LEN + 1];
+	struct fcode *c = NULL;
+	cJSON *o;
+
+	if (form_value(req->body, "client_id", cid, sizeof(cid)) < 0 ||
+	    form_value(req->body, "client_secret", secret, sizeof(secret)) < 0 ||
+	    strcmp(cid, G.client_id) != 0 || strcmp(secret, G.client_secret) != 0) {
+		oauth_error(resp, 401, "invalid_client", "Unauthorized");
+		return;
+	}
+	if (form_value(req->body, "code", code, sizeof(code)) < 0) {
+		oauth_error(resp, 400, "invalid_request", "Missing required parameter: code");
+		return;
+	}
+	for (int i = 0; i < MAX_CODES && i < G.ncodes; i++)
+		if (strcmp(G.codes[i].value, code) == 0)
+			c = &G.codes[i];
+	if (!c || c->used || c->expired ||
+	    fake_now(G.server) - c->issued_usec > CODE_LIFE_USEC) {
+		oauth_error(resp, 400, "invalid_grant", "Bad Request");
+		return;
+	}
+	if (form_value(req->body, "redirect_uri", redirect, sizeof(redirect)) < 0 ||
+	    strcmp(redirect, c->redirect_uri) != 0) {
+		oauth_error(resp, 400, "redirect_uri_mismatch", "Bad Request");
+		return;
+	}
+	if (form_value(req->body, "code_verifier", verifier, sizeof(verifier)) < 0) {
+		oauth_error(resp, 400, "invalid_grant", "Missing code verifier.");
+		return;
+	}
+	pkce_challenge(verifier, challenge);
+	if (strlen(verifier) < 43 || strlen(verifier) > 128 ||
+	    strcmp(challenge, c->challenge) != 0) {
+		oauth_error(resp, 400, "invalid_grant", "Invalid code verifier.");
+		return;
+	}
+	c->used = 1;
+	G.code_grants++;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "access_token", "ya29.fake-from-code");
+	cJSON_AddNumberToObject(o, "expires_in", 3599);
+	cJSON_AddStringToObject(o, "refresh_token", G.refresh_token);
+	cJSON_AddStringToObject(o, "scope", "https://www.googleapis.com/auth/calendar.readonly");
+	cJSON_AddStringToObject(o, "token_type", "Bearer");
+	fake_reply_json(resp, 200, o);
+}
+
 static void h_token(struct fake_server *s, const struct fake_request *req,
 		    struct fake_response *resp, void *app)
 {
@@ -666,6 +815,11 @@ static void h_token(struct fake_server *s, const struct fake_request *req,
 
 	(void)s;
 	(void)app;
+	if (form_value(req->body, "grant_type", grant, sizeof(grant)) == 0 &&
+	    strcmp(grant, "authorization_code") == 0) {
+		code_grant(req, resp);
+		return;
+	}
 	if (form_value(req->body, "grant_type", grant, sizeof(grant)) < 0 ||
 	    strcmp(grant, "refresh_token") != 0) {
 		oauth_error(resp, 400, "unsupported_grant_type", "Invalid grant_type: ");
@@ -1239,6 +1393,29 @@ static void h_ctl_expire_access(struct fake_server *s, const struct fake_request
 	fake_reply_text(resp, 200, "ok");
 }
 
+static int auth_mode_ok(const char *m)
+{
+	return m && (strcmp(m, "consent") == 0 || strcmp(m, "deny") == 0 ||
+		     strcmp(m, "expire-codes") == 0);
+}
+
+static void h_ctl_auth_mode(struct fake_server *s, const struct fake_request *req,
+			    struct fake_response *resp, void *app)
+{
+	static char mode[16];
+	const char *m = fake_query(req, "mode");
+
+	(void)s;
+	(void)app;
+	if (!auth_mode_ok(m)) {
+		fake_reply_text(resp, 400, "mode must be consent, deny or expire-codes");
+		return;
+	}
+	snprintf(mode, sizeof(mode), "%s", m);
+	G.auth_mode = mode;
+	fake_reply_text(resp, 200, "ok");
+}
+
 static void h_ctl_revoke(struct fake_server *s, const struct fake_request *req,
 			 struct fake_response *resp, void *app)
 {
@@ -1295,6 +1472,8 @@ static void h_ctl_stats(struct fake_server *s, const struct fake_request *req,
 	cJSON_AddNumberToObject(o, "unauthorized", (double)G.unauthorized);
 	cJSON_AddNumberToObject(o, "items_served", (double)G.items_served);
 	cJSON_AddNumberToObject(o, "list_calls", (double)G.list_calls);
+	cJSON_AddNumberToObject(o, "auth_requests", (double)G.auth_requests);
+	cJSON_AddNumberToObject(o, "code_grants", (double)G.code_grants);
 	cJSON_AddNumberToObject(o, "events", (double)G.nev);
 	cJSON_AddNumberToObject(o, "seq", (double)G.seq);
 	fake_reply_json(resp, 200, o);
@@ -1325,6 +1504,13 @@ static int option(void *data, int argc, char **argv, int *i)
 		G.page_cap = atoi(argv[++*i]);
 	else if (strcmp(name, "--expire-token-after") == 0)
 		G.expire_after = atoi(argv[++*i]);
+	else if (strcmp(name, "--auth-mode") == 0) {
+		G.auth_mode = argv[++*i];
+		if (!auth_mode_ok(G.auth_mode)) {
+			fprintf(stderr, "fake-google: --auth-mode must be consent, deny or expire-codes\n");
+			return -1;
+		}
+	}
 	else
 		return 0;
 	return 1;
@@ -1360,6 +1546,7 @@ static int setup(struct fake_server *s, void *data)
 
 static const struct fake_route routes[] = {
 	{ "POST", "/token", h_token },
+	{ "GET", "/o/oauth2/v2/auth", h_auth },
 	{ "GET", "/calendar/v3/colors", h_colors },
 	{ "GET", "/calendar/v3/users/me/calendarList", h_calendar_list },
 	{ "GET", "/calendar/v3/calendars/*/events", h_events },
@@ -1370,6 +1557,7 @@ static const struct fake_route routes[] = {
 	{ "POST", "/__control/google/expire-sync-tokens", h_ctl_expire_sync },
 	{ "POST", "/__control/google/expire-access-tokens", h_ctl_expire_access },
 	{ "POST", "/__control/google/revoke", h_ctl_revoke },
+	{ "POST", "/__control/google/auth-mode", h_ctl_auth_mode },
 	{ "GET", "/__control/google/dump", h_ctl_dump },
 	{ "GET", "/__control/google/stats", h_ctl_stats },
 	{ NULL, NULL, NULL }
@@ -1390,7 +1578,9 @@ int main(int argc, char **argv)
 		"  --client-id ID --client-secret S --refresh-token T\n"
 		"                            the credentials the token endpoint accepts\n"
 		"  --page-cap N              at most N events per page (default 100)\n"
-		"  --expire-token-after N    the first access token dies after N calls\n",
+		"  --expire-token-after N    the first access token dies after N calls\n"
+		"  --auth-mode M             the consent page: consent (default), deny,\n"
+		"                            expire-codes\n",
 	};
 
 	G.tz = "UTC";
@@ -1398,5 +1588,6 @@ int main(int argc, char **argv)
 	G.client_secret = "fake-client-secret";
 	G.refresh_token = "fake-refresh-token";
 	G.page_cap = 100;
+	G.auth_mode = "consent";
 	return fake_main(&app, argc, argv);
 }

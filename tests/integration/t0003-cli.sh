@@ -4,7 +4,7 @@
 
 t_ok "dwhbi help lists the commands on stdout, exit 0" '
 	"$DWHBI" help > "$T_TMP/help.out"
-	for c in migrate seed goals sync transform analyze adjust report run dispatch status serve demo rules doctor; do
+	for c in migrate seed goals sync transform analyze adjust report run dispatch status serve demo rules doctor auth; do
 		grep -q "^  $c " "$T_TMP/help.out"
 	done
 '
@@ -16,7 +16,7 @@ t_ok "unknown command: names it, usage on stderr, exit 2" '
 	grep -q "unknown command '\''frobnicate'\''" "$T_TMP/e"; grep -q "^usage:" "$T_TMP/e"
 '
 t_ok "every command answers --help with its usage, exit 0, without a database" '
-	for c in migrate seed goals sync transform analyze adjust report run dispatch status serve demo rules doctor; do
+	for c in migrate seed goals sync transform analyze adjust report run dispatch status serve demo rules doctor auth; do
 		"$DWHBI" $c --help > "$T_TMP/h" 2>&1
 		grep -q "usage: dwhbi $c" "$T_TMP/h" || { echo "no usage for $c"; cat "$T_TMP/h"; exit 1; }
 	done

@@ -11,7 +11,7 @@ t_ok "no database settings at all: exit 2 naming DATABASE_URL, nothing tried" '
 '
 t_ok "the example env file names every variable the program reads" '
 	for v in $(grep -o "env(\"[A-Z_]*\"" "$SRCDIR/lib/config.c" | sed "s/env(\"//; s/\"//" | sort -u); do
-		case $v in *_API_BASE|GOOGLE_OAUTH_URL|PG*) continue ;; esac
+		case $v in *_API_BASE|GOOGLE_OAUTH_URL|GOOGLE_AUTH_URL|PG*) continue ;; esac
 		grep -q "^export $v=" "$SRCDIR/dwhbi.env.example" || { echo "missing $v"; exit 1; }
 	done
 '

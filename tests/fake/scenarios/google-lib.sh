@@ -17,6 +17,7 @@ g_start_fake() {
 		--refresh-token "$G_REFRESH_TOKEN" "$@"
 	export GOOGLE_API_BASE="$FAKE_URL/calendar/v3"
 	export GOOGLE_OAUTH_URL="$FAKE_URL/token"
+	export GOOGLE_AUTH_URL="$FAKE_URL/o/oauth2/v2/auth"
 	export GOOGLE_CLIENT_ID="$G_CLIENT_ID"
 	export GOOGLE_CLIENT_SECRET="$G_CLIENT_SECRET"
 	export GOOGLE_REFRESH_TOKEN="$G_REFRESH_TOKEN"
