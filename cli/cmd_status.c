@@ -219,7 +219,7 @@ static int status_text(PGconn *db, const char *stale_s, const char *runs_s, int 
 	if (check)
 		bad = unhealthy_sources(res, 1);
 	PQclear(res);
-	if (quarantine_summary(ctx->db, NULL) < 0)
+	if (quarantine_summary(db, NULL) < 0)
 		return 1;
 
 	res = run_file(db, "cli/status_marts.sql", 0, NULL);

@@ -18,7 +18,7 @@
 
 const char cmd_transform_summary[] = "build staging, core and marts; run data tests";
 const char cmd_transform_usage[] =
-	"usage: dwhbi transform [--select MODEL]... [--test | --test-only] [--list]\n"
+	"usage: dwhbi transform [--select MODEL]... [--full] [--test | --test-only] [--list]\n"
 	"\n"
 	"Builds the models shipped in the binary: staging views over raw, core\n"
 	"tables (actual and plan records split at local midnight in DWHBI_TIMEZONE,\n"
@@ -27,6 +27,14 @@ const char cmd_transform_usage[] =
 	"one transaction: readers of a mart see the previous rows until the new\n"
 	"ones are committed, never an empty or half-built table.\n"
 	"\n"
+	"A build of every model rebuilds only the local days that changed since\n"
+	"the last one (raw time entries and calendar events synced or deleted\n"
+	"since, the sync clock) and runs the data tests on those days plus the\n"
+	"global checks.  A change of the models, DWHBI_TIMEZONE, the holiday\n"
+	"calendar, categories, rules, goals, holidays or Toggl projects, clients\n"
+	"or tags rebuilds everything.\n"
+	"\n"
+	"  --full          rebuild every day of every model (and test them all)\n"
 	"  --select MODEL  build only MODEL and the models downstream of it\n"
 	"                  (e.g. core.actual_records, daily_category); repeatable\n"
 	"  --test          run the data tests (transform/tests) after the build;\n"
@@ -81,6 +89,8 @@ int cmd_transform(struct cmd_ctx *ctx, int argc, char **argv)
 			if (opts.nselect >= MAX_SELECT)
 				return cmd_bad_usage("transform", "at most %d --select options", MAX_SELECT);
 			select[opts.nselect++] = a + 9;
+		} else if (!strcmp(a, "--full")) {
+			opts.full = 1;
 		} else if (!strcmp(a, "--test")) {
 			opts.test = 1;
 		} else if (!strcmp(a, "--test-only")) {
@@ -94,6 +104,8 @@ int cmd_transform(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!opts.build && opts.nselect)
 		return cmd_bad_usage("transform", "--test-only builds nothing; drop --select");
+	if (!opts.build && opts.full)
+		return cmd_bad_usage("transform", "--test-only builds nothing; drop --full");
 	opts.select = select;
 	opts.timezone = ctx->cfg.timezone ? ctx->cfg.timezone : "UTC";
 	opts.holiday_calendar_id = ctx->cfg.gcal_holiday_calendar_id;
@@ -130,7 +142,11 @@ int cmd_transform(struct cmd_ctx *ctx, int argc, char **argv)
 			log_error("transform failed: %s", err);
 		return 1;
 	}
-	if (opts.build)
+	if (opts.build && res.incremental)
+		printf("built %d model%s for %lld changed day%s (%lld rows)", res.models_built,
+		       res.models_built == 1 ? "" : "s", (long long)res.changed_days,
+		       res.changed_days == 1 ? "" : "s", (long long)res.rows_written);
+	else if (opts.build)
 		printf("built %d model%s (%lld rows)", res.models_built,
 		       res.models_built == 1 ? "" : "s", (long long)res.rows_written);
 	if (opts.test)

@@ -25,6 +25,8 @@ static const char *const layers[] = { "staging", "core", "marts" };
 #define LOCK_NAME "dwhbi.transform"
 #define TEST_SHOW_ROWS 5
 #define TEST_FETCH_ROWS 101
+#define CHANGES_FILE "transform/changes.sql"
+#define INCREMENTAL_MARK "--incremental:"
 
 static char *xstrdup(const char *s)
 {
@@ -59,6 +61,7 @@ static void model_release(struct model *m)
 	free(m->path);
 	free(m->sql);
 	free(m->unique_key);
+	free(m->incremental);
 	free(m->deps);
 	memset(m, 0, sizeof(*m));
 }
@@ -199,6 +202,13 @@ int model_parse(struct model *m, const char *path, const char *sql,
 			return -1;
 		}
 		free(kind);
+	}
+	m->incremental = header_value(sql, "incremental");
+	if (m->incremental && !*m->incremental) {
+		snprintf(err, errlen, "model '%s': incremental needs a condition on the "
+			 "model's columns or 'unchanged'", path);
+		model_release(m);
+		return -1;
 	}
 	m->unique_key = header_value(sql, "unique_key");
 	if (m->unique_key) {
@@ -589,6 +599,115 @@ static int model_columns(PGconn *db, struct buf *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- incremental builds ------------------------------------------------ */
+
+/* Switches on the "--incremental:" lines of a model or test (in place: the
+ * mark becomes blanks, so the rest of the line is SQL). */
+static void enable_incremental_lines(char *sql)
+{
+	size_t mlen = strlen(INCREMENTAL_MARK);
+
+	for (char *p = sql; (p = strstr(p, INCREMENTAL_MARK)) != NULL; p += mlen) {
+		const char *q = p;
+		while (q > sql && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if (q == sql || q[-1] == '\n')
+			memset(p, ' ', mlen);
+	}
+}
+
+/* The text of "-- step: NAME" in transform/changes.sql, up to the next step;
+ * NULL when there is no such step. */
+static char *changes_step(const char *text, const char *name)
+{
+	const char *mark = "-- step: ";
+	size_t nlen = strlen(name);
+
+	for (const char *p = text; (p = strstr(p, mark)) != NULL; p++) {
+		const char *n = p + strlen(mark);
+		if ((p == text || p[-1] == '\n') && !strncmp(n, name, nlen) &&
+		    (n[nlen] == '\n' || n[nlen] == '\0')) {
+			const char *body = n + nlen, *end = strstr(body, "\n-- step: ");
+			return xstrndup(body, end ? (size_t)(end - body + 1) : strlen(body));
+		}
+	}
+	return NULL;
+}
+
+/* Runs a step of transform/changes.sql if it exists; 0 or -1. */
+static int run_changes_step(PGconn *db, const char *text, const char *name,
+			    char *err, size_t errlen)
+{
+	char *step = changes_step(text, name);
+	char reason[512];
+	int rc;
+
+	if (!step)
+		return 0;
+	rc = db_exec(db, step, reason, sizeof(reason));
+	free(step);
+	if (rc)
+		snprintf(err, errlen, "%s, step '%s': %s", CHANGES_FILE, name, reason);
+	return rc;
+}
+
+/* An incremental refill: DELETE the rows matching the model's condition,
+ * INSERT the model's rows matching it.  Both run in the transform's
+ * transaction, so readers see the old days until the commit. */
+static int refill_incremental(PGconn *db, const struct model *m, const char *qname,
+			      int64_t *written, int64_t *deleted, char *err, size_t errlen)
+{
+	const char *params[1] = { qname };
+	struct buf sql = BUF_INIT;
+	char *body = xstrdup(m->sql);
+	PGresult *cols;
+	double tuples;
+	int rc = -1;
+
+	enable_incremental_lines(body);
+	cols = db_query(db,
+		"SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), "
+		"max(c.reltuples) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+		"WHERE a.attrelid = to_regclass($1) AND c.relkind = 'r' "
+		"AND a.attnum > 0 AND NOT a.attisdropped", 1, params, err, errlen);
+	if (!cols)
+		goto out;
+	if (PQgetisnull(cols, 0, 0)) {
+		snprintf(err, errlen, "its table is missing; run 'dwhbi transform --full'");
+		PQclear(cols);
+		goto out;
+	}
+	tuples = strtod(PQgetvalue(cols, 0, 1), NULL);
+	buf_printf(&sql, "DELETE FROM %s WHERE %s", qname, m->incremental);
+	if (exec_counted(db, sql.data, deleted, err, errlen)) {
+		PQclear(cols);
+		goto out;
+	}
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM (\n%s\n) AS model WHERE %s",
+		   qname, PQgetvalue(cols, 0, 0), PQgetvalue(cols, 0, 0), body, m->incremental);
+	PQclear(cols);
+	if (exec_counted(db, sql.data, written, err, errlen))
+		goto out;
+	rc = 0;
+	/* A few days of a big table leave its statistics good enough; a
+	 * bigger change gets them refreshed. */
+	if ((double)(*written + *deleted) > 0.1 * tuples + 1000) {
+		buf_reset(&sql);
+		buf_printf(&sql, "ANALYZE %s", qname);
+		rc = exec_counted(db, sql.data, NULL, err, errlen);
+	}
+out:
+	if (rc) {
+		char reason[512];
+		snprintf(reason, sizeof(reason), "%s", err);
+		snprintf(err, errlen, "incremental refill: %s", reason);
+	}
+	buf_release(&sql);
+	free(body);
+	return rc;
+}
+
 static int build_table(PGconn *db, const struct model *m, const char *qname,
 		       int64_t *written, int64_t *deleted, int *recreated,
 		       char *err, size_t errlen)
@@ -656,15 +775,23 @@ out:
 /* ops.model_builds: what `dwhbi status` and the console show as the last
  * refresh of each model; committed together with the model's rows. */
 static int record_build(PGconn *db, const struct model *m, int64_t rows, double ms_taken,
-			char *err, size_t errlen)
+			int64_t incr_deleted, int incremental, char *err, size_t errlen)
 {
-	char rows_s[32], ms_s[32];
-	const char *params[3] = { m->name, rows_s, ms_s };
+	char rows_s[32], ms_s[32], del_s[32];
+	const char *params[4] = { m->name, rows_s, ms_s, del_s };
 
 	snprintf(rows_s, sizeof(rows_s), "%lld", (long long)rows);
 	snprintf(ms_s, sizeof(ms_s), "%.1f", ms_taken);
+	snprintf(del_s, sizeof(del_s), "%lld", (long long)incr_deleted);
 	if (m->kind == MODEL_VIEW)
 		params[1] = NULL;
+	if (incremental)        /* rows: the table's, not this refill's */
+		return db_exec_params(db,
+			"INSERT INTO ops.model_builds (model, built_at, rows, duration_ms) "
+			"VALUES ($1, now(), $2, $3) ON CONFLICT (model) DO UPDATE "
+			"SET built_at = excluded.built_at, "
+			"rows = ops.model_builds.rows - $4::bigint + excluded.rows, "
+			"duration_ms = excluded.duration_ms", 4, params, err, errlen);
 	return db_exec_params(db,
 		"INSERT INTO ops.model_builds (model, built_at, rows, duration_ms) "
 		"VALUES ($1, now(), $2, $3) ON CONFLICT (model) DO UPDATE "
@@ -673,7 +800,7 @@ static int record_build(PGconn *db, const struct model *m, int64_t rows, double 
 }
 
 static int build_models(PGconn *db, const struct model_set *ms, struct transform_result *res,
-			cJSON *list, char *err, size_t errlen)
+			cJSON *list, const char *changes, char *err, size_t errlen)
 {
 	for (int i = 0; i < ms->n; i++) {
 		const struct model *m = &ms->models[i];
@@ -682,9 +809,25 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		int recreated = 0, rc;
 		char reason[768];
 		double t0;
+		/* what an incremental build does with this model */
+		enum { WHOLE, DAYS, KEEP } how = WHOLE;
 
 		if (!m->selected)
 			continue;
+		if (res->incremental)
+			how = m->kind == MODEL_VIEW ? KEEP
+			    : !m->incremental ? WHOLE
+			    : !strcmp(m->incremental, "unchanged") ? KEEP : DAYS;
+		if (how == KEEP) {
+			/* its text and inputs are those of the last build */
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "model", m->name);
+			cJSON_AddStringToObject(o, "materialized", m->kind == MODEL_VIEW ? "view" : "table");
+			cJSON_AddStringToObject(o, "refresh", "unchanged");
+			cJSON_AddNumberToObject(o, "ms", 0);
+			cJSON_AddItemToArray(list, o);
+			continue;
+		}
 		if (quoted_name(db, m->name, &qname)) {
 			snprintf(err, errlen, "cannot quote model name '%s'", m->name);
 			return -1;
@@ -694,6 +837,9 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		t0 = now_ms();
 		if (m->kind == MODEL_VIEW)
 			rc = build_view(db, m, qname.data, reason, sizeof(reason));
+		else if (how == DAYS)
+			rc = refill_incremental(db, m, qname.data, &written, &deleted,
+						reason, sizeof(reason));
 		else
 			rc = build_table(db, m, qname.data, &written, &deleted, &recreated,
 					 reason, sizeof(reason));
@@ -703,8 +849,15 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 			snprintf(err, errlen, "model '%s' (%s) failed: %s", m->name, m->path, reason);
 			return -1;
 		}
+		if (res->incremental) {
+			char step[300];
+			snprintf(step, sizeof(step), "after %s", m->name);
+			if (run_changes_step(db, changes, step, err, errlen))
+				return -1;
+		}
 		double ms_taken = now_ms() - t0;
-		if (record_build(db, m, written, ms_taken, reason, sizeof(reason))) {
+		if (record_build(db, m, written, ms_taken, deleted, how == DAYS,
+				 reason, sizeof(reason))) {
 			log_progress_done();
 			snprintf(err, errlen, "cannot record the build of '%s': %s", m->name, reason);
 			return -1;
@@ -712,6 +865,8 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "model", m->name);
 		cJSON_AddStringToObject(o, "materialized", m->kind == MODEL_VIEW ? "view" : "table");
+		if (res->incremental)
+			cJSON_AddStringToObject(o, "refresh", how == DAYS ? "changed days" : "whole");
 		if (m->kind == MODEL_TABLE) {
 			cJSON_AddNumberToObject(o, "rows", (double)written);
 			if (recreated)
@@ -779,6 +934,8 @@ static int run_tests(PGconn *db, struct transform_result *res, cJSON *list,
 		char *severity = header_value(text, "severity");
 		int warn_only = severity && !strcmp(severity, "warn");
 		free(severity);
+		if (res->incremental)   /* the changed days plus the global checks */
+			enable_incremental_lines(text);
 		buf_printf(&sql, "SAVEPOINT dwhbi_test; SELECT * FROM (\n%s\n) AS test LIMIT %d",
 			   text, TEST_FETCH_ROWS);
 		free(text);
@@ -845,12 +1002,77 @@ static int take_lock(PGconn *db, int wait_seconds, char *err, size_t errlen)
 	}
 }
 
+/* Decides between an incremental and a full build of every model (see
+ * runner.h) and prepares the changed days; res->incremental says which. */
+static int plan_build(PGconn *db, const struct transform_opts *opts, const struct model_set *ms,
+		      const char *changes, struct transform_result *res, char *err, size_t errlen)
+{
+	struct buf text = BUF_INIT, names = BUF_INIT;
+	char reason[512] = "";
+	const char *params[1];
+	int got;
+
+	/* the fingerprint covers the models and this file */
+	for (int i = 0; i < ms->n; i++)
+		buf_printf(&text, "%s\n%s\n", ms->models[i].path, ms->models[i].sql);
+	buf_puts(&text, changes);
+	params[0] = text.data;
+	got = db_exec_params(db, "SELECT set_config('dwhbi.models_md5', md5($1), true)",
+			     1, params, err, errlen);
+	buf_release(&text);
+	if (got || run_changes_step(db, changes, "state", err, errlen))
+		return -1;
+	if (opts->full) {
+		snprintf(reason, sizeof(reason), "--full");
+	} else {
+		char *step = changes_step(changes, "decide");
+		if (!step) {
+			snprintf(err, errlen, "%s has no step 'decide'", CHANGES_FILE);
+			return -1;
+		}
+		got = db_query_value(db, step, 0, NULL, reason, sizeof(reason), err, errlen);
+		free(step);
+		if (got < 0)
+			return -1;
+	}
+	if (!reason[0]) {
+		/* every table must be there to be refilled */
+		buf_putc(&names, '{');
+		for (int i = 0; i < ms->n; i++)
+			if (ms->models[i].kind == MODEL_TABLE)
+				buf_printf(&names, "%s%s", names.len > 1 ? "," : "", ms->models[i].name);
+		buf_putc(&names, '}');
+		params[0] = names.data;
+		got = db_query_value(db, "SELECT 'no table ' || string_agg(n, ', ') FROM unnest($1::text[]) n "
+				     "WHERE to_regclass(n) IS NULL", 1, params, reason, sizeof(reason),
+				     err, errlen);
+		buf_release(&names);
+		if (got < 0)
+			return -1;
+	}
+	res->incremental = !reason[0];
+	params[0] = res->incremental ? "off" : "on";
+	if (db_exec_params(db, "SELECT set_config('dwhbi.full_build', $1, true)", 1, params,
+			   err, errlen))
+		return -1;
+	cJSON_AddStringToObject(res->detail, "refresh", res->incremental ? "incremental" : "full");
+	if (!res->incremental) {
+		cJSON_AddStringToObject(res->detail, "full_reason", reason);
+		log_debug("full rebuild: %s", reason);
+		return 0;
+	}
+	return run_changes_step(db, changes, "start", err, errlen);
+}
+
 int transform_run(PGconn *db, const struct transform_opts *opts,
 		  struct transform_result *res, char *err, size_t errlen)
 {
 	struct model_set ms;
 	const char *params[2];
 	cJSON *models, *tests;
+	char *changes = NULL;
+	/* a build of every model keeps ops.transform_state */
+	int tracked = opts->build && opts->nselect == 0;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -863,6 +1085,10 @@ int transform_run(PGconn *db, const struct transform_opts *opts,
 	if (model_set_load(&ms, err, errlen) ||
 	    model_set_select(&ms, opts->select, opts->nselect, err, errlen))
 		goto out_models;
+	if (tracked && !(changes = resource_read(CHANGES_FILE, NULL))) {
+		snprintf(err, errlen, "cannot read %s", CHANGES_FILE);
+		goto out_models;
+	}
 	if (take_lock(db, opts->lock_wait_seconds, err, errlen))
 		goto out_models;
 	if (db_begin(db, err, errlen))
@@ -879,9 +1105,21 @@ int transform_run(PGconn *db, const struct transform_opts *opts,
 			   "set_config('work_mem', '256MB', true), "
 			   "now() AT TIME ZONE $1", 2, params, err, errlen))
 		goto out_rollback;
-	if (opts->build && build_models(db, &ms, res, models, err, errlen))
+	if (tracked && plan_build(db, opts, &ms, changes, res, err, errlen))
 		goto out_rollback;
+	if (opts->build && build_models(db, &ms, res, models, changes, err, errlen))
+		goto out_rollback;
+	if (res->incremental) {
+		char n[32];
+		if (db_query_value(db, "SELECT count(*) FROM dwhbi_changed_days", 0, NULL,
+				   n, sizeof(n), err, errlen) < 0)
+			goto out_rollback;
+		res->changed_days = strtoll(n, NULL, 10);
+		cJSON_AddNumberToObject(res->detail, "changed_days", (double)res->changed_days);
+	}
 	if (opts->test && run_tests(db, res, tests, err, errlen))
+		goto out_rollback;
+	if (tracked && run_changes_step(db, changes, "finish", err, errlen))
 		goto out_rollback;
 	if (db_commit(db, err, errlen))
 		goto out_lock;
@@ -895,6 +1133,7 @@ out_lock:
 		db_unlock(db, LOCK_NAME, ignored, sizeof(ignored));
 	}
 out_models:
+	free(changes);
 	model_set_release(&ms);
 	return rc;
 }

@@ -24,6 +24,20 @@
  * `-- refresh: delete` (core.days, which others read).  A failing test rolls
  * everything back: the previous marts stay.  A mart whose columns changed
  * (an upgrade) is rebuilt the same way.
+ *
+ * Incremental builds (transform/changes.sql): a build without --select and
+ * --full starts from ops.transform_state, what the last committed build
+ * read.  When only raw time entries, calendar events and the sync clock
+ * changed, it computes the local days those changes touch and rebuilds only
+ * the rows of those days: a model whose header says `-- incremental: COND`
+ * deletes its rows matching COND and inserts the model's rows matching COND,
+ * its `--incremental:` lines (filters on the changed days) switched on; a
+ * model with `-- incremental: unchanged` reads only what the fingerprint
+ * covers and is left as it is, and so are the views; any other model is
+ * rebuilt whole.  The data tests switch on their `--incremental:` lines too
+ * (the changed days plus the global invariants).  A change of the models,
+ * time zone, holiday calendar, categories, rules, goals, holidays or Toggl
+ * projects/clients/tags, or raw rows removed, rebuilds everything.
  */
 #ifndef DWHBI_TRANSFORM_RUNNER_H
 #define DWHBI_TRANSFORM_RUNNER_H
@@ -44,6 +58,7 @@ struct model {
 	enum model_kind kind;
 	char *unique_key;    /* "date, category" or NULL */
 	int rebuild;         /* drop and create again (else DELETE + INSERT) */
+	char *incremental;   /* "-- incremental:" condition on its rows, "unchanged", or NULL */
 	int *deps;           /* indexes into the set's models */
 	int ndeps;
 	int selected;        /* set by model_set_select() */
@@ -91,6 +106,7 @@ struct transform_opts {
 	int build;                         /* build the selected models */
 	int test;                          /* run the data tests (after the build) */
 	int lock_wait_seconds;             /* wait for a concurrent transform */
+	int full;                          /* rebuild everything, even if few days changed */
 };
 
 struct transform_result {
@@ -100,6 +116,8 @@ struct transform_result {
 	int tests_run;
 	int tests_failed;
 	int tests_warned;        /* `-- severity: warn` tests that found rows */
+	int incremental;          /* only the changed days were rebuilt (and tested) */
+	int64_t changed_days;     /* how many, when incremental */
 	struct cJSON *detail;     /* {"models": [...], "tests": [...]}; caller frees */
 };
 

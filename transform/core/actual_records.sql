@@ -11,6 +11,7 @@
 -- minutes = seconds / 60; seconds are exact (microsecond resolution).
 -- materialized: table
 -- unique_key: user_id, start_at
+-- incremental: date in (select date from dwhbi_changed_days)
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
            (select actual_synced_at from core.sync_clock) as synced_at
@@ -69,6 +70,7 @@ pieces as (
     select b.*, b.first_date as date, b.start_at as piece_start, b.stop_at as piece_stop
     from bounded b
     where b.first_date = b.last_date
+--incremental: and b.first_date in (select date from dwhbi_changed_days)
     union all
     select b.*,
            d.day::date,
@@ -79,6 +81,7 @@ pieces as (
     cross join lateral generate_series(b.first_date::timestamp, b.last_date::timestamp,
                                        interval '1 day') as d(day)
     where b.first_date < b.last_date
+--incremental: and exists (select 1 from dwhbi_changed_days c where c.date between b.first_date and b.last_date)
 )
 select p.date,
        p.user_id,

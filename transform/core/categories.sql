@@ -1,6 +1,7 @@
 -- core.categories: ref.categories plus the two categories every mart must
 -- have (Untracked, Uncategorized) when the person's file leaves them out.
 -- materialized: table
+-- incremental: unchanged
 -- unique_key: category
 select category, display_name, coarse_group, color, sort_order
 from ref.categories

@@ -5,6 +5,7 @@
 -- beats a weekly one beats a monthly one, then the newest version wins.
 -- materialized: table
 -- unique_key: date, category
+-- incremental: date in (select date from dwhbi_changed_days)
 with calendar as (
     select c.*,
            count(*) over (partition by week_start) as week_days,
@@ -32,6 +33,7 @@ applicable as (
      and (g.valid_to is null or c.date < g.valid_to)
      and (g.day_type = 'any' or g.day_type = c.day_type)
     where c.in_range
+--incremental: and c.date in (select date from dwhbi_changed_days)
 )
 select distinct on (date, category)
        date, category, goal_id, period, day_type, direction,

@@ -5,8 +5,10 @@
 -- materialized: table
 -- refresh: delete
 -- unique_key: date
+-- incremental: date in (select date from dwhbi_changed_days)
 select date, day_type, is_weekend, holiday_name, day_start, day_end, day_seconds,
        week_start, month, has_actual, complete
 from core.calendar
 where in_range
+--incremental: and date in (select date from dwhbi_changed_days)
 order by date

@@ -5,6 +5,7 @@
 -- No match: 'Uncategorized'.
 -- materialized: table
 -- unique_key: time_entry_id
+-- incremental: time_entry_id in (select time_entry_id from dwhbi_changed_entries)
 with rules as (
     select rule_id, priority, match_on, pattern, category,
            case match_on when 'toggl_project' then 1
@@ -19,6 +20,7 @@ entries as (
            p.project_id is not null as has_project
     from core.time_entries e
     left join core.projects p on p.project_id = e.project_id
+--incremental: where e.time_entry_id in (select time_entry_id from dwhbi_changed_entries)
 ),
 tag_names as (
     select e.time_entry_id, t.tag_name

@@ -2,16 +2,20 @@
 -- rule order of docs/architecture.md: the summary first (a gcal_summary rule, or the
 -- summary being a Toggl project's name, matched through that project's
 -- rules), then the event color, then a keyword in the summary; priority
--- orders rules of the same kind.  No match: 'Uncategorized'.
+-- orders rules of the same kind.  No match: 'Uncategorized'.  It keeps what
+-- core.plan_records needs of each event (its calendar, status and times), so
+-- an incremental build knows the days an event covered when it was built.
 -- materialized: table
 -- unique_key: event_key
+-- incremental: event_key in (select event_key from dwhbi_changed_events)
 with rules as (
     select rule_id, priority, match_on, pattern, category
     from ref.category_rules
 ),
 events as (
-    select event_key, summary, color_id
+    select event_key, calendar_id, status, is_all_day, summary, color_id, start_at, end_at
     from staging.stg_google_calendar__events
+--incremental: where event_key in (select event_key from dwhbi_changed_events)
 ),
 candidates as (
     select e.event_key, 1 as kind_rank, r.priority, r.rule_id, r.category
@@ -43,6 +47,12 @@ best as (
 )
 select e.event_key,
        coalesce(b.category, 'Uncategorized') as category,
-       b.rule_id
+       b.rule_id,
+       e.calendar_id,
+       e.status,
+       e.is_all_day,
+       e.summary,
+       e.start_at,
+       e.end_at
 from events e
 left join best b on b.event_key = e.event_key

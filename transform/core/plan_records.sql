@@ -6,19 +6,22 @@
 -- its hour from the block), so a day's plan never exceeds the day.
 -- materialized: table
 -- unique_key: start_at
+-- incremental: date in (select date from dwhbi_changed_days)
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
            nullif(current_setting('dwhbi.holiday_calendar_id', true), '') as holiday_calendar_id
 ),
 events as (
-    select e.event_key, e.calendar_id, e.summary, e.start_at, e.end_at
-    from staging.stg_google_calendar__events e
+    select e.event_key, e.calendar_id, e.summary, e.start_at, e.end_at, e.category
+    from core.event_categories e
     cross join settings s
     where e.status <> 'cancelled'
       and not e.is_all_day
       and e.start_at is not null
       and e.end_at > e.start_at
       and e.calendar_id is distinct from s.holiday_calendar_id
+--incremental: and e.end_at > (select min(date) - 1 from dwhbi_changed_days)::timestamp at time zone s.tz
+--incremental: and e.start_at < (select max(date) + 2 from dwhbi_changed_days)::timestamp at time zone s.tz
 ),
 pieces as (
     select ev.*,
@@ -31,6 +34,7 @@ pieces as (
         (ev.start_at at time zone s.tz)::date::timestamp,
         ((ev.end_at - interval '1 microsecond') at time zone s.tz)::date::timestamp,
         interval '1 day') as d(day)
+--incremental: where d.day::date in (select date from dwhbi_changed_days)
 ),
 bounds as (
     select date, piece_start as at from pieces
@@ -43,7 +47,7 @@ segments as (
 ),
 owners as (
     select distinct on (sg.date, sg.seg_start)
-           sg.date, sg.seg_start, sg.seg_stop, p.event_key, p.calendar_id, p.summary
+           sg.date, sg.seg_start, sg.seg_stop, p.event_key, p.calendar_id, p.summary, p.category
     from segments sg
     join pieces p on p.date = sg.date
                  and p.piece_start <= sg.seg_start
@@ -56,9 +60,8 @@ select o.date,
        o.seg_stop as stop_at,
        extract(epoch from o.seg_stop - o.seg_start) as seconds,
        trim_scale(round(extract(epoch from o.seg_stop - o.seg_start) / 60, 6)) as minutes,
-       coalesce(c.category, 'Uncategorized') as category,
+       o.category,
        o.event_key,
        o.calendar_id,
        o.summary
 from owners o
-left join core.event_categories c on c.event_key = o.event_key

@@ -3,6 +3,7 @@
 -- calendar events both use it (an event whose summary is a project's name
 -- gets that project's category).
 -- materialized: table
+-- incremental: unchanged
 with rules as (
     select rule_id, priority, match_on, pattern, category,
            case match_on when 'toggl_project' then 1

@@ -6,6 +6,7 @@
 -- Reports backfill returns every user of a workspace).
 -- materialized: table
 -- unique_key: time_entry_id
+-- incremental: time_entry_id in (select time_entry_id from dwhbi_changed_entries)
 select e.time_entry_id,
        coalesce(e.user_id, 0) as user_id,
        e.project_id,
@@ -20,5 +21,6 @@ select e.time_entry_id,
        e.is_running
 from staging.stg_toggl_track__time_entries e
 cross join core.sync_clock c
-where not exists (select 1 from staging.stg_toggl_track__me)
-   or e.user_id in (select user_id from staging.stg_toggl_track__me)
+where (not exists (select 1 from staging.stg_toggl_track__me)
+       or e.user_id in (select user_id from staging.stg_toggl_track__me))
+--incremental: and e.time_entry_id in (select time_entry_id from dwhbi_changed_entries)

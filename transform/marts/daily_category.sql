@@ -8,14 +8,17 @@
 -- ended by the last sync.
 -- materialized: table
 -- unique_key: date, category
+-- incremental: date in (select date from dwhbi_changed_days)
 with actual as (
     select date, category, sum(seconds) as seconds
     from core.actual_records
+--incremental: where date in (select date from dwhbi_changed_days)
     group by date, category
 ),
 plan as (
     select date, category, sum(seconds) as seconds
     from core.plan_records
+--incremental: where date in (select date from dwhbi_changed_days)
     group by date, category
 )
 select d.date,
@@ -40,4 +43,5 @@ cross join core.categories c
 left join actual a on a.date = d.date and a.category = c.category
 left join plan p on p.date = d.date and p.category = c.category
 left join core.daily_goals g on g.date = d.date and g.category = c.category
+--incremental: where d.date in (select date from dwhbi_changed_days)
 order by d.date, c.sort_order, c.category

@@ -5,6 +5,7 @@
 -- date is the local day of the hour.
 -- materialized: table
 -- unique_key: time, category
+-- incremental: date in (select date from dwhbi_changed_days)
 with pieces as (
     select a.category, a.date, h.hour,
            greatest(a.start_at, h.hour) as piece_start,
@@ -14,6 +15,7 @@ with pieces as (
         date_trunc('hour', a.start_at at time zone 'UTC') at time zone 'UTC',
         a.stop_at - interval '1 microsecond',
         interval '1 hour') as h(hour)
+--incremental: where a.date in (select date from dwhbi_changed_days union select date + 1 from dwhbi_changed_days)
 )
 select p.hour as time,
        min(p.date) as date,

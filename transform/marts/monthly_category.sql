@@ -3,6 +3,7 @@
 -- actual data.
 -- materialized: table
 -- unique_key: month, category
+-- incremental: month in (select month from dwhbi_changed_months)
 select c.month,
        m.day_start as time,
        d.category,
@@ -19,6 +20,7 @@ select c.month,
 from marts.daily_category d
 join core.calendar c on c.date = d.date
 join core.calendar m on m.date = c.month
+--incremental: where c.month in (select month from dwhbi_changed_months)
 group by c.month, m.day_start, d.category, d.display_name, d.coarse_group,
          d.color, d.sort_order
 order by c.month, d.sort_order, d.category

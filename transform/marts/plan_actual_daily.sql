@@ -3,6 +3,7 @@
 -- flow needs).
 -- materialized: table
 -- unique_key: date, category
+-- incremental: date in (select date from dwhbi_changed_days)
 select d.date,
        d.time,
        d.category,
@@ -15,4 +16,5 @@ select d.date,
 from marts.daily_category d
 where d.actual_minutes is not null
   and d.date in (select date from core.plan_records)
+--incremental: and d.date in (select date from dwhbi_changed_days)
 order by d.date, d.sort_order, d.category

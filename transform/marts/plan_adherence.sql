@@ -4,9 +4,11 @@
 -- (NULL on a day without plan).
 -- materialized: table
 -- unique_key: date
+-- incremental: date in (select date from dwhbi_changed_days)
 with planned as (
     select date, sum(seconds) as seconds
     from core.plan_records
+--incremental: where date in (select date from dwhbi_changed_days)
     group by date
 ),
 adhered as (
@@ -19,6 +21,7 @@ adhered as (
      and a.category = p.category
      and a.start_at < p.stop_at
      and p.start_at < a.stop_at
+--incremental: where p.date in (select date from dwhbi_changed_days)
     group by p.date
 )
 select d.date,
@@ -33,4 +36,5 @@ from core.days d
 left join planned pl on pl.date = d.date
 left join adhered ad on ad.date = d.date
 where d.has_actual
+--incremental: and d.date in (select date from dwhbi_changed_days)
 order by d.date

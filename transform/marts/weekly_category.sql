@@ -4,6 +4,7 @@
 -- comes back whole for a whole week.
 -- materialized: table
 -- unique_key: week_start, category
+-- incremental: week_start in (select week_start from dwhbi_changed_weeks)
 select c.week_start,
        w.day_start as time,
        d.category,
@@ -20,6 +21,7 @@ select c.week_start,
 from marts.daily_category d
 join core.calendar c on c.date = d.date
 join core.calendar w on w.date = c.week_start
+--incremental: where c.week_start in (select week_start from dwhbi_changed_weeks)
 group by c.week_start, w.day_start, d.category, d.display_name, d.coarse_group,
          d.color, d.sort_order
 order by c.week_start, d.sort_order, d.category

@@ -3,6 +3,7 @@
 with sums as (
     select user_id, date, sum(seconds) as seconds
     from core.actual_records
+--incremental: where date in (select date from dwhbi_changed_days)
     group by user_id, date
 )
 select s.user_id, s.date, s.seconds / 60 as minutes, d.day_seconds / 60 as day_minutes

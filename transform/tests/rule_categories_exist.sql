@@ -16,8 +16,12 @@ where exists (select 1 from ref.categories)
 union all
 select distinct 'core.actual_records', a.category
 from core.actual_records a
-where not exists (select 1 from core.categories c where c.category = a.category)
+where true
+--incremental: and a.date in (select date from dwhbi_changed_days)
+  and not exists (select 1 from core.categories c where c.category = a.category)
 union all
 select distinct 'core.plan_records', p.category
 from core.plan_records p
-where not exists (select 1 from core.categories c where c.category = p.category)
+where true
+--incremental: and p.date in (select date from dwhbi_changed_days)
+  and not exists (select 1 from core.categories c where c.category = p.category)

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# b-incremental: the nightly cost of the transform (issue 18), each figure a
+# ratio measured in this one run:
+#   1. `dwhbi transform --test` with one changed day (one entry of the last
+#      day edited, the sync clock one minute later), 10 years of one person
+#      against 1 year; median of 3 nights each;
+#   2. `dwhbi run daily --no-sync` on 2 years when nothing changed since the
+#      last run (median of 3);
+#   3. the heap of marts.hourly_category after 9 such nights against the
+#      same table freshly built (10 years).
+# Targets: 1. <= 1.5x, 2. <= 0.6 s, 3. <= 1.3x.
+. "$SRCDIR/tests/lib.sh"
+export DWHBI_TIMEZONE=Asia/Tokyo
+export GCAL_HOLIDAY_CALENDAR_ID='ja.japanese#holiday@group.v.calendar.google.com'
+unset TOGGL_API_TOKEN GOOGLE_CLIENT_ID GOOGLE_REFRESH_TOKEN
+
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+
+load() { # days
+	t_migrated_db
+	"$BUILD/bench/transform_person" --days "$1" >/dev/null || return 1
+	"$DWHBI" -q seed >/dev/null && "$DWHBI" -q goals import --example >/dev/null || return 1
+	psql -X -q -c "VACUUM ANALYZE raw.toggl_track__time_entries, raw.google_calendar__events" >/dev/null
+}
+
+# One night: a changed entry on the last day, the sync clock a minute later.
+night() { # n
+	psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
+WITH clock AS (SELECT max(synced_at) + interval '1 minute' AS at FROM raw.toggl_track__time_entries),
+last AS (
+    SELECT source_id FROM raw.toggl_track__time_entries
+    WHERE deleted_at IS NULL AND data->>'stop' IS NOT NULL
+    ORDER BY (data->>'start')::timestamptz DESC LIMIT 1)
+UPDATE raw.toggl_track__time_entries r
+SET data = jsonb_set(r.data, '{description}', to_jsonb('night $1'::text)), synced_at = clock.at
+FROM clock, last WHERE r.source_id = last.source_id;
+UPDATE ops.sync_state SET last_synced_at = (SELECT max(synced_at) FROM raw.toggl_track__time_entries)
+WHERE source = 'toggl_track.time_entries';
+SQL
+}
+
+declare -A one_day
+for days in 365 3650; do
+	load $days || exit 1
+	"$DWHBI" -q transform --test >/dev/null || exit 1
+	times=()
+	for n in 1 2 3; do
+		night $n || exit 1
+		start=$(date +%s%N)
+		"$DWHBI" -q transform --test >/dev/null || exit 1
+		times+=("$(ms "$start")")
+	done
+	one_day[$days]=$(median3 "${times[@]}")
+	echo "transform --test, one changed day, $days days of history: ${times[*]} ms (median ${one_day[$days]})"
+	t_psql "SELECT '  rows written: ' || rows_written || ', deleted: ' || rows_deleted
+		FROM ops.runs WHERE job = 'transform' ORDER BY id DESC LIMIT 1"
+	t_psql "SELECT '  ' || (m->>'model') || ': ' || (m->>'ms') || ' ms'
+		FROM ops.runs r, jsonb_array_elements(r.detail->'models') m
+		WHERE r.id = (SELECT max(id) FROM ops.runs WHERE job = 'transform')
+		ORDER BY (m->>'ms')::numeric DESC LIMIT 4"
+	if [ $days = 3650 ]; then
+		fresh=$(t_psql "SELECT pg_relation_size('marts.hourly_category')")
+		for n in 4 5 6 7 8 9; do
+			night $n && "$DWHBI" -q transform --test >/dev/null || exit 1
+		done
+		after=$(t_psql "SELECT pg_relation_size('marts.hourly_category')")
+		# the same table built fresh
+		psql -X -q -c "CREATE TABLE public.fresh_hourly AS SELECT * FROM marts.hourly_category" >/dev/null
+		fresh=$(t_psql "SELECT pg_relation_size('public.fresh_hourly')")
+	fi
+	dropdb "$PGDATABASE"
+done
+echo "RATIO one changed day, 10 years / 1 year: $(awk -v a="${one_day[3650]}" -v b="${one_day[365]}" 'BEGIN { printf "%.2f", a / b }')x (target <= 1.5x)"
+echo "RATIO marts.hourly_category heap after 9 nights / fresh: $(awk -v a="$after" -v b="$fresh" 'BEGIN { printf "%.2f", a / b }')x ($((after / 1024)) kB vs $((fresh / 1024)) kB; target <= 1.3x)"
+
+load 730 || exit 1
+"$DWHBI" -q run daily --no-sync >/dev/null || exit 1
+times=()
+for n in 1 2 3; do
+	start=$(date +%s%N)
+	"$DWHBI" -q run daily --no-sync >/dev/null || exit 1
+	times+=("$(ms "$start")")
+done
+med=$(median3 "${times[@]}")
+t_psql "SELECT '  ' || (s->>'step') || ': ' || coalesce(s->>'seconds', s->>'status') || ' s'
+	FROM ops.runs r, jsonb_array_elements(r.detail->'steps') s
+	WHERE r.id = (SELECT max(id) FROM ops.runs WHERE job = 'run')"
+echo "RATIO run daily --no-sync, 2 years, nothing changed: ${times[*]} ms, median $med ms = $(awk -v a="$med" 'BEGIN { printf "%.2f", a / 600 }')x the 0.6 s target"
+dropdb "$PGDATABASE"
