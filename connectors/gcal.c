@@ -529,8 +529,8 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 
 		idx++;
 		if (!cJSON_IsString(id) || !*id->valuestring) {
-			log_warn("google calendar '%s': skipped an event without an id",
-				 cal_id);
+			/* Quarantined under the hash of its bytes. */
+			quarantine_screen_gcal_event(&q, span, item, NULL);
 			continue;
 		}
 		buf_printf(&sid, "%s%s", prefix.data, id->valuestring);

@@ -229,8 +229,8 @@ int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *spa
 	ok = validate_gcal_event(text, &q->window, &r) == 0;
 	if (ok)
 		quarantine_landed(q, source_id);
-	else
-		quarantine_add(q, source_id, r.reason, text);
+	else    /* an id that is not clean text is not stored as text */
+		quarantine_add(q, r.id[0] ? source_id : NULL, r.reason, text);
 	free(printed);
 	return ok;
 }
