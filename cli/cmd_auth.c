@@ -79,6 +79,7 @@ struct listener {
 	const char *state;      /* the one sent */
 	char code[512];
 	char error[128];
+	int answered;           /* the request that decided has been answered */
 };
 
 static const char page_ok[] =
@@ -167,6 +168,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	pthread_cond_signal(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 	return ret;
+}
+
+/* A request is over (its page sent, or the connection gone): once the one
+ * that decided the outcome is, the listener may close. */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct listener *l = cls;
+
+	(void)conn;
+	(void)con_cls;
+	(void)toe;
+	pthread_mutex_lock(&l->mu);
+	if (l->outcome != WAITING) {
+		l->answered = 1;
+		pthread_cond_signal(&l->cv);
+	}
+	pthread_mutex_unlock(&l->mu);
 }
 
 /* n random bytes from /dev/urandom, base64url-encoded into out. */
@@ -559,6 +578,7 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)8,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &l,
 			     MHD_OPTION_END);
 	if (!d) {
 		log_error("cannot listen on 127.0.0.1 for Google's answer: %s", strerror(errno));
@@ -597,10 +617,18 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 		if (pthread_cond_timedwait(&l.cv, &l.mu, &deadline) == ETIMEDOUT)
 			break;
 	outcome = l.outcome;
-	if (outcome == WAITING)
+	if (outcome == WAITING) {
 		l.outcome = DENIED;     /* a late answer is turned away */
+	} else {
+		/* The browser gets its page before the listener goes (at most
+		 * two more seconds). */
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += 2;
+		while (!l.answered)
+			if (pthread_cond_timedwait(&l.cv, &l.mu, &deadline) == ETIMEDOUT)
+				break;
+	}
 	pthread_mutex_unlock(&l.mu);
-	/* Lets the browser receive its page before the listener goes. */
 	MHD_stop_daemon(d);
 	d = NULL;
 
