@@ -44,7 +44,9 @@ auth_wait() {
 }
 # url_param URL NAME — a query parameter of URL, decoded.
 url_param() {
-	python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlsplit(sys.argv[1]).query)[sys.argv[2]][0])' "$1" "$2"
+	perl -e 'my ($u, $n) = @ARGV; my ($q) = $u =~ /\?([^#]*)/;
+		for (split /&/, $q // "") { my ($k, $v) = split /=/, $_, 2; next unless $k eq $n;
+			$v =~ tr/+/ /; $v =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge; print "$v\n"; last }' "$1" "$2"
 }
 
 # -- success, into an existing env file ---------------------------------------
@@ -160,7 +162,7 @@ g_ctl POST auth-mode mode=consent >/dev/null
 
 # -- the fake checks PKCE like Google: a wrong verifier is invalid_grant ---------
 verifier=$(head -c 48 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-challenge=$(python3 -c 'import base64, hashlib, sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode().rstrip("="))' "$verifier")
+challenge=$(perl -MDigest::SHA=sha256 -MMIME::Base64 -e '$_ = encode_base64(sha256($ARGV[0]), ""); tr{+/}{-_}; s/=+$//; print' "$verifier")
 loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -G "$FAKE_URL/o/oauth2/v2/auth" \
 	--data-urlencode "client_id=$G_CLIENT_ID" --data-urlencode "redirect_uri=http://127.0.0.1:9/" \
 	--data-urlencode response_type=code --data-urlencode scope=https://www.googleapis.com/auth/calendar.readonly \
@@ -175,9 +177,9 @@ exchange() {
 		--data-urlencode grant_type=authorization_code --data-urlencode "code_verifier=$1"
 }
 t_eq "fake: a wrong verifier is 400 invalid_grant" "400|invalid_grant" \
-	"$(exchange "${verifier}x")|$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$T_TMP/x.json")"
+	"$(exchange "${verifier}x")|$(jq -r .error "$T_TMP/x.json")"
 t_eq "fake: the right verifier gets the refresh token, once" "200|$G_REFRESH_TOKEN|400" \
-	"$(exchange "$verifier")|$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refresh_token"])' "$T_TMP/x.json")|$(exchange "$verifier")"
+	"$(exchange "$verifier")|$(jq -r .refresh_token "$T_TMP/x.json")|$(exchange "$verifier")"
 
 # -- timeout ---------------------------------------------------------------------
 start=$(date +%s)
