@@ -194,7 +194,21 @@ t_ok "the message says it timed out and what to do" '
 t_ok "the listener is closed" '! curl -s -m 2 -o /dev/null "$redirect"'
 t_ok "the env file is unchanged" 't_cmp "$T_TMP/env.before" "$ENVF"'
 
+# -- a fixed port --------------------------------------------------------------
+fixed=$((20000 + RANDOM % 20000))
+auth_start --env-file "$T_TMP/port.env" --port "$fixed"
+t_eq "--port N: the redirect_uri uses it" "http://127.0.0.1:$fixed/" "$(url_param "$AUTH_URL" redirect_uri)"
+# While it listens, a second one on the same port fails at once, naming it.
+t_ok "the same port twice: the second exits 1 and says to choose another" '
+	t_must_fail 1 "$DWHBI" auth google --port "$fixed" --timeout 5 2>"$T_TMP/p2"
+	grep -q "cannot listen on 127.0.0.1:$fixed.*choose another --port" "$T_TMP/p2"'
+curl -sS -L -o /dev/null "$AUTH_URL"
+auth_wait
+t_eq "and the flow completes on it" "0|GOOGLE_REFRESH_TOKEN=$G_REFRESH_TOKEN" "$AUTH_RC|$(cat "$T_TMP/port.env")"
+
 # -- usage and configuration -------------------------------------------------------
+t_ok "--port 80 is a usage error, exit 2" '
+	t_must_fail 2 "$DWHBI" auth google --port 80 2>"$T_TMP/u0"; grep -q -- "--port" "$T_TMP/u0"'
 t_ok "--timeout 0 is a usage error, exit 2" '
 	t_must_fail 2 "$DWHBI" auth google --timeout 0 2>"$T_TMP/u1"; grep -q -- "--timeout" "$T_TMP/u1"'
 t_ok "an unknown service is a usage error, exit 2" '
