@@ -45,6 +45,7 @@ extern char **environ;
 const char cmd_auth_summary[] = "authorize Google Calendar access (writes GOOGLE_REFRESH_TOKEN)";
 const char cmd_auth_usage[] =
 	"usage: dwhbi auth google [--env-file FILE] [--timeout SECONDS] [--no-browser]\n"
+	"                         [--port N]\n"
 	"\n"
 	"Gets the Google refresh token that 'dwhbi sync gcal' needs, with the\n"
 	"installed-app flow: dwhbi listens once on 127.0.0.1 (a random port),\n"
@@ -64,6 +65,9 @@ const char cmd_auth_usage[] =
 	"                      is printed once on stdout.\n"
 	"  --timeout SECONDS   how long to wait for the browser (default 300)\n"
 	"  --no-browser        only print the URL (also: DWHBI_NO_BROWSER=1)\n"
+	"  --port N            listen on 127.0.0.1:N instead of a random port (on a\n"
+	"                      machine without a browser: ssh -L N:127.0.0.1:N to\n"
+	"                      it, then open the URL on your own machine)\n"
 	"\n"
 	"The consent page and the token endpoint are GOOGLE_AUTH_URL and\n"
 	"GOOGLE_OAUTH_URL (Google's by default; tests point them at a fake).\n"
@@ -79,6 +83,7 @@ struct listener {
 	const char *state;      /* the one sent */
 	char code[512];
 	char error[128];
+	int answered;           /* the request that decided has been answered */
 };
 
 static const char page_ok[] =
@@ -167,6 +172,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	pthread_cond_signal(&l->cv);
 	pthread_mutex_unlock(&l->mu);
 	return ret;
+}
+
+/* A request is over (its page sent, or the connection gone): once the one
+ * that decided the outcome is, the listener may close. */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct listener *l = cls;
+
+	(void)conn;
+	(void)con_cls;
+	(void)toe;
+	pthread_mutex_lock(&l->mu);
+	if (l->outcome != WAITING) {
+		l->answered = 1;
+		pthread_cond_signal(&l->cv);
+	}
+	pthread_mutex_unlock(&l->mu);
 }
 
 /* n random bytes from /dev/urandom, base64url-encoded into out. */
@@ -502,7 +525,7 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct config *cfg = &ctx->cfg;
 	const char *env_file = NULL;
-	int timeout = AUTH_DEFAULT_TIMEOUT, no_browser = 0, rc = 1, port;
+	int timeout = AUTH_DEFAULT_TIMEOUT, no_browser = 0, rc = 1, port, want_port = 0;
 	char verifier[base64url_len(64) + 1], challenge[PKCE_CHALLENGE_LEN + 1];
 	char state[base64url_len(24) + 1], redirect_uri[64], err[512];
 	struct listener l;
@@ -522,6 +545,16 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 			if (parse_timeout(argv[++i], &timeout))
 				return cmd_bad_usage("auth", "--timeout wants seconds from 1 to %d, not '%s'",
 						     AUTH_MAX_TIMEOUT, argv[i]);
+		} else if (!strcmp(argv[i], "--port") && i + 1 < argc) {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(argv[++i], &end, 10);
+			if (errno || end == argv[i] || *end || n < 1024 || n > 65535)
+				return cmd_bad_usage("auth", "--port wants a port from 1024 to 65535, "
+						     "not '%s'", argv[i]);
+			want_port = (int)n;
 		} else if (!strcmp(argv[i], "--no-browser")) {
 			no_browser = 1;
 		} else {
@@ -553,15 +586,18 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 	l.state = state;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
-	addr.sin_port = 0;
+	addr.sin_port = htons((uint16_t)want_port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_request, &l,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)8,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &l,
 			     MHD_OPTION_END);
 	if (!d) {
-		log_error("cannot listen on 127.0.0.1 for Google's answer: %s", strerror(errno));
+		log_error("cannot listen on 127.0.0.1%s%.0d for Google's answer: %s%s",
+			  want_port ? ":" : "", want_port, strerror(errno),
+			  want_port ? " (choose another --port, or leave it out)" : "");
 		goto out;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -597,10 +633,18 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 		if (pthread_cond_timedwait(&l.cv, &l.mu, &deadline) == ETIMEDOUT)
 			break;
 	outcome = l.outcome;
-	if (outcome == WAITING)
+	if (outcome == WAITING) {
 		l.outcome = DENIED;     /* a late answer is turned away */
+	} else {
+		/* The browser gets its page before the listener goes (at most
+		 * two more seconds). */
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_sec += 2;
+		while (!l.answered)
+			if (pthread_cond_timedwait(&l.cv, &l.mu, &deadline) == ETIMEDOUT)
+				break;
+	}
 	pthread_mutex_unlock(&l.mu);
-	/* Lets the browser receive its page before the listener goes. */
 	MHD_stop_daemon(d);
 	d = NULL;
 

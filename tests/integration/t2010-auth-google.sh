@@ -44,7 +44,9 @@ auth_wait() {
 }
 # url_param URL NAME — a query parameter of URL, decoded.
 url_param() {
-	python3 -c 'import sys, urllib.parse as u; print(u.parse_qs(u.urlsplit(sys.argv[1]).query)[sys.argv[2]][0])' "$1" "$2"
+	perl -e 'my ($u, $n) = @ARGV; my ($q) = $u =~ /\?([^#]*)/;
+		for (split /&/, $q // "") { my ($k, $v) = split /=/, $_, 2; next unless $k eq $n;
+			$v =~ tr/+/ /; $v =~ s/%([0-9A-Fa-f]{2})/chr hex $1/ge; print "$v\n"; last }' "$1" "$2"
 }
 
 # -- success, into an existing env file ---------------------------------------
@@ -160,7 +162,7 @@ g_ctl POST auth-mode mode=consent >/dev/null
 
 # -- the fake checks PKCE like Google: a wrong verifier is invalid_grant ---------
 verifier=$(head -c 48 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
-challenge=$(python3 -c 'import base64, hashlib, sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode().rstrip("="))' "$verifier")
+challenge=$(perl -MDigest::SHA=sha256 -MMIME::Base64 -e '$_ = encode_base64(sha256($ARGV[0]), ""); tr{+/}{-_}; s/=+$//; print' "$verifier")
 loc=$(curl -sS -o /dev/null -w '%{redirect_url}' -G "$FAKE_URL/o/oauth2/v2/auth" \
 	--data-urlencode "client_id=$G_CLIENT_ID" --data-urlencode "redirect_uri=http://127.0.0.1:9/" \
 	--data-urlencode response_type=code --data-urlencode scope=https://www.googleapis.com/auth/calendar.readonly \
@@ -175,9 +177,9 @@ exchange() {
 		--data-urlencode grant_type=authorization_code --data-urlencode "code_verifier=$1"
 }
 t_eq "fake: a wrong verifier is 400 invalid_grant" "400|invalid_grant" \
-	"$(exchange "${verifier}x")|$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"])' "$T_TMP/x.json")"
+	"$(exchange "${verifier}x")|$(jq -r .error "$T_TMP/x.json")"
 t_eq "fake: the right verifier gets the refresh token, once" "200|$G_REFRESH_TOKEN|400" \
-	"$(exchange "$verifier")|$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refresh_token"])' "$T_TMP/x.json")|$(exchange "$verifier")"
+	"$(exchange "$verifier")|$(jq -r .refresh_token "$T_TMP/x.json")|$(exchange "$verifier")"
 
 # -- timeout ---------------------------------------------------------------------
 start=$(date +%s)
@@ -192,7 +194,21 @@ t_ok "the message says it timed out and what to do" '
 t_ok "the listener is closed" '! curl -s -m 2 -o /dev/null "$redirect"'
 t_ok "the env file is unchanged" 't_cmp "$T_TMP/env.before" "$ENVF"'
 
+# -- a fixed port --------------------------------------------------------------
+fixed=$((20000 + RANDOM % 20000))
+auth_start --env-file "$T_TMP/port.env" --port "$fixed"
+t_eq "--port N: the redirect_uri uses it" "http://127.0.0.1:$fixed/" "$(url_param "$AUTH_URL" redirect_uri)"
+# While it listens, a second one on the same port fails at once, naming it.
+t_ok "the same port twice: the second exits 1 and says to choose another" '
+	t_must_fail 1 "$DWHBI" auth google --port "$fixed" --timeout 5 2>"$T_TMP/p2"
+	grep -q "cannot listen on 127.0.0.1:$fixed.*choose another --port" "$T_TMP/p2"'
+curl -sS -L -o /dev/null "$AUTH_URL"
+auth_wait
+t_eq "and the flow completes on it" "0|GOOGLE_REFRESH_TOKEN=$G_REFRESH_TOKEN" "$AUTH_RC|$(cat "$T_TMP/port.env")"
+
 # -- usage and configuration -------------------------------------------------------
+t_ok "--port 80 is a usage error, exit 2" '
+	t_must_fail 2 "$DWHBI" auth google --port 80 2>"$T_TMP/u0"; grep -q -- "--port" "$T_TMP/u0"'
 t_ok "--timeout 0 is a usage error, exit 2" '
 	t_must_fail 2 "$DWHBI" auth google --timeout 0 2>"$T_TMP/u1"; grep -q -- "--timeout" "$T_TMP/u1"'
 t_ok "an unknown service is a usage error, exit 2" '
