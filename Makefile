@@ -1,9 +1,12 @@
 # dwhbi — a hand-written Makefile.  Every knob is overridable:
 #   make CFLAGS='-O0 -g' PREFIX=$HOME/.local
-# Targets: all (default: build, nothing else), deps, check, asan, demo,
+# Targets: all (default: build, nothing else), deps, check, asan, fuzz, demo,
 # demo-clean, bench, install, uninstall, clean.  `make check T=t1` runs only
 # the tests whose name contains t1; `make V=1` shows the compiler command
-# lines.  Only `deps` and the targets that need the machine set up (`check`,
+# lines.  `make fuzz` (not part of check) builds the libFuzzer harnesses of
+# tests/fuzz with clang (-fsanitize=fuzzer,address,undefined, in build-fuzz)
+# and runs each for FUZZ_SECONDS (default 20) on a corpus seeded from the
+# fixtures; any crash fails it (FUZZ=fuzz_csv runs one harness).  Only `deps` and the targets that need the machine set up (`check`,
 # `asan`, `bench`, `demo`) run scripts/install-deps, which installs the
 # Debian and npm packages that are missing (quiet when none are); `demo`
 # installs only what the demo needs.  `make` and `make install` never
@@ -69,11 +72,21 @@ FAKE_BINS := $(FAKE_MAINS:%.c=$(BUILD)/%)
 FAKE_OBJS := $(FAKE_CORE:%.c=$(BUILD)/%.o)
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRCS:%.c=$(BUILD)/%)
+# Fuzz harnesses: in the ordinary build each is linked with a main() that
+# replays a seed corpus once ($(BUILD)/tests/fuzz/fuzz_*); `make fuzz` links
+# them with libFuzzer instead ($(FUZZ_BUILD)/fuzz/fuzz_*).
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SEED_BINS := $(FUZZ_SRCS:%.c=$(BUILD)/%)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ ?=
 
 # Keep the objects of fakes, tests and benchmarks between builds.
 .SECONDARY:
 
-.PHONY: FORCE all build deps deps-demo check asan demo demo-clean bench install uninstall clean
+.PHONY: FORCE all build deps deps-demo check asan fuzz fuzz-bins demo demo-clean bench install uninstall clean
 
 all: build
 
@@ -85,7 +98,7 @@ deps:
 deps-demo:
 	@scripts/install-deps base fonts
 
-build: $(BIN) $(FAKE_BINS) $(UNIT_BINS) $(BENCH_BINS)
+build: $(BIN) $(FAKE_BINS) $(UNIT_BINS) $(BENCH_BINS) $(FUZZ_SEED_BINS)
 
 # Objects depend on the compiler and its flags: changing CC, CFLAGS or
 # WERROR rebuilds them (as git's GIT-CFLAGS does).
@@ -138,6 +151,27 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(FAKE_OBJS) $(LIBA)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS)
 
+$(BUILD)/tests/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/standalone.o \
+		$(BUILD)/tests/fuzz/loopback.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) -lpthread
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/loopback.o $(LIBA)
+	@mkdir -p $(dir $@)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) -lpthread
+
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz:
+	@scripts/install-deps base dev
+	@$(MAKE) --no-print-directory WERROR=1 BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	  OPTIMIZATION=-O1 \
+	  CFLAGS='-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
+	  LDFLAGS='-fsanitize=address,undefined' fuzz-bins
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(FUZZ_BUILD) tests/fuzz/run $(FUZZ)
+
 check: deps
 	@$(MAKE) --no-print-directory WERROR=1 build
 	@BUILD=$(BUILD) DWHBI=$(CURDIR)/$(BIN) tests/run $(T)
@@ -172,6 +206,6 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/dwhbi
 
 clean:
-	rm -rf $(BUILD) build-asan $(BIN)
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD) $(BIN)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

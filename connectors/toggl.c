@@ -107,7 +107,10 @@ static int json_id_text(const cJSON *v, char *out, size_t outlen)
 {
 	if (cJSON_IsString(v)) {
 		const char *p = v->valuestring;
-		if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) >= outlen)
+		long long ignored;
+		/* Digits only, as an id prints: no "0", "00012" or beyond int64. */
+		if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) >= outlen ||
+		    toggl_parse_paging_header(p, &ignored) < 0)
 			return -1;
 		snprintf(out, outlen, "%s", p);
 		return 0;
@@ -598,7 +601,8 @@ int toggl_parse_paging_header(const char *value, long long *out)
 	if (!value)
 		return 0;
 	size_t n = strlen(value);
-	if (n == 0 || n > 19 || strspn(value, "0123456789") != n)
+	/* Canonical decimal only: "09" is not taken for 9. */
+	if (n == 0 || n > 19 || strspn(value, "0123456789") != n || value[0] == '0')
 		return -1;
 	errno = 0;
 	char *end;

@@ -85,8 +85,9 @@ int toggl_sync(PGconn *db, const struct config *cfg,
 
 /* Parses a Reports paging header (X-Next-Row-Number, X-Next-ID): absent
  * (NULL) is 0, "no next page"; otherwise 1 to 19 decimal digits and nothing
- * else, a positive value within int64.  Returns 0, or -1 for anything else
- * (empty, signs, spaces, trailing text, zero, overflow). */
+ * else, without a leading zero, a positive value within int64.  Returns 0,
+ * or -1 for anything else (empty, signs, spaces, trailing text, zero,
+ * leading zeros, overflow). */
 int toggl_parse_paging_header(const char *value, long long *out);
 
 /* Whether the first row of a Reports v3 search page holds the time entry
@@ -94,7 +95,8 @@ int toggl_parse_paging_header(const char *value, long long *out);
 int toggl_page_starts_with(const struct cJSON *page, const char *id);
 
 /* An id from a Toggl JSON value as decimal text (a positive integer up to
- * 2^53, or a string of digits).  Returns 0, or -1 when it is not one. */
+ * 2^53, or a string of digits without a leading zero up to INT64_MAX).
+ * Returns 0, or -1 when it is not one. */
 int toggl_json_id(const struct cJSON *v, char *out, size_t outlen);
 
 /* Parses "FROM..TO" (YYYY-MM-DD, inclusive, FROM <= TO) into day numbers. */

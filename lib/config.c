@@ -76,6 +76,9 @@ int config_load(struct config *cfg, char *err, size_t errlen)
 	log_add_secret(cfg->github_token);
 	log_add_secret(cfg->console_token);
 	log_add_secret(getenv("PGPASSWORD"));
+	/* Toggl's HTTP Basic pair, raw and base64, as a server might echo it. */
+	if (cfg->toggl_api_token && *cfg->toggl_api_token)
+		log_add_basic_secret(cfg->toggl_api_token, "api_token");
 
 	if (tz_valid(cfg->timezone)) {
 		snprintf(err, errlen, "DWHBI_TIMEZONE '%s' is not a known IANA time zone (e.g. Asia/Tokyo)",

@@ -97,10 +97,34 @@ static void test_paging_header(void **state)
 	assert_int_equal(toggl_parse_paging_header("2101", &v), 0);
 	assert_int_equal(v, 2101);
 	assert_int_equal(toggl_parse_paging_header("9223372036854775807", &v), 0);
-	const char *bad[] = { "", "0", "-5", "+5", " 5", "5 ", "12abc", "0x10", "1e3",
+	const char *bad[] = { "", "0", "09", "007", "-5", "+5", " 5", "5 ", "12abc", "0x10", "1e3",
 			      "9223372036854775808", "99999999999999999999", "1.5" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(toggl_parse_paging_header(bad[i], &v), -1);
+}
+
+static void test_json_id(void **state)
+{
+	(void)state;
+	char id[32];
+	const char *good[][2] = { { "4001", "4001" }, { "\"4001\"", "4001" },
+				  { "9007199254740992", "9007199254740992" },
+				  { "\"9223372036854775807\"", "9223372036854775807" } };
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		cJSON *v = cJSON_Parse(good[i][0]);
+		assert_int_equal(toggl_json_id(v, id, sizeof(id)), 0);
+		assert_string_equal(id, good[i][1]);
+		cJSON_Delete(v);
+	}
+	const char *bad[] = { "0", "-4", "1.5", "9007199254740994", "\"0\"", "\"00012\"",
+			      "\"9223372036854775808\"", "\"99999999999999999999999\"",
+			      "\"\"", "\" 7\"", "null", "true", "[1]" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cJSON *v = cJSON_Parse(bad[i]);
+		if (toggl_json_id(v, id, sizeof(id)) != -1)
+			fail_msg("%s was taken for id %s", bad[i], id);
+		cJSON_Delete(v);
+	}
 }
 
 static void test_page_starts_with(void **state)
@@ -166,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_http_send_refuses_crlf),
 		cmocka_unit_test(test_basic_secret),
 		cmocka_unit_test(test_paging_header),
+		cmocka_unit_test(test_json_id),
 		cmocka_unit_test(test_page_starts_with),
 		cmocka_unit_test(test_gcal_check_page),
 	};
