@@ -478,8 +478,12 @@ int console_serve(const struct console_options *opt, const struct config *cfg,
 	c->db = db;
 	c->zone = cfg->timezone ? cfg->timezone : "UTC";
 	c->stale_hours = opt->stale_hours > 0 ? opt->stale_hours : 36;
-	snprintf(c->reports_dir, sizeof(c->reports_dir), "%s",
-		 opt->reports_dir ? opt->reports_dir : "reports");
+	{
+		const char *dir = opt->reports_dir;
+		if (!dir || !*dir)
+			dir = getenv("DWHBI_REPORTS_DIR");
+		snprintf(c->reports_dir, sizeof(c->reports_dir), "%s", dir && *dir ? dir : ".");
+	}
 	c->loopback = form_is_loopback((struct sockaddr *)&ss);
 	if (!c->loopback && !(cfg->console_token && *cfg->console_token)) {
 		snprintf(err, errlen,
