@@ -76,6 +76,7 @@ CMD_DECLARE(serve);
 CMD_DECLARE(demo);
 CMD_DECLARE(rules);
 CMD_DECLARE(doctor);
+CMD_DECLARE(grafana);
 
 /* `dwhbi sync toggl|gcal` are dispatched by cmd_sync to these. */
 int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv);
