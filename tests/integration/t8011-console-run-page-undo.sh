@@ -140,6 +140,20 @@ t_ok "once it took effect the undo is refused (409) and says why" \
 t_eq "and nothing changed" "$snap" \
 	"$(t_psql "SELECT string_agg(concat_ws(' ', goal_id, minutes, valid_from, coalesce(valid_to::text, 'open')), ',' ORDER BY goal_id) FROM ref.goals")"
 
+# -- goal bars: one status definition ---------------------------------------------------------
+t_psql "UPDATE marts.goal_achievement SET actual_minutes = 8000, achievement_rate = 3.333, met = false
+        WHERE goal_id = 2" >/dev/null
+page=$(http GET /goals)
+row2=$(grep 'data-goal-id="2"' <<<"$page")
+t_ok "a 'less' goal at 333 % is off track with a red (off_track) bar, never a full green one" '
+	grep -q "data-status=\"off_track\"" <<<"$row2" && grep -q "<svg class=\"bar off_track\"" <<<"$row2" &&
+	grep -q "badge off-track\">off track</span>" <<<"$row2" && grep -q "333%" <<<"$row2"'
+t_ok "each goal shows one status (no second met column to contradict it)" '
+	! grep -q "<th>Met</th>" <<<"$page" && [ "$(grep -o "data-testid=\"goal-status\"" <<<"$page" | wc -l)" = "$(grep -c "<tr data-goal-id=" <<<"$page")" ]'
+t_ok "a 'more' goal already reached this period is met (green bar)" '
+	t_psql "UPDATE marts.goal_achievement SET actual_minutes = 200, achievement_rate = 1.11, met = true WHERE goal_id = 3" >/dev/null
+	http GET /goals | grep "data-goal-id=\"3\"" | grep -q "<svg class=\"bar met\""'
+
 # -- reject needs confirmation too; one login link when logged out --------------------------
 http POST /proposals/2/reject -b "$T_TMP/jar" -d "csrf=$csrf" >/dev/null
 t_eq "a reject without confirmation changes nothing" pending \
