@@ -558,12 +558,12 @@ static int by_modified_desc(const void *a, const void *b)
 /* 1 when the PDF at path is complete: not empty and its last kilobyte holds
  * the "%%EOF" trailer, which a PDF writer appends last — so a file still
  * being rendered is never listed. */
-static int pdf_complete(const char *path, off_t size)
+int data_pdf_complete(const char *path, long long size)
 {
 	char tail[1025];
 	FILE *f;
 	size_t n;
-	long from = size > 1024 ? (long)(size - 1024) : 0;
+	long from = size > 1024 ? (long)(size - 1024) : 0L;
 
 	if (size < 8 || !(f = fopen(path, "rb")))
 		return 0;
@@ -617,7 +617,7 @@ cJSON *data_reports(struct console *c, char *err, size_t errlen)
 		snprintf(path, sizeof(path), "%s/%s", c->reports_dir, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (!pdf_complete(path, st.st_size)) {
+		if (!data_pdf_complete(path, (long long)st.st_size)) {
 			skipped++;
 			continue;
 		}

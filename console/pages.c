@@ -1052,6 +1052,11 @@ static void report_file(struct console *c, struct request *rq, struct response *
 		close(fd);
 		return error_page(c, rq, rs, 404, "Not found", "no such report");
 	}
+	if (!data_pdf_complete(path, (long long)st.st_size)) {
+		close(fd);
+		return error_page(c, rq, rs, 404, "Not found",
+				  "this report is still being written: try again in a moment");
+	}
 	rs->status = 200;
 	rs->content_type = "application/pdf";
 	rs->file_fd = fd;

@@ -118,6 +118,8 @@ http GET /reports/files/report-2026-10.pdf > "$T_TMP/got.pdf"
 t_ok "a report downloads byte for byte as a PDF" \
 	'[ "$(http_status)" = 200 ] && cmp -s "$T_TMP/got.pdf" "$T_TMP/reports/report-2026-10.pdf" &&
 	 grep -qi "^content-type: application/pdf" "$T_TMP/headers"'
+http GET /reports/files/report-2026-09.pdf >/dev/null
+t_eq "a PDF still being written does not download (404)" 404 "$(http_status)"
 http GET /reports/files/..%2f..%2fetc%2fpasswd.pdf >/dev/null
 t_eq "a path outside the reports directory is a 404" 404 "$(http_status)"
 http GET /reports/files/notes.txt >/dev/null
