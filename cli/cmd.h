@@ -62,6 +62,7 @@ extern int cmd_usage_error;
 	extern const char cmd_##n##_summary[]
 
 CMD_DECLARE(migrate);
+CMD_DECLARE(grafana);
 CMD_DECLARE(status);
 CMD_DECLARE(seed);
 CMD_DECLARE(goals);
@@ -76,7 +77,6 @@ CMD_DECLARE(serve);
 CMD_DECLARE(demo);
 CMD_DECLARE(rules);
 CMD_DECLARE(doctor);
-CMD_DECLARE(grafana);
 
 /* `dwhbi sync toggl|gcal` are dispatched by cmd_sync to these. */
 int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv);
