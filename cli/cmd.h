@@ -62,6 +62,7 @@ extern int cmd_usage_error;
 	extern const char cmd_##n##_summary[]
 
 CMD_DECLARE(migrate);
+CMD_DECLARE(grafana);
 CMD_DECLARE(status);
 CMD_DECLARE(seed);
 CMD_DECLARE(goals);

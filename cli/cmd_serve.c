@@ -24,7 +24,8 @@ const char cmd_serve_usage[] =
 	"                      a free one).  A non-loopback address needs\n"
 	"                      DWHBI_CONSOLE_TOKEN.\n"
 	"  --reports-dir DIR   where report PDFs are listed and rendered (default\n"
-	"                      ./reports)\n"
+	"                      $DWHBI_REPORTS_DIR, else the working directory: where\n"
+	"                      'dwhbi run monthly' and 'dwhbi report' write them)\n"
 	"  --stale-hours H     a source not synced for H hours is stale (default 36)\n"
 	"\n"
 	"Every action (POST) needs the console token: log in with it on the page,\n"
@@ -35,7 +36,7 @@ const char cmd_serve_usage[] =
 
 int cmd_serve(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	struct console_options opt = { "127.0.0.1:8080", "reports", 36 };
+	struct console_options opt = { "127.0.0.1:8080", NULL, 36 };
 	char err[1024], self[PATH_MAX];
 	const char *argv0 = ctx->argv0;
 	ssize_t n;

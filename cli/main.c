@@ -46,6 +46,7 @@ static const struct cmd commands[] = {
 	C(auth, 0, 0),
 	C(serve, 1, 0),
 	C(demo, 0, 0),
+	C(grafana, 1, 0),
 };
 #undef C
 

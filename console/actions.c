@@ -13,6 +13,8 @@
 #include "lib/db.h"
 #include "console/form.h"
 #include "lib/log.h"
+#include "lib/timeutil.h"
+#include "ref/goals.h"
 #include "console/web.h"
 
 static void fail(struct action_result *r, unsigned status, const char *fmt, const char *arg)
@@ -154,4 +156,87 @@ void action_render(struct console *c, const char *month, struct action_result *r
 	r->status = "started";
 	snprintf(r->message, sizeof(r->message), "rendering report-%s.pdf (run %lld)",
 		 month, (long long)r->run_id);
+}
+
+void action_undo(struct console *c, int64_t proposal_id, struct action_result *r)
+{
+	char id[32], today[16], newid[24], err[512];
+	const char *params[2] = { id, today };
+	PGresult *res;
+	int32_t day;
+	int64_t restored = 0;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(id, sizeof(id), "%lld", (long long)proposal_id);
+	if (tz_local_day(c->zone, time_now_usec(), &day) < 0)
+		return fail(r, 500, "cannot tell today's date in %s", c->zone);
+	time_format_date(day, today, sizeof(today));
+	if (db_begin(c->db, err, sizeof(err)) < 0)
+		return fail(r, 500, "%s", err);
+	res = db_query(c->db, "SELECT state, new_goal_id, valid_from::text, "
+		       "valid_from > $2::date FROM analytics.goal_proposals "
+		       "WHERE proposal_id = $1::bigint FOR UPDATE", 2, params, err, sizeof(err));
+	if (!res) {
+		db_rollback(c->db);
+		return fail(r, 500, "%s", err);
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		db_rollback(c->db);
+		return fail(r, 404, "there is no proposal %s", id);
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), "accepted") != 0 || PQgetisnull(res, 0, 1)) {
+		snprintf(r->message, sizeof(r->message), "proposal %s is %s, not accepted: "
+			 "nothing to undo", id, PQgetvalue(res, 0, 0));
+		r->http_status = 409;
+		PQclear(res);
+		db_rollback(c->db);
+		return;
+	}
+	if (PQgetvalue(res, 0, 3)[0] != 't') {
+		snprintf(r->message, sizeof(r->message), "proposal %s took effect on %s: it can "
+			 "no longer be undone (change the goal with 'dwhbi goals import')",
+			 id, PQgetvalue(res, 0, 2));
+		r->http_status = 409;
+		PQclear(res);
+		db_rollback(c->db);
+		return;
+	}
+	int64_t new_goal = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	/* The proposal first lets go of the version, then ref/goals.c (the
+	 * one writer of goal versions) restores the previous one. */
+	if (db_exec_params(c->db, "UPDATE analytics.goal_proposals SET new_goal_id = NULL, "
+			   "valid_from = NULL WHERE proposal_id = $1::bigint", 1, params,
+			   err, sizeof(err)) < 0 ||
+	    goals_undo_version(c->db, new_goal, today, &restored, err, sizeof(err)) < 0) {
+		db_rollback(c->db);
+		char *safe = log_redact(err);
+		r->http_status = 409;
+		snprintf(r->message, sizeof(r->message), "cannot undo proposal %s: %s", id, safe);
+		free(safe);
+		return;
+	}
+	/* Back to pending, unless the adjuster has proposed something newer
+	 * for the goal meanwhile: then this one is superseded by it. */
+	if (db_exec_params(c->db,
+			   "UPDATE analytics.goal_proposals p SET "
+			   "state = CASE WHEN n.proposal_id IS NULL THEN 'pending' ELSE 'superseded' END, "
+			   "superseded_by = n.proposal_id, "
+			   "decided_at = CASE WHEN n.proposal_id IS NULL THEN NULL ELSE now() END "
+			   "FROM (SELECT $1::bigint AS id) x "
+			   "LEFT JOIN LATERAL (SELECT o.proposal_id FROM analytics.goal_proposals o, "
+			   "  analytics.goal_proposals me WHERE me.proposal_id = x.id "
+			   "  AND o.goal_id = me.goal_id AND o.state = 'pending' LIMIT 1) n ON true "
+			   "WHERE p.proposal_id = x.id", 1, params, err, sizeof(err)) < 0 ||
+	    db_commit(c->db, err, sizeof(err)) < 0) {
+		db_rollback(c->db);
+		return fail(r, 500, "%s", err);
+	}
+	snprintf(newid, sizeof(newid), "%lld", (long long)restored);
+	r->http_status = 200;
+	r->status = "undone";
+	snprintf(r->message, sizeof(r->message), "proposal %s undone: goal %s is in effect "
+		 "again, unchanged", id, newid);
+	log_info("console: undid the acceptance of proposal %s (restored goal %s)", id, newid);
 }

@@ -15,7 +15,7 @@ struct console;
 struct action_result {
 	unsigned http_status;   /* 200, 202, 400, 404, 409, 500, 502 */
 	const char *status;     /* "started", "running", "triggered", "accepted",
-	                           "rejected", or NULL on failure */
+	                           "rejected", "undone", or NULL on failure */
 	int64_t run_id;         /* local runs: the ops.runs id (0 = unknown) */
 	int upstream_status;    /* GitHub's HTTP status when dispatching */
 	char message[600];
@@ -29,6 +29,11 @@ void action_sync(struct console *c, const char *service, struct action_result *r
  * `dwhbi adjust accept|reject ID`. */
 void action_decide(struct console *c, int64_t proposal_id, int accept,
 		   struct action_result *r);
+/* Undoes an accepted proposal whose new goal version has not taken effect
+ * yet (its valid_from is after today in the console's zone): the previous
+ * goal version is in effect again (ref/goals.c goals_undo_version) and the
+ * proposal is pending again (superseded when a newer one is pending). */
+void action_undo(struct console *c, int64_t proposal_id, struct action_result *r);
 /* Renders the monthly report of month ("YYYY-MM") into the reports
  * directory in the background. */
 void action_render(struct console *c, const char *month, struct action_result *r);

@@ -4,12 +4,12 @@
  *
  *   GET  /api/status                  sources, freshness, marts
  *   GET  /api/runs?job=&status=&before=&limit=
- *   GET  /api/runs/{id}
+ *   GET  /api/runs/{id}              the run, its steps and its log lines
  *   GET  /api/goals                   current goals, this period, estimates
  *   GET  /api/proposals?state=
  *   GET  /api/reports
  *   POST /api/sync/{service}          toggl | gcal | transform
- *   POST /api/proposals/{id}/accept | /reject
+ *   POST /api/proposals/{id}/accept | /reject | /undo  (undo: before it takes effect)
  *   POST /api/reports/render?month=YYYY-MM   (or a JSON body {"month": ...})
  */
 #include <cjson/cJSON.h>
@@ -118,8 +118,10 @@ static void post_decide(struct console *c, const char *rest, struct response *rs
 		action_decide(c, id, 1, &r);
 	else if (strcmp(slash, "/reject") == 0)
 		action_decide(c, id, 0, &r);
+	else if (strcmp(slash, "/undo") == 0)
+		action_undo(c, id, &r);
 	else
-		return resp_json_error(rs, 404, "no such API endpoint: use .../accept or .../reject");
+		return resp_json_error(rs, 404, "no such API endpoint: use .../accept, .../reject or .../undo");
 	answer_action(rs, &r);
 }
 

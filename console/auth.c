@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "console/form.h"
@@ -122,10 +123,12 @@ void auth_logout(struct session *s)
 
 int auth_bearer_ok(const struct auth *a, const char *header)
 {
-	if (!header || strncmp(header, "Bearer ", 7) != 0)
+	/* The scheme is case-insensitive (RFC 9110 11.1). */
+	if (!header || strncasecmp(header, "Bearer", 6) != 0 ||
+	    (header[6] != ' ' && header[6] != '\t'))
 		return 0;
 	header += 7;
-	while (*header == ' ')
+	while (*header == ' ' || *header == '\t')
 		header++;
 	return form_secret_equal(header, a->token);
 }

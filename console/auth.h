@@ -46,7 +46,7 @@ struct session *auth_login(struct auth *a, const char *token, int64_t now_usec,
 /* The live session with this id, or NULL. */
 struct session *auth_lookup(struct auth *a, const char *id, int64_t now_usec);
 void auth_logout(struct session *s);
-/* 1 when header is "Bearer <the console token>". */
+/* 1 when header is "Bearer <the console token>" (scheme in any case). */
 int auth_bearer_ok(const struct auth *a, const char *header);
 /* Fills out with 2*nbytes hex digits of kernel randomness; 0 or -1. */
 int auth_random_hex(char *out, size_t nbytes);

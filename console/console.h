@@ -20,7 +20,8 @@
 
 struct console_options {
 	const char *listen;        /* "ADDR:PORT", default 127.0.0.1:8080 */
-	const char *reports_dir;   /* default "reports" */
+	const char *reports_dir;   /* NULL: $DWHBI_REPORTS_DIR, else "." (where
+	                              `dwhbi run monthly` writes by default) */
 	int stale_hours;           /* default 36 */
 };
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 #include "lib/db.h"
@@ -240,26 +241,36 @@ cJSON *data_status(struct console *c, char *err, size_t errlen)
 	cJSON *services = cJSON_AddArrayToObject(out, "services");
 	int64_t now = time_now_usec();
 	char iso[32];
-	int have_mart = query_relation_exists(c->db, "marts.source_freshness", err, errlen);
+	PGresult *built;
 
-	if (have_mart < 0)
-		goto fail;
 	time_format_rfc3339(now, iso, sizeof(iso));
 	cJSON_AddStringToObject(out, "generated_at", iso);
 	cJSON_AddStringToObject(out, "sync_mode",
 				jobs_dispatch_configured(c->cfg) ? "github" : "local");
 	cJSON_AddNumberToObject(out, "stale_hours", c->stale_hours);
-	if (!have_mart)
-		add_note(out, "marts.source_freshness does not exist yet: run 'dwhbi transform' "
-			      "(sync times below come from ops.sync_state)");
+	/* Sync times are live (sources.sql); the freshness mart's own build
+	 * time is shown beside them, so a person sees both. */
+	cJSON_AddStringToObject(out, "freshness_from", "ops.sync_state");
+	built = db_query(c->db, "SELECT built_at FROM ops.model_builds "
+			 "WHERE model = 'marts.source_freshness'", 0, NULL, err, errlen);
+	if (!built)
+		goto fail;
+	{
+		cJSON *rows = data_rows(built);
+		const cJSON *row = cJSON_GetArrayItem(rows, 0);
+		const char *at = row ? str_of(row, "built_at") : NULL;
+		cJSON_AddItemToObject(out, "freshness_mart_built_at",
+				      at ? cJSON_CreateString(at) : cJSON_CreateNull());
+		cJSON_Delete(rows);
+	}
+	PQclear(built);
 	for (const struct service *s = jobs_services; s->name; s++) {
 		const char *params[1] = { s->source };
 		cJSON *rows, *runs;
 
 		if (!s->source)
 			continue;
-		rows = query_rows(c, have_mart ? "sources.sql" : "sources_fallback.sql",
-				  1, params, err, errlen);
+		rows = query_rows(c, "sources.sql", 1, params, err, errlen);
 		if (!rows)
 			goto fail;
 		runs = job_runs(c, s->job, err, errlen);
@@ -327,26 +338,57 @@ cJSON *data_runs(struct console *c, const char *job, const char *status,
 cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen)
 {
 	char id_s[32];
-	const char *params[4] = { NULL, NULL, id_s, "1" };
-	cJSON *rows, *out;
+	const char *params[2] = { id_s, "2000" };
+	cJSON *rows, *out, *run, *steps, *log;
+	int have_log;
 
-	/* runs.sql pages with "id < $3", so ask for ids below id + 1. */
-	snprintf(id_s, sizeof(id_s), "%lld", (long long)id + 1);
-	rows = query_rows(c, "runs.sql", 4, params, err, errlen);
+	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);
+	rows = query_rows(c, "run.sql", 1, params, err, errlen);
 	if (!rows)
 		return NULL;
 	out = cJSON_CreateObject();
-	cJSON *run = cJSON_DetachItemFromArray(rows, 0);
-	if (run) {
-		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(run, "id");
-		if (!cJSON_IsNumber(rid) || (int64_t)rid->valuedouble != id) {
-			cJSON_Delete(run);
-			run = NULL;
-		}
-	}
-	cJSON_AddItemToObject(out, "run", run ? run : cJSON_CreateNull());
+	run = cJSON_DetachItemFromArray(rows, 0);
 	cJSON_Delete(rows);
+	cJSON_AddItemToObject(out, "run", run ? run : cJSON_CreateNull());
+	if (!run)
+		return out;
+	have_log = query_relation_exists(c->db, "ops.run_logs", err, errlen);
+	if (have_log < 0)
+		goto fail;
+	if (have_log) {
+		steps = query_rows(c, "run_steps.sql", 1, params, err, errlen);
+		log = steps ? query_rows(c, "run_log.sql", 2, params, err, errlen) : NULL;
+		if (!log) {
+			cJSON_Delete(steps);
+			goto fail;
+		}
+	} else {
+		/* Before migration 0130: steps without their log counts. */
+		PGresult *res = db_query(c->db,
+			"SELECT id, job, args, started_at, finished_at, status, rows_read, "
+			"rows_written, rows_deleted, extract(epoch FROM coalesce(finished_at, "
+			"clock_timestamp()) - started_at)::float8 AS duration_seconds, error "
+			"FROM ops.runs WHERE parent_id = $1::bigint ORDER BY started_at, id",
+			1, params, err, errlen);
+		if (!res)
+			goto fail;
+		steps = data_rows(res);
+		PQclear(res);
+		log = cJSON_CreateArray();
+		add_note(out, "ops.run_logs does not exist yet: run 'dwhbi migrate' to keep "
+			      "each run's log lines");
+	}
+	cJSON_AddItemToObject(out, "steps", steps);
+	cJSON_AddItemToObject(out, "log", log);
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(run, "status");
+	if (have_log && cJSON_GetArraySize(log) == 0)
+		add_note(out, cJSON_IsString(st) && strcmp(st->valuestring, "running") == 0 ?
+			 "the log lines are stored when the run ends" :
+			 "this run kept no log lines");
 	return out;
+fail:
+	cJSON_Delete(out);
+	return NULL;
 }
 
 /* Sets each goal's "goal_status" (the adjuster's row for it in
@@ -488,6 +530,23 @@ cJSON *data_proposals(struct console *c, const char *state, int limit,
 	return out;
 }
 
+cJSON *data_proposal(struct console *c, int64_t id, char *err, size_t errlen)
+{
+	char id_s[32];
+	const char *params[1] = { id_s };
+	cJSON *rows, *out = NULL;
+
+	snprintf(id_s, sizeof(id_s), "%lld", (long long)id);
+	rows = query_rows(c, "proposal.sql", 1, params, err, errlen);
+	if (!rows)
+		return NULL;
+	out = cJSON_CreateObject();
+	cJSON *p = cJSON_DetachItemFromArray(rows, 0);
+	cJSON_AddItemToObject(out, "proposal", p ? p : cJSON_CreateNull());
+	cJSON_Delete(rows);
+	return out;
+}
+
 static int by_modified_desc(const void *a, const void *b)
 {
 	const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
@@ -496,20 +555,53 @@ static int by_modified_desc(const void *a, const void *b)
 	return c ? c : strcmp(str_of(x, "name"), str_of(y, "name"));
 }
 
+/* 1 when the PDF at path is complete: not empty and its last kilobyte holds
+ * the "%%EOF" trailer, which a PDF writer appends last — so a file still
+ * being rendered is never listed. */
+int data_pdf_complete(const char *path, long long size)
+{
+	char tail[1025];
+	FILE *f;
+	size_t n;
+	long from = size > 1024 ? (long)(size - 1024) : 0L;
+
+	if (size < 8 || !(f = fopen(path, "rb")))
+		return 0;
+	if (fseek(f, from, SEEK_SET) != 0) {
+		fclose(f);
+		return 0;
+	}
+	n = fread(tail, 1, sizeof(tail) - 1, f);
+	fclose(f);
+	tail[n] = '\0';
+	for (size_t i = 0; i + 5 <= n; i++)
+		if (memcmp(tail + i, "%%EOF", 5) == 0)
+			return 1;
+	return 0;
+}
+
 cJSON *data_reports(struct console *c, char *err, size_t errlen)
 {
 	cJSON *out = cJSON_CreateObject();
 	cJSON *files = cJSON_AddArrayToObject(out, "files");
 	cJSON *list[500];
 	size_t n = 0;
+	unsigned skipped = 0;
 	DIR *d;
 	struct dirent *e;
+	char real[PATH_MAX];
 
-	(void)err;
-	(void)errlen;
 	cJSON_AddStringToObject(out, "directory", c->reports_dir);
+	cJSON_AddStringToObject(out, "directory_path",
+				realpath(c->reports_dir, real) ? real : c->reports_dir);
 	const struct job *rj = jobs_find(&c->jobs, "report");
 	cJSON_AddBoolToObject(out, "rendering", rj != NULL);
+	/* Where report runs really wrote (ops.runs detail.output), so a PDF
+	 * written elsewhere (the demo's out/, a workflow's -o) is findable. */
+	cJSON *written = query_rows(c, "report_runs.sql", 0, NULL, err, errlen);
+	if (!written)
+		goto fail;
+	cJSON_AddItemToObject(out, "written_by_runs", written);
 	d = opendir(c->reports_dir);
 	if (!d) {
 		add_note(out, "no reports yet: the reports directory does not exist; render a month below");
@@ -525,6 +617,10 @@ cJSON *data_reports(struct console *c, char *err, size_t errlen)
 		snprintf(path, sizeof(path), "%s/%s", c->reports_dir, e->d_name);
 		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
+		if (!data_pdf_complete(path, (long long)st.st_size)) {
+			skipped++;
+			continue;
+		}
 		cJSON *f = cJSON_CreateObject();
 		cJSON_AddStringToObject(f, "name", e->d_name);
 		cJSON_AddNumberToObject(f, "size", (double)st.st_size);
@@ -536,7 +632,11 @@ cJSON *data_reports(struct console *c, char *err, size_t errlen)
 	qsort(list, n, sizeof(list[0]), by_modified_desc);
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(files, list[i]);
+	cJSON_AddNumberToObject(out, "incomplete", skipped);
 	if (n == 0)
 		add_note(out, "no reports yet: render a month below");
 	return out;
+fail:
+	cJSON_Delete(out);
+	return NULL;
 }

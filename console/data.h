@@ -32,6 +32,12 @@ struct cJSON *data_goals(struct console *c, char *err, size_t errlen);
 /* Proposals, pending first; state NULL = all. */
 struct cJSON *data_proposals(struct console *c, const char *state, int limit,
 			     char *err, size_t errlen);
+/* One proposal ("proposal" is null when there is no such id). */
+struct cJSON *data_proposal(struct console *c, int64_t id, char *err, size_t errlen);
+/* 1 when the PDF at path (size bytes) is complete: it ends with the
+ * %%EOF trailer a PDF writer appends last, so a file being written is not
+ * complete. */
+int data_pdf_complete(const char *path, long long size);
 /* PDF files in the reports directory, newest first. */
 struct cJSON *data_reports(struct console *c, char *err, size_t errlen);
 

@@ -118,6 +118,24 @@ void resp_redirect(struct response *rs, const char *path)
 	buf_reset(&rs->body);
 }
 
+static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind,
+				   const char *key, const char *value)
+{
+	(void)kind;
+	(void)value;
+	if (key && strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		(*(int *)cls)++;
+	return MHD_YES;
+}
+
+/* The number of Host headers of the request (RFC 9112: exactly one). */
+static int host_count(const struct request *rq)
+{
+	int n = 0;
+	MHD_get_connection_values(rq->conn, MHD_HEADER_KIND, count_host, &n);
+	return n;
+}
+
 /* The Host header must name this server on loopback, so a page on another
  * site cannot reach the console through DNS rebinding. */
 static int host_ok(const struct console *c, const struct request *rq)
@@ -208,6 +226,9 @@ static void route(struct console *c, struct request *rq, struct response *rs)
 	int64_t now = time_now_usec();
 	char cookie[80];
 
+	if (host_count(rq) > 1)
+		return plain_error(rs, MHD_HTTP_BAD_REQUEST,
+				   "more than one Host header: send exactly one", api);
 	if (!host_ok(c, rq))
 		return plain_error(rs, MHD_HTTP_MISDIRECTED_REQUEST,
 				   "unexpected Host header: open the console at its loopback address", api);
@@ -355,10 +376,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		rq->method = method;
 		rq->url = url;
 		*con_cls = rq;
+		guard_headers_done(conn);
 		/* Refuse an announced oversized body before reading it. */
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > CONSOLE_MAX_BODY) {
+			guard_request_read(conn);
 			response_init(&rs);
 			plain_error(&rs, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large",
 				    strncmp(url, "/api/", 5) == 0);
@@ -376,6 +399,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	guard_request_read(conn);
 	response_init(&rs);
 	route(c, rq, &rs);
 	ret = send_response(conn, &rs);
@@ -389,8 +413,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct request *rq = *con_cls;
 
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	guard_request_done(conn);
 	if (rq) {
 		buf_release(&rq->body);
 		free(rq);
@@ -425,6 +449,7 @@ static int run_loop(struct console *c, struct MHD_Daemon *d)
 			FD_ZERO(&es);
 		}
 		MHD_run_from_select(d, &rs, &ws, &es);
+		guard_tick(&c->guard, time_now_usec());
 		jobs_reap(&c->jobs);
 	}
 	return 0;
@@ -453,8 +478,12 @@ int console_serve(const struct console_options *opt, const struct config *cfg,
 	c->db = db;
 	c->zone = cfg->timezone ? cfg->timezone : "UTC";
 	c->stale_hours = opt->stale_hours > 0 ? opt->stale_hours : 36;
-	snprintf(c->reports_dir, sizeof(c->reports_dir), "%s",
-		 opt->reports_dir ? opt->reports_dir : "reports");
+	{
+		const char *dir = opt->reports_dir;
+		if (!dir || !*dir)
+			dir = getenv("DWHBI_REPORTS_DIR");
+		snprintf(c->reports_dir, sizeof(c->reports_dir), "%s", dir && *dir ? dir : ".");
+	}
 	c->loopback = form_is_loopback((struct sockaddr *)&ss);
 	if (!c->loopback && !(cfg->console_token && *cfg->console_token)) {
 		snprintf(err, errlen,
@@ -475,11 +504,15 @@ int console_serve(const struct console_options *opt, const struct config *cfg,
 	d = MHD_start_daemon(ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : MHD_NO_FLAG,
 			     0, NULL, NULL, on_request, c,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)32,
+			     /* Hard caps; guard.c keeps the real limits
+			      * (GUARD_MAX_CONN, GUARD_PER_IP) by closing the
+			      * oldest connection still reading a request. */
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)GUARD_SLOTS,
+			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)GUARD_SLOTS,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, c,
+			     MHD_OPTION_NOTIFY_CONNECTION, guard_notify, &c->guard,
 			     MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on '%s' (in use, or not an address of this machine): choose another --listen",

@@ -14,6 +14,7 @@
 #include "console/auth.h"
 #include "lib/buf.h"
 #include "lib/config.h"
+#include "console/guard.h"
 #include "console/jobs.h"
 
 #define CONSOLE_MAX_BODY 16384      /* bytes of a request body we accept */
@@ -28,6 +29,7 @@ struct console {
 	uint16_t port;
 	struct auth auth;
 	struct jobs jobs;
+	struct guard guard;            /* slow-client limits (guard.h) */
 };
 
 struct MHD_Connection;

@@ -24,6 +24,62 @@ static int nsecrets;
 static char *last_error;
 static int progress_open;
 
+/* The kept lines: head[] fills first, then tail[] is a ring. */
+static struct log_line head[LOG_KEEP_HEAD], tail[LOG_KEEP_TAIL];
+static unsigned nhead, ntail, tail_next;
+static unsigned long dropped;
+
+static void keep(enum log_level l, const char *msg)
+{
+	struct timeval tv;
+	struct log_line *slot;
+	char *copy = strndup(msg, LOG_KEEP_LINE_BYTES);
+
+	if (!copy)
+		return;
+	gettimeofday(&tv, NULL);
+	if (nhead < LOG_KEEP_HEAD) {
+		slot = &head[nhead++];
+	} else {
+		slot = &tail[tail_next];
+		if (ntail < LOG_KEEP_TAIL)
+			ntail++;
+		else
+			dropped++;
+		free((char *)slot->text);
+		tail_next = (tail_next + 1) % LOG_KEEP_TAIL;
+	}
+	slot->usec = (long long)tv.tv_sec * 1000000 + tv.tv_usec;
+	slot->level = l;
+	slot->text = copy;
+}
+
+unsigned log_kept_count(void)
+{
+	return nhead + ntail;
+}
+
+unsigned log_kept_head(void)
+{
+	return nhead;
+}
+
+const struct log_line *log_kept_line(unsigned n)
+{
+	if (n < nhead)
+		return &head[n];
+	n -= nhead;
+	if (n >= ntail)
+		return NULL;
+	/* The oldest tail line sits at tail_next once the ring is full. */
+	return &tail[ntail < LOG_KEEP_TAIL ? n : (tail_next + n) % LOG_KEEP_TAIL];
+}
+
+unsigned long log_kept_dropped(void)
+{
+	return dropped;
+}
+
 void log_set_level(enum log_level l)
 {
 	level = l;
@@ -129,6 +185,8 @@ static void emit(enum log_level l, const char *tag, const char *fmt, va_list ap)
 		free(last_error);
 		last_error = strdup(clean);
 	}
+	if (l <= LOG_INFO || level >= LOG_DEBUG)
+		keep(l, clean);
 	if (level >= l) {
 		if (progress_open)
 			log_progress_done();

@@ -50,4 +50,26 @@ int log_progress_wanted(void);
 const char *log_last_error(void);
 void log_clear_last_error(void);
 
+/* Every message of this process at level INFO or more severe (DEBUG too
+ * when the level is DEBUG) is also kept, redacted, for the run's log
+ * (ops.run_logs, written by run_finish): the first LOG_KEEP_HEAD lines and
+ * the last LOG_KEEP_TAIL, each cut at LOG_KEEP_LINE_BYTES bytes; the lines
+ * in between are counted in log_kept_dropped(). */
+#define LOG_KEEP_HEAD 100
+#define LOG_KEEP_TAIL 300
+#define LOG_KEEP_LINE_BYTES 2000
+
+struct log_line {
+	long long usec;          /* UTC, microseconds since the epoch */
+	enum log_level level;
+	const char *text;        /* redacted */
+};
+/* The kept lines in order: n from 0 to log_kept_count() - 1; the lines
+ * dropped between the head and the tail are not among them. */
+unsigned log_kept_count(void);
+const struct log_line *log_kept_line(unsigned n);
+unsigned long log_kept_dropped(void);
+/* The index of the first tail line (lines before it are the head). */
+unsigned log_kept_head(void);
+
 #endif

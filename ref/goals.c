@@ -244,6 +244,49 @@ int goals_new_version(PGconn *db, int64_t goal_id, int minutes, const char *vali
 	return rc;
 }
 
+int goals_undo_version(PGconn *db, int64_t new_id, const char *today,
+		       int64_t *restored_id, char *err, size_t errlen)
+{
+	char id[24];
+	const char *p[2] = { id, today };
+	PGresult *g;
+	int rc;
+
+	snprintf(id, sizeof(id), "%lld", (long long)new_id);
+	/* The version and the one it replaced (same key, closed where it
+	 * starts), both locked. */
+	g = db_query(db, "SELECT n.valid_to IS NULL, n.valid_from > $2::date, o.goal_id "
+		     "FROM ref.goals n LEFT JOIN ref.goals o ON o.category = n.category "
+		     "AND o.day_type = n.day_type AND o.period = n.period "
+		     "AND o.valid_to = n.valid_from "
+		     "WHERE n.goal_id = $1::bigint FOR UPDATE OF n", 2, p, err, errlen);
+	if (!g)
+		return -1;
+	if (PQntuples(g) != 1 || PQgetisnull(g, 0, 2)) {
+		snprintf(err, errlen, PQntuples(g) ? "goal %s replaced no earlier version: "
+			 "nothing to restore" : "there is no goal %s", id);
+		PQclear(g);
+		return -1;
+	}
+	if (PQgetvalue(g, 0, 0)[0] != 't' || PQgetvalue(g, 0, 1)[0] != 't') {
+		snprintf(err, errlen, "goal %s has already started (or has a newer version): "
+			 "it can no longer be undone; change it with 'dwhbi goals import'", id);
+		PQclear(g);
+		return -1;
+	}
+	char old[24];
+	snprintf(old, sizeof(old), "%s", PQgetvalue(g, 0, 2));
+	PQclear(g);
+	const char *q[1] = { id };
+	rc = db_exec_params(db, "DELETE FROM ref.goals WHERE goal_id = $1::bigint", 1, q,
+			    err, errlen);
+	if (rc == 0)
+		rc = close_version(db, old, NULL, err, errlen);
+	if (rc == 0 && restored_id)
+		*restored_id = strtoll(old, NULL, 10);
+	return rc;
+}
+
 /* Applies one checked row against the stored versions of its goal. */
 static int apply_row(PGconn *db, const char *name, const struct goal_row *g,
 		     const char *replace_from, struct goals_import_result *res,

@@ -57,6 +57,15 @@ int goals_import(PGconn *db, const char *name, const char *text, size_t len,
 int goals_new_version(PGconn *db, int64_t goal_id, int minutes, const char *valid_from,
 		      const char *source, int64_t *new_id, char *err, size_t errlen);
 
+/* Undoes goals_new_version before the new version takes effect: inside the
+ * caller's transaction, removes version new_id — which must be open and
+ * start after today (YYYY-MM-DD) — and reopens the version it replaced
+ * (same category, day type and period, closed where new_id starts);
+ * *restored_id receives that version's goal_id.  Fails, changing nothing,
+ * otherwise (or when something still refers to new_id). */
+int goals_undo_version(PGconn *db, int64_t new_id, const char *today,
+		       int64_t *restored_id, char *err, size_t errlen);
+
 /* Writes every version (history included) as goals.csv to out. */
 int goals_export(PGconn *db, FILE *out, char *err, size_t errlen);
 

@@ -8,7 +8,9 @@
 t_migrated_db
 console_fixture
 mkdir -p "$T_TMP/reports"
-printf '%%PDF-1.4\n%% console test\n' > "$T_TMP/reports/report-2026-10.pdf"
+printf '%%PDF-1.4\n%% console test\n%%%%EOF\n' > "$T_TMP/reports/report-2026-10.pdf"
+: > "$T_TMP/reports/report-2026-11.pdf"   # being written: empty
+printf '%%PDF-1.4\n%% half written\n' > "$T_TMP/reports/report-2026-09.pdf"
 echo 'not a pdf' > "$T_TMP/reports/notes.txt"
 export TOGGL_API_TOKEN=tgl-secret-value-0123456789
 t_psql "INSERT INTO ops.runs (job, status, finished_at, error)
@@ -23,16 +25,16 @@ t_eq "toggl is failing (its last run failed)" failing \
 	"$(jq -r '.services[] | select(.name=="toggl") | .state' <<<"$status")"
 t_eq "gcal is failing too" failing \
 	"$(jq -r '.services[] | select(.name=="gcal") | .state' <<<"$status")"
-t_ok "a note says the freshness mart is missing" \
-	'jq -e ".notes[] | select(test(\"source_freshness does not exist\"))" <<<"$status" >/dev/null'
+t_ok "freshness is read live from ops.sync_state, and the mart's build time is separate (none yet)" \
+	'[ "$(jq -r .freshness_from <<<"$status")" = ops.sync_state ] && [ "$(jq -r .freshness_mart_built_at <<<"$status")" = null ]'
 t_eq "last sync of toggl comes from ops.sync_state" \
 	"$(t_psql "SELECT to_char(max(last_synced_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM ops.sync_state WHERE source LIKE 'toggl_track.%'")" \
 	"$(jq -r '.services[] | select(.name=="toggl") | .last_synced_at' <<<"$status")"
 
 page=$(http GET /)
 t_eq "overview answers without marts" 200 "$(http_status)"
-t_ok "overview shows the note and both sources" \
-	'grep -q "does not exist yet" <<<"$page" && grep -q "Toggl Track" <<<"$page" && grep -q "Google Calendar" <<<"$page"'
+t_ok "overview says where freshness comes from and shows both sources" \
+	'grep -q "read live from <code>ops.sync_state" <<<"$page" && grep -q "Toggl Track" <<<"$page" && grep -q "Google Calendar" <<<"$page"'
 t_ok "an error text with <script> is rendered escaped" \
 	'grep -qF "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" <<<"$page" && ! grep -qF "<script>alert" <<<"$page"'
 
@@ -49,8 +51,8 @@ t_eq "goals page answers without marts" 200 "$(http_status)"
 t_ok "goals page shows Japanese names and escapes markup in names and reasons" \
 	'grep -q "睡眠" <<<"$page" && grep -qF "Work &lt;b&gt;deep&lt;/b&gt;" <<<"$page" &&
 	 grep -qF "&lt;script&gt;alert(1)&lt;/script&gt;" <<<"$page" && ! grep -qF "<b>deep" <<<"$page"'
-t_ok "logged out, the goals page offers a login instead of buttons" \
-	'! grep -q "data-testid=\"accept-" <<<"$page" && grep -q "Log in to act" <<<"$page"'
+t_ok "logged out, the goals page offers one login link instead of buttons" \
+	'! grep -q "data-testid=\"accept-" <<<"$page" && [ "$(grep -o "data-testid=\"login-to-act\"" <<<"$page" | wc -l)" = 1 ]'
 page=$(http GET /goals -H "Authorization: Bearer $DWHBI_CONSOLE_TOKEN")
 t_ok "with the token, it has accept and reject buttons for each pending proposal" \
 	'[ "$(grep -o "data-testid=\"accept-[0-9]*\"" <<<"$page" | wc -l)" = "$(t_psql "SELECT count(*) FROM analytics.goal_proposals WHERE state = '"'"'pending'"'"'")" ]'
@@ -83,15 +85,17 @@ t_ok "a configured secret is never rendered" \
 console_fixture_marts() { psql -X -q -v ON_ERROR_STOP=1 -f "$SRCDIR/tests/browser/console-marts.sql" >/dev/null; }
 console_fixture_marts
 status=$(http GET /api/status)
-t_eq "with the mart, row counts come from source_freshness" \
-	"$(t_psql "SELECT row_count FROM marts.source_freshness WHERE source = 'toggl_track'")" \
-	"$(jq '.services[] | select(.name=="toggl") | .row_count' <<<"$status")"
+t_psql "INSERT INTO raw.toggl_track__time_entries (source_id, data) VALUES ('1', '{}'), ('2', '{}');
+        INSERT INTO raw.toggl_track__time_entries (source_id, data, deleted_at) VALUES ('3', '{}', now())" >/dev/null
+status=$(http GET /api/status)
+t_eq "row counts are live from the raw tables, not the mart's" "2 1" \
+	"$(jq -r '.services[] | select(.name=="toggl") | "\(.row_count) \(.deleted_count)"' <<<"$status")"
 t_eq "each raw table of a source is listed" \
-	"$(t_psql "SELECT count(*) FROM marts.source_freshness WHERE source LIKE 'toggl_track.%'")" \
+	"$(t_psql "SELECT count(*) FROM pg_tables WHERE schemaname = 'raw' AND tablename LIKE 'toggl\_track\_\_%'")" \
 	"$(jq '.services[] | select(.name=="toggl") | .tables | length' <<<"$status")"
 t_ok "marts are listed with their row counts" \
 	'[ "$(jq ".marts[] | select(.name==\"goal_achievement\") | .row_count" <<<"$status")" = "$(t_psql "SELECT count(*) FROM marts.goal_achievement")" ]'
-t_ok "no note once the freshness mart exists" '[ "$(jq ".notes // [] | length" <<<"$status")" = 0 ]'
+t_ok "no note once the marts exist" '[ "$(jq ".notes // [] | length" <<<"$status")" = 0 ]'
 t_psql "INSERT INTO ops.runs (job, status, finished_at) VALUES ('sync gcal', 'success', now())" >/dev/null
 t_eq "a source last synced longer ago than --stale-hours (36) is stale" stale \
 	"$(http GET /api/status | jq -r '.services[] | select(.name=="gcal") | .state')"
@@ -108,11 +112,14 @@ t_ok "goals page shows the achievement rate" 'http GET /goals | grep -q "25%"'
 
 # -- reports and static files ---------------------------------------------------
 reports=$(http GET /api/reports)
-t_eq "api/reports lists only the PDFs" '["report-2026-10.pdf"]' "$(jq -c '[.files[].name]' <<<"$reports")"
+t_eq "api/reports lists only the complete PDFs (never one being written)" '["report-2026-10.pdf"]' "$(jq -c '[.files[].name]' <<<"$reports")"
+t_eq "api/reports says where the directory really is" "$(cd "$T_TMP/reports" && pwd -P)" "$(jq -r .directory_path <<<"$reports")"
 http GET /reports/files/report-2026-10.pdf > "$T_TMP/got.pdf"
 t_ok "a report downloads byte for byte as a PDF" \
 	'[ "$(http_status)" = 200 ] && cmp -s "$T_TMP/got.pdf" "$T_TMP/reports/report-2026-10.pdf" &&
 	 grep -qi "^content-type: application/pdf" "$T_TMP/headers"'
+http GET /reports/files/report-2026-09.pdf >/dev/null
+t_eq "a PDF still being written does not download (404)" 404 "$(http_status)"
 http GET /reports/files/..%2f..%2fetc%2fpasswd.pdf >/dev/null
 t_eq "a path outside the reports directory is a 404" 404 "$(http_status)"
 http GET /reports/files/notes.txt >/dev/null

@@ -29,7 +29,7 @@ t_ok "no goal has a status or a chance yet, and a note says to run adjust" '
 page=$(http GET /goals)
 t_ok "the goals page shows — for the chance and the status" '
 	[ "$(http_status)" = 200 ]
-	row '"$WORK"' "$page" | grep -q "data-probability-source=\"none\"><span class=\"muted\">—</span></td><td class=\"nowrap\"><span class=\"muted\">—</span>"
+	row '"$WORK"' "$page" | grep -q "data-probability-source=\"none\"><span class=\"muted\">—</span></td><td class=\"nowrap\" data-label=\"Status\" data-testid=\"goal-status\"><span class=\"muted\">—</span>"
 '
 
 "$DWHBI" -q adjust --as-of 2026-11-20 > /dev/null || { echo "adjust failed"; exit 1; }
@@ -57,7 +57,7 @@ t_ok "the goals page shows the chance and status of a goal without a proposal" '
 '
 t_ok "a neutral goal shows its status and no chance" '
 	r=$(row '"$NEUTRAL"' "$page")
-	grep -q "<span class=\"muted\">—</span></td><td class=\"nowrap\"><span class=\"badge neutral\">neutral</span>" <<<"$r" || { echo "$r"; exit 1; }
+	grep -q "<span class=\"muted\">—</span></td><td class=\"nowrap\" data-label=\"Status\" data-testid=\"goal-status\"><span class=\"badge neutral\">neutral</span>" <<<"$r" || { echo "$r"; exit 1; }
 '
 t_ok "a goal with a proposal shows this period's chance, not the next period's" '
 	r=$(row '"$SLEEP"' "$page")
