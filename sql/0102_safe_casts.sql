@@ -1,9 +1,10 @@
--- 0102 safe casts: what staging uses instead of plain ::bigint,
--- ::timestamptz and ::date, so a raw value that does not cast gives NULL
--- instead of failing the whole transform (the connectors' checks are the
--- first line, these the second; staging leaves such rows out and the data
--- test staging_uncastable warns about them).  Plain SQL, inlined into the
--- views: a pattern proves the cast cannot fail, no exception block per row.
+-- 0102 safe casts: the second line behind the connectors' checks, so a raw
+-- value that does not cast never fails the whole transform.  ops.safe_*
+-- turn one text into bigint / timestamptz / date or NULL (plain SQL that a
+-- pattern guards, inlined: for single casts such as the --since reconcile
+-- of Google events).  ops.*_castable say whether a whole raw row casts to
+-- its staging view's columns: the views keep only those rows and the data
+-- test staging_uncastable (severity warn) names the others.
 
 -- Decimal integers of int64 range.  (ltrim over the digits: several times
 -- cheaper than a regular expression.)
