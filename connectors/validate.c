@@ -414,6 +414,56 @@ int jv_member(struct jv_span obj, const char *key, struct jv_span *val)
 	return rc < 0 ? -1 : found;
 }
 
+/* An object's members indexed once, so the checks do not rescan it for
+ * every field (items have a few dozen members; beyond OBJ_MAX_MEMBERS a
+ * lookup falls back to jv_member). */
+#define OBJ_MAX_MEMBERS 64
+
+struct obj {
+	struct jv_span span;
+	int n, overflow, broken;
+	struct jv_span keys[OBJ_MAX_MEMBERS], vals[OBJ_MAX_MEMBERS];
+};
+
+static void obj_index(struct obj *o, struct jv_span span)
+{
+	struct scan s = { NULL, 1 };
+	const char *pos = NULL;
+	struct jv_span k, v;
+	int rc;
+
+	o->span = span;
+	o->n = o->overflow = o->broken = 0;
+	while ((rc = next_member(span, &pos, &k, &v, &s)) == 1) {
+		if (o->n == OBJ_MAX_MEMBERS) {
+			o->overflow = 1;
+			break;
+		}
+		o->keys[o->n] = k;
+		o->vals[o->n++] = v;
+	}
+	if (rc < 0)
+		o->broken = 1;
+}
+
+/* Like jv_member on the indexed object. */
+static int member(const struct obj *o, const char *key, struct jv_span *val)
+{
+	size_t klen = strlen(key);
+
+	if (o->broken)
+		return -1;
+	if (o->overflow)
+		return jv_member(o->span, key, val);
+	for (int i = o->n; i-- > 0;) {     /* the last of duplicates wins */
+		if (o->keys[i].n == klen && memcmp(o->keys[i].p, key, klen) == 0) {
+			*val = o->vals[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- value checks ---- */
 
 static int is_null(struct jv_span v)
@@ -528,15 +578,15 @@ static int check_members(struct jv_span obj, struct validate_result *r)
 }
 
 /* Optional member: 0 absent or null, 1 present (in *v), -1 object broken. */
-static int opt_member(struct jv_span obj, const char *key, struct jv_span *v)
+static int opt_member(const struct obj *obj, const char *key, struct jv_span *v)
 {
-	int rc = jv_member(obj, key, v);
+	int rc = member(obj, key, v);
 	if (rc == 1 && is_null(*v))
 		return 0;
 	return rc;
 }
 
-static int check_opt_id(struct jv_span obj, const char *key, struct validate_result *r)
+static int check_opt_id(const struct obj *obj, const char *key, struct validate_result *r)
 {
 	struct jv_span v;
 	int64_t id;
@@ -547,7 +597,7 @@ static int check_opt_id(struct jv_span obj, const char *key, struct validate_res
 	return 0;
 }
 
-static int check_opt_string(struct jv_span obj, const char *key, struct validate_result *r)
+static int check_opt_string(const struct obj *obj, const char *key, struct validate_result *r)
 {
 	struct jv_span v;
 	if (opt_member(obj, key, &v) == 1 && !is_string(v)) {
@@ -558,7 +608,7 @@ static int check_opt_string(struct jv_span obj, const char *key, struct validate
 }
 
 /* A timestamp member: required or optional (absent/null allowed). */
-static int check_time(struct jv_span obj, const char *key, int required,
+static int check_time(const struct obj *obj, const char *key, int required,
 		      const struct validate_window *w, int64_t *usec,
 		      struct validate_result *r)
 {
@@ -585,7 +635,7 @@ static int check_time(struct jv_span obj, const char *key, int required,
 	return 0;
 }
 
-static int check_list(struct jv_span obj, const char *key, int ids,
+static int check_list(const struct obj *obj, const char *key, int ids,
 		      struct validate_result *r)
 {
 	struct jv_span v, *items;
@@ -611,7 +661,7 @@ static int check_list(struct jv_span obj, const char *key, int ids,
 	return rc;
 }
 
-static int check_duration(struct jv_span obj, const char *key, int required,
+static int check_duration(const struct obj *obj, const char *key, int required,
 			  int running_ok, struct validate_result *r)
 {
 	struct jv_span v;
@@ -635,13 +685,13 @@ static int check_duration(struct jv_span obj, const char *key, int required,
 	return 0;
 }
 
-static void read_id(struct jv_span obj, const char *key, struct validate_result *r)
+static void read_id(const struct obj *obj, const char *key, struct validate_result *r)
 {
 	struct jv_span v;
 	int64_t id;
 
 	r->id[0] = '\0';
-	if (jv_member(obj, key, &v) == 1 && id_value(v, &id) == 0)
+	if (member(obj, key, &v) == 1 && id_value(v, &id) == 0)
 		snprintf(r->id, sizeof(r->id), "%lld", (long long)id);
 }
 
@@ -676,36 +726,38 @@ int validate_toggl_entry(struct jv_span item, const struct validate_window *w,
 	int stopped;
 
 	r->id[0] = r->reason[0] = '\0';
+	struct obj o;
+	obj_index(&o, item);
 	if (check_object(item, r) < 0) {
-		read_id(item, "id", r);
+		read_id(&o, "id", r);
 		return -1;
 	}
-	read_id(item, "id", r);
-	if (jv_member(item, "id", &v) != 1 || id_value(v, &id) < 0) {
-		if (jv_member(item, "id", &v) == 1)
+	read_id(&o, "id", r);
+	if (member(&o, "id", &v) != 1 || id_value(v, &id) < 0) {
+		if (member(&o, "id", &v) == 1)
 			fail(r, "id", "is not a positive 64-bit integer", v);
 		else
 			snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
 		return -1;
 	}
-	if (check_opt_id(item, "workspace_id", r) || check_opt_id(item, "wid", r) ||
-	    check_opt_id(item, "project_id", r) || check_opt_id(item, "pid", r) ||
-	    check_opt_id(item, "task_id", r) || check_opt_id(item, "user_id", r) ||
-	    check_opt_id(item, "uid", r) || check_opt_string(item, "description", r) ||
-	    check_opt_string(item, "project_name", r) ||
-	    check_time(item, "start", 1, w, &start, r) ||
-	    check_time(item, "stop", 0, w, &stop, r))
+	if (check_opt_id(&o, "workspace_id", r) || check_opt_id(&o, "wid", r) ||
+	    check_opt_id(&o, "project_id", r) || check_opt_id(&o, "pid", r) ||
+	    check_opt_id(&o, "task_id", r) || check_opt_id(&o, "user_id", r) ||
+	    check_opt_id(&o, "uid", r) || check_opt_string(&o, "description", r) ||
+	    check_opt_string(&o, "project_name", r) ||
+	    check_time(&o, "start", 1, w, &start, r) ||
+	    check_time(&o, "stop", 0, w, &stop, r))
 		return -1;
 	stopped = stop != INT64_MIN;
 	if (stopped && stop < start) {
 		snprintf(r->reason, sizeof(r->reason), "\"stop\" is before \"start\"");
 		return -1;
 	}
-	if (check_duration(item, "duration", 0, !stopped, r) ||
-	    check_duration(item, "seconds", 0, !stopped, r) ||
-	    check_list(item, "tags", 0, r) || check_list(item, "tag_ids", 1, r) ||
-	    check_time(item, "at", 0, w, &t, r) ||
-	    check_time(item, "server_deleted_at", 0, w, &t, r))
+	if (check_duration(&o, "duration", 0, !stopped, r) ||
+	    check_duration(&o, "seconds", 0, !stopped, r) ||
+	    check_list(&o, "tags", 0, r) || check_list(&o, "tag_ids", 1, r) ||
+	    check_time(&o, "at", 0, w, &t, r) ||
+	    check_time(&o, "server_deleted_at", 0, w, &t, r))
 		return -1;
 	return 0;
 }
@@ -718,13 +770,15 @@ int validate_toggl_report_row(struct jv_span row, const struct validate_window *
 
 	(void)w;
 	r->id[0] = r->reason[0] = '\0';
+	struct obj o;
+	obj_index(&o, row);
 	if (check_object(row, r) < 0)
 		return -1;
-	if (check_opt_id(row, "user_id", r) || check_opt_id(row, "project_id", r) ||
-	    check_opt_id(row, "task_id", r) || check_opt_string(row, "description", r) ||
-	    check_list(row, "tag_ids", 1, r))
+	if (check_opt_id(&o, "user_id", r) || check_opt_id(&o, "project_id", r) ||
+	    check_opt_id(&o, "task_id", r) || check_opt_string(&o, "description", r) ||
+	    check_list(&o, "tag_ids", 1, r))
 		return -1;
-	if (jv_member(row, "time_entries", &v) != 1 || jv_array_items(v, &items, &n) < 0) {
+	if (member(&o, "time_entries", &v) != 1 || jv_array_items(v, &items, &n) < 0) {
 		snprintf(r->reason, sizeof(r->reason), "\"time_entries\" is not a list");
 		return -1;
 	}
@@ -739,47 +793,51 @@ int validate_toggl_report_entry(struct jv_span te, const struct validate_window 
 	int64_t id, start, stop, t;
 
 	r->id[0] = r->reason[0] = '\0';
+	struct obj o;
+	obj_index(&o, te);
 	if (check_object(te, r) < 0) {
-		read_id(te, "id", r);
+		read_id(&o, "id", r);
 		return -1;
 	}
-	read_id(te, "id", r);
-	if (jv_member(te, "id", &v) != 1 || id_value(v, &id) < 0) {
-		if (jv_member(te, "id", &v) == 1)
+	read_id(&o, "id", r);
+	if (member(&o, "id", &v) != 1 || id_value(v, &id) < 0) {
+		if (member(&o, "id", &v) == 1)
 			fail(r, "id", "is not a positive 64-bit integer", v);
 		else
 			snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
 		return -1;
 	}
-	if (check_time(te, "start", 1, w, &start, r) ||
-	    check_time(te, "stop", 0, w, &stop, r))
+	if (check_time(&o, "start", 1, w, &start, r) ||
+	    check_time(&o, "stop", 0, w, &stop, r))
 		return -1;
 	if (stop != INT64_MIN && stop < start) {
 		snprintf(r->reason, sizeof(r->reason), "\"stop\" is before \"start\"");
 		return -1;
 	}
-	if (check_duration(te, "seconds", 0, 0, r) || check_time(te, "at", 0, w, &t, r))
+	if (check_duration(&o, "seconds", 0, 0, r) || check_time(&o, "at", 0, w, &t, r))
 		return -1;
 	return 0;
 }
 
 /* start or end of an event: {"dateTime": ...} or {"date": ...}. */
-static int check_when(struct jv_span item, const char *key,
+static int check_when(const struct obj *item, const char *key,
 		      const struct validate_window *w, int64_t *usec,
 		      struct validate_result *r)
 {
 	struct jv_span v, d;
+	struct obj vo;
 	char text[64];
 	int32_t day;
 
 	*usec = INT64_MIN;
 	if (opt_member(item, key, &v) != 1)
 		return 0;
-	if (jv_member(v, "dateTime", &d) < 0) {
+	obj_index(&vo, v);
+	if (member(&vo, "dateTime", &d) < 0) {
 		fail(r, key, "is not an object", v);
 		return -1;
 	}
-	if (opt_member(v, "dateTime", &d) == 1) {
+	if (opt_member(&vo, "dateTime", &d) == 1) {
 		char field[24];
 		snprintf(field, sizeof(field), "%s.dateTime", key);
 		int off;
@@ -794,7 +852,7 @@ static int check_when(struct jv_span item, const char *key,
 		}
 		return 0;
 	}
-	if (opt_member(v, "date", &d) == 1) {
+	if (opt_member(&vo, "date", &d) == 1) {
 		char field[24];
 		snprintf(field, sizeof(field), "%s.date", key);
 		if (plain_string(d, text, sizeof(text)) < 0 || time_parse_date(text, &day) < 0) {
@@ -819,12 +877,14 @@ int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 	int64_t start, end, t;
 
 	r->id[0] = r->reason[0] = '\0';
-	if (jv_member(item, "id", &v) == 1 && is_string(v) &&
+	struct obj o;
+	obj_index(&o, item);
+	if (member(&o, "id", &v) == 1 && is_string(v) &&
 	    jv_check_text(v, NULL, 0) == 0 && plain_string(v, r->id, sizeof(r->id)) < 0)
 		r->id[0] = '\0';
 	if (check_object(item, r) < 0)
 		return -1;
-	if (jv_member(item, "id", &v) != 1 || !is_string(v) || v.n <= 2) {
+	if (member(&o, "id", &v) != 1 || !is_string(v) || v.n <= 2) {
 		snprintf(r->reason, sizeof(r->reason), "\"id\" is missing or not a string");
 		return -1;
 	}
@@ -833,18 +893,18 @@ int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 		snprintf(r->id, sizeof(r->id), "%.*s", (int)(v.n - 2 < 200 ? v.n - 2 : 200),
 			 v.p + 1);
 	}
-	if (check_opt_string(item, "status", r))
+	if (check_opt_string(&o, "status", r))
 		return -1;
-	if (opt_member(item, "status", &v) == 1)
+	if (opt_member(&o, "status", &v) == 1)
 		plain_string(v, status, sizeof(status));
 	if (strcmp(status, "cancelled") == 0)
 		return 0;
-	if (check_opt_string(item, "summary", r) || check_opt_string(item, "colorId", r) ||
-	    check_opt_string(item, "recurringEventId", r) ||
-	    check_opt_string(item, "eventType", r) ||
-	    check_opt_string(item, "transparency", r) ||
-	    check_when(item, "start", w, &start, r) || check_when(item, "end", w, &end, r) ||
-	    check_time(item, "updated", 0, w, &t, r))
+	if (check_opt_string(&o, "summary", r) || check_opt_string(&o, "colorId", r) ||
+	    check_opt_string(&o, "recurringEventId", r) ||
+	    check_opt_string(&o, "eventType", r) ||
+	    check_opt_string(&o, "transparency", r) ||
+	    check_when(&o, "start", w, &start, r) || check_when(&o, "end", w, &end, r) ||
+	    check_time(&o, "updated", 0, w, &t, r))
 		return -1;
 	if (start != INT64_MIN && end != INT64_MIN && end < start) {
 		snprintf(r->reason, sizeof(r->reason), "\"end\" is before \"start\"");

@@ -132,4 +132,13 @@ t_eq "its raw row is not marked deleted" "" \
 t_eq "a new open row (the old one stays resolved)" "1|1" \
 	"$(t_psql "SELECT count(*) FILTER (WHERE resolved_at IS NULL), count(*) FILTER (WHERE resolved_at IS NOT NULL)
 	           FROM ops.quarantine WHERE item_id = '${IDS[0]}'")"
+
+# -- a raw row that does not cast (from before the checks) -------------------
+t_psql "INSERT INTO raw.toggl_track__time_entries (source_id, data, synced_at, api_version)
+        VALUES ('77', '{\"id\": 77, \"start\": \"garbage-date\", \"duration\": 60}', now(), 'v9')" >/dev/null
+t_ok "a --days sync does not fail on it" '"$DWHBI" sync toggl --days 21 >"$OUT" 2>"$ERR"'
+t_eq "it is not judged by the window" "" \
+	"$(t_psql "SELECT deleted_at FROM raw.toggl_track__time_entries WHERE source_id = '77'")"
+t_ok "transform --test exits 0 and the warn test names it" \
+	'"$DWHBI" transform --test >"$OUT" 2>"$ERR" && grep -q "staging_uncastable. warns" "$ERR" && grep -q "source_id=77" "$ERR"'
 t_done
