@@ -20,6 +20,10 @@ median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 load() { # days
 	t_migrated_db
 	"$BUILD/bench/transform_person" --days "$1" >/dev/null || return 1
+	# as a warehouse looks: the history was synced before the last day
+	psql -X -q -v ON_ERROR_STOP=1 -c "UPDATE raw.toggl_track__time_entries
+		SET synced_at = synced_at - interval '1 day'
+		WHERE (data->>'start')::timestamptz < synced_at - interval '1 day'" >/dev/null || return 1
 	"$DWHBI" -q seed >/dev/null && "$DWHBI" -q goals import --example >/dev/null || return 1
 	psql -X -q -c "VACUUM ANALYZE raw.toggl_track__time_entries, raw.google_calendar__events" >/dev/null
 }

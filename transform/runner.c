@@ -62,6 +62,7 @@ static void model_release(struct model *m)
 	free(m->sql);
 	free(m->unique_key);
 	free(m->incremental);
+	free(m->index);
 	free(m->deps);
 	memset(m, 0, sizeof(*m));
 }
@@ -211,13 +212,16 @@ int model_parse(struct model *m, const char *path, const char *sql,
 		return -1;
 	}
 	m->unique_key = header_value(sql, "unique_key");
-	if (m->unique_key) {
-		/* Pasted into ALTER TABLE ... PRIMARY KEY: only plain column names. */
-		for (const char *c = m->unique_key; *c; c++) {
+	m->index = header_value(sql, "index");
+	for (int k = 0; k < 2; k++) {
+		const char *cols = k ? m->index : m->unique_key;
+		/* Pasted into ALTER TABLE ... PRIMARY KEY and CREATE INDEX: only
+		 * plain column names. */
+		for (const char *c = cols; c && *c; c++) {
 			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) ||
 			      *c == '_' || *c == ',' || *c == ' ')) {
-				snprintf(err, errlen, "model '%s': unique_key must be column names "
-					 "separated by commas", path);
+				snprintf(err, errlen, "model '%s': %s must be column names "
+					 "separated by commas", path, k ? "index" : "unique_key");
 				model_release(m);
 				return -1;
 			}
@@ -644,10 +648,12 @@ static int run_changes_step(PGconn *db, const char *text, const char *name,
 
 	if (!step)
 		return 0;
+	double t0 = now_ms();
 	rc = db_exec(db, step, reason, sizeof(reason));
 	free(step);
 	if (rc)
 		snprintf(err, errlen, "%s, step '%s': %s", CHANGES_FILE, name, reason);
+	log_debug("%s, step '%s': %.1f ms", CHANGES_FILE, name, now_ms() - t0);
 	return rc;
 }
 
@@ -708,6 +714,32 @@ out:
 	return rc;
 }
 
+/* The model's "-- index:" (named <table>_by_<columns>), unless it exists. */
+static int create_index(PGconn *db, const struct model *m, const char *qname,
+			char *err, size_t errlen)
+{
+	struct buf name = BUF_INIT, sql = BUF_INIT;
+	const char *dot = strchr(m->name, '.');
+	char *q;
+	int rc;
+
+	buf_printf(&name, "%s_by_", dot ? dot + 1 : m->name);
+	for (const char *c = m->index; *c; c++)
+		if (*c != ' ')
+			buf_putc(&name, *c == ',' ? '_' : *c);
+	q = PQescapeIdentifier(db, name.data, name.len > 63 ? 63 : name.len);
+	buf_release(&name);
+	if (!q) {
+		snprintf(err, errlen, "cannot quote an index name");
+		return -1;
+	}
+	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS %s ON %s (%s)", q, qname, m->index);
+	PQfreemem(q);
+	rc = exec_counted(db, sql.data, NULL, err, errlen);
+	buf_release(&sql);
+	return rc;
+}
+
 static int build_table(PGconn *db, const struct model *m, const char *qname,
 		       int64_t *written, int64_t *deleted, int *recreated,
 		       char *err, size_t errlen)
@@ -725,6 +757,9 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 		/* Refill in place: MVCC keeps the old rows visible to readers
 		 * until this transaction commits. */
 		if (model_columns(db, &cols, err, errlen))
+			goto out;
+		/* a table built before the model had its index gets it */
+		if (m->index && create_index(db, m, qname, err, errlen))
 			goto out;
 		buf_printf(&sql, "DELETE FROM %s", qname);
 		if (exec_counted(db, sql.data, deleted, err, errlen))
@@ -761,6 +796,8 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 			if (exec_counted(db, sql.data, NULL, err, errlen))
 				goto out;
 		}
+		if (m->index && create_index(db, m, qname, err, errlen))
+			goto out;
 	}
 	buf_reset(&sql);
 	buf_printf(&sql, "ANALYZE %s", qname);

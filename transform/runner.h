@@ -57,6 +57,7 @@ struct model {
 	int layer;           /* 0 staging, 1 core, 2 marts */
 	enum model_kind kind;
 	char *unique_key;    /* "date, category" or NULL */
+	char *index;         /* "-- index: a, b": one more index the runner creates, or NULL */
 	int rebuild;         /* drop and create again (else DELETE + INSERT) */
 	char *incremental;   /* "-- incremental:" condition on its rows, "unchanged", or NULL */
 	int *deps;           /* indexes into the set's models */

@@ -46,7 +46,7 @@ holidays as (
         select h.date, h.name from ref.holidays h
         union all
         select d.day::date, coalesce(e.summary, 'holiday')
-        from staging.stg_google_calendar__events e
+        from core.event_categories e
         cross join settings s
         cross join lateral generate_series(e.start_date::timestamp,
                                            (e.end_date - 1)::timestamp,
