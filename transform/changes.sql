@@ -114,7 +114,8 @@ create temp table dwhbi_old_calendar on commit drop as select * from core.calend
 
 -- Time entries: the raw rows synced (or deleted) since the last build, their
 -- new versions (filtered as core.time_entries filters them) and the
--- versions built last time, plus every entry that was running.
+-- versions built last time (running entries whose raw row did not change
+-- follow the clock: see the step after core.sync_clock).
 create temp table dwhbi_raw_changed_entries on commit drop as
 select r.source_id
 from raw.toggl_track__time_entries r
@@ -134,8 +135,7 @@ select t.time_entry_id, t.user_id, t.start_at,
        case when t.is_running then 'infinity'::timestamptz else t.stop_at end
 from core.time_entries t
 where t.time_entry_id in (select source_id::bigint from dwhbi_raw_changed_entries
-                          where source_id ~ '^[0-9]{1,18}$')
-   or t.is_running;
+                          where source_id ~ '^[0-9]{1,18}$');
 
 -- with the raw row's synced_at: core.time_entries reads the live rows synced
 -- since the oldest of them (through the index) rather than all of raw
@@ -255,6 +255,15 @@ where o.actual_synced_at is distinct from n.actual_synced_at
   and o.actual_synced_at is not null and n.actual_synced_at is not null
 on conflict do nothing;
 analyze dwhbi_changed_days;
+-- and a running entry ends at the new clock
+insert into dwhbi_changed_entries
+select t.time_entry_id,
+       coalesce((select r.synced_at from raw.toggl_track__time_entries r
+                 where r.source_id = t.time_entry_id::text), '-infinity')
+from core.time_entries t, dwhbi_old_clock o, core.sync_clock n
+where t.is_running and o.actual_synced_at is distinct from n.actual_synced_at
+on conflict do nothing;
+analyze dwhbi_changed_entries;
 
 -- step: after core.calendar
 -- Days whose calendar row differs; when days were added or removed, every

@@ -657,6 +657,56 @@ static int run_changes_step(PGconn *db, const char *text, const char *name,
 	return rc;
 }
 
+/* A merge refill (`-- incremental: merge`, for small models read whole): the
+ * model's rows go to a temporary table, then only the rows that differ are
+ * deleted and inserted (by the model's unique_key). */
+static int refill_merge(PGconn *db, const struct model *m, const char *qname,
+			int64_t *written, int64_t *deleted, char *err, size_t errlen)
+{
+	const char *params[1] = { qname };
+	struct buf sql = BUF_INIT;
+	PGresult *cols;
+	const char *c;
+	int rc = -1;
+
+	if (!m->unique_key) {
+		snprintf(err, errlen, "'-- incremental: merge' needs a unique_key");
+		return -1;
+	}
+	cols = db_query(db,
+		"SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a "
+		"JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = to_regclass($1) "
+		"AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped", 1, params, err, errlen);
+	if (!cols)
+		return -1;
+	if (PQgetisnull(cols, 0, 0)) {
+		snprintf(err, errlen, "its table is missing; run 'dwhbi transform --full'");
+		PQclear(cols);
+		return -1;
+	}
+	c = PQgetvalue(cols, 0, 0);
+	buf_printf(&sql, "CREATE TEMP TABLE dwhbi_merge ON COMMIT DROP AS SELECT %s FROM (\n%s\n) AS model",
+		   c, m->sql);
+	if (exec_counted(db, sql.data, NULL, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "DELETE FROM %s WHERE (%s) IN (SELECT %s FROM "
+		   "(SELECT %s FROM %s EXCEPT SELECT %s FROM dwhbi_merge) AS gone)",
+		   qname, m->unique_key, m->unique_key, c, qname, c);
+	if (exec_counted(db, sql.data, deleted, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM dwhbi_merge EXCEPT SELECT %s FROM %s",
+		   qname, c, c, c, qname);
+	if (exec_counted(db, sql.data, written, err, errlen))
+		goto out;
+	rc = exec_counted(db, "DROP TABLE dwhbi_merge", NULL, err, errlen);
+out:
+	PQclear(cols);
+	buf_release(&sql);
+	return rc;
+}
+
 /* An incremental refill: DELETE the rows matching the model's condition,
  * INSERT the model's rows matching it.  Both run in the transform's
  * transaction, so readers see the old days until the commit. */
@@ -847,14 +897,15 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		char reason[768];
 		double t0;
 		/* what an incremental build does with this model */
-		enum { WHOLE, DAYS, KEEP } how = WHOLE;
+		enum { WHOLE, DAYS, KEEP, MERGE } how = WHOLE;
 
 		if (!m->selected)
 			continue;
 		if (res->incremental)
 			how = m->kind == MODEL_VIEW ? KEEP
 			    : !m->incremental ? WHOLE
-			    : !strcmp(m->incremental, "unchanged") ? KEEP : DAYS;
+			    : !strcmp(m->incremental, "unchanged") ? KEEP
+			    : !strcmp(m->incremental, "merge") ? MERGE : DAYS;
 		if (how == KEEP) {
 			/* its text and inputs are those of the last build */
 			cJSON *o = cJSON_CreateObject();
@@ -877,6 +928,9 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		else if (how == DAYS)
 			rc = refill_incremental(db, m, qname.data, &written, &deleted,
 						reason, sizeof(reason));
+		else if (how == MERGE)
+			rc = refill_merge(db, m, qname.data, &written, &deleted,
+					  reason, sizeof(reason));
 		else
 			rc = build_table(db, m, qname.data, &written, &deleted, &recreated,
 					 reason, sizeof(reason));
@@ -893,7 +947,7 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 				return -1;
 		}
 		double ms_taken = now_ms() - t0;
-		if (record_build(db, m, written, ms_taken, deleted, how == DAYS,
+		if (record_build(db, m, written, ms_taken, deleted, how == DAYS || how == MERGE,
 				 reason, sizeof(reason))) {
 			log_progress_done();
 			snprintf(err, errlen, "cannot record the build of '%s': %s", m->name, reason);
@@ -903,7 +957,8 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		cJSON_AddStringToObject(o, "model", m->name);
 		cJSON_AddStringToObject(o, "materialized", m->kind == MODEL_VIEW ? "view" : "table");
 		if (res->incremental)
-			cJSON_AddStringToObject(o, "refresh", how == DAYS ? "changed days" : "whole");
+			cJSON_AddStringToObject(o, "refresh", how == DAYS ? "changed days"
+						: how == MERGE ? "changed rows" : "whole");
 		if (m->kind == MODEL_TABLE) {
 			cJSON_AddNumberToObject(o, "rows", (double)written);
 			if (recreated)

@@ -10,6 +10,7 @@
 -- so a holiday synced after the last `dwhbi seed` still counts.
 -- materialized: table
 -- unique_key: date
+-- incremental: merge
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
            nullif(current_setting('dwhbi.holiday_calendar_id', true), '') as holiday_calendar_id,
