@@ -75,7 +75,11 @@ for days in 365 3650; do
 	t_psql "SELECT '  ' || (m->>'model') || ': ' || (m->>'ms') || ' ms'
 		FROM ops.runs r, jsonb_array_elements(r.detail->'models') m
 		WHERE r.id = (SELECT max(id) FROM ops.runs WHERE job = 'transform')
-		ORDER BY (m->>'ms')::numeric DESC LIMIT 3"
+		ORDER BY (m->>'ms')::numeric DESC LIMIT ${TOP:-3}"
+	t_psql "SELECT '  changes.sql steps: ' || string_agg((m->>'step') || ' ' || (m->>'ms'), ', ')
+		|| '; data tests: ' || (SELECT round(sum((t->>'ms')::numeric)) FROM jsonb_array_elements(r.detail->'tests') t) || ' ms'
+		FROM ops.runs r, jsonb_array_elements(r.detail->'steps') m
+		WHERE r.id = (SELECT max(id) FROM ops.runs WHERE job = 'transform') GROUP BY r.detail"
 done
 # 9 nights in all on the 10-year warehouse, then its heap against a fresh copy
 export PGDATABASE=${db[3650]}

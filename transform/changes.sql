@@ -110,7 +110,6 @@ create temp table dwhbi_changed_weeks (week_start date primary key) on commit dr
 create temp table dwhbi_changed_months (month date primary key) on commit drop;
 create temp table dwhbi_changed_periods (period_start date primary key) on commit drop;
 create temp table dwhbi_old_clock on commit drop as select * from core.sync_clock;
-create temp table dwhbi_old_calendar on commit drop as select * from core.calendar;
 
 -- Time entries: the raw rows synced (or deleted) since the last build, their
 -- new versions (filtered as core.time_entries filters them) and the
@@ -241,12 +240,23 @@ analyze dwhbi_actual_entries;
 
 -- step: after core.sync_clock
 -- Running entries and the time after the last entry end at the clock (and
--- a gap of up to 5 minutes before it extends the last entry).
+-- a gap of up to 5 minutes before it extends the last entry): the record
+-- that ends there changes on every day it covers (its record_stop_at), from
+-- the start of each user's last entry.
 insert into dwhbi_changed_days
 select g.day::date
-from dwhbi_old_clock o, core.sync_clock n
+from dwhbi_old_clock o, core.sync_clock n,
+     (with recursive users as (
+          select min(user_id) as user_id from core.time_entries
+          union all
+          select (select min(t.user_id) from core.time_entries t where t.user_id > u.user_id)
+          from users u where u.user_id is not null
+      )
+      select min((select max(t.start_at) from core.time_entries t
+                  where t.user_id = u.user_id and t.stop_at > t.start_at)) as start_at
+      from users u where u.user_id is not null) l
 cross join lateral generate_series(
-    ((least(o.actual_synced_at, n.actual_synced_at) - interval '5 minutes')
+    (least(l.start_at, least(o.actual_synced_at, n.actual_synced_at) - interval '5 minutes')
          at time zone current_setting('dwhbi.timezone'))::date::timestamp,
     (greatest(o.actual_synced_at, n.actual_synced_at)
          at time zone current_setting('dwhbi.timezone'))::date::timestamp,
@@ -268,11 +278,11 @@ analyze dwhbi_changed_entries;
 -- step: after core.calendar
 -- Days whose calendar row differs; when days were added or removed, every
 -- day of their weeks and months (goal spreads, weekly and monthly marts).
+-- (dwhbi_merged_calendar: the keys the merge refill deleted and inserted)
 create temp table dwhbi_calendar_diff on commit drop as
-select coalesce(n.date, o.date) as date, (n.date is null or o.date is null) as added_or_removed
-from core.calendar n
-full join dwhbi_old_calendar o on o.date = n.date
-where n is distinct from o;
+select date, count(*) = 1 as added_or_removed
+from dwhbi_merged_calendar
+group by date;
 insert into dwhbi_changed_days
 select date from dwhbi_calendar_diff
 on conflict do nothing;

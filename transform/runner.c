@@ -219,9 +219,10 @@ int model_parse(struct model *m, const char *path, const char *sql,
 		 * plain column names. */
 		for (const char *c = cols; c && *c; c++) {
 			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) ||
-			      *c == '_' || *c == ',' || *c == ' ')) {
+			      *c == '_' || *c == ',' || *c == ' ' || (k && *c == ';'))) {
 				snprintf(err, errlen, "model '%s': %s must be column names "
-					 "separated by commas", path, k ? "index" : "unique_key");
+					 "separated by commas%s", path, k ? "index" : "unique_key",
+					 k ? " (indexes by ';')" : "");
 				model_release(m);
 				return -1;
 			}
@@ -640,7 +641,7 @@ static char *changes_step(const char *text, const char *name)
 
 /* Runs a step of transform/changes.sql if it exists; 0 or -1. */
 static int run_changes_step(PGconn *db, const char *text, const char *name,
-			    char *err, size_t errlen)
+			    struct cJSON *list, char *err, size_t errlen)
 {
 	char *step = changes_step(text, name);
 	char reason[512];
@@ -653,7 +654,14 @@ static int run_changes_step(PGconn *db, const char *text, const char *name,
 	free(step);
 	if (rc)
 		snprintf(err, errlen, "%s, step '%s': %s", CHANGES_FILE, name, reason);
-	log_debug("%s, step '%s': %.1f ms", CHANGES_FILE, name, now_ms() - t0);
+	double ms_taken = now_ms() - t0;
+	log_debug("%s, step '%s': %.1f ms", CHANGES_FILE, name, ms_taken);
+	if (list && !rc) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", name);
+		cJSON_AddNumberToObject(o, "ms", (double)(int64_t)(ms_taken * 10 + 0.5) / 10);
+		cJSON_AddItemToArray(list, o);
+	}
 	return rc;
 }
 
@@ -666,13 +674,15 @@ static int refill_merge(PGconn *db, const struct model *m, const char *qname,
 	const char *params[1] = { qname };
 	struct buf sql = BUF_INIT;
 	PGresult *cols;
-	const char *c;
+	const char *c, *dot = strchr(m->name, '.');
+	char merged[128];
 	int rc = -1;
 
 	if (!m->unique_key) {
 		snprintf(err, errlen, "'-- incremental: merge' needs a unique_key");
 		return -1;
 	}
+	snprintf(merged, sizeof(merged), "dwhbi_merged_%s", dot ? dot + 1 : m->name);
 	cols = db_query(db,
 		"SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a "
 		"JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = to_regclass($1) "
@@ -689,18 +699,33 @@ static int refill_merge(PGconn *db, const struct model *m, const char *qname,
 		   c, m->sql);
 	if (exec_counted(db, sql.data, NULL, err, errlen))
 		goto out;
+	/* What changed stays for the steps of transform/changes.sql:
+	 * dwhbi_merged_<table>(<unique_key>, old): the key of every row
+	 * deleted (old) and inserted (not old). */
 	buf_reset(&sql);
-	buf_printf(&sql, "DELETE FROM %s WHERE (%s) IN (SELECT %s FROM "
-		   "(SELECT %s FROM %s EXCEPT SELECT %s FROM dwhbi_merge) AS gone)",
-		   qname, m->unique_key, m->unique_key, c, qname, c);
+	buf_printf(&sql, "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s, true AS old FROM "
+		   "(SELECT %s FROM %s EXCEPT SELECT %s FROM dwhbi_merge) AS gone",
+		   merged, m->unique_key, c, qname, c);
+	if (exec_counted(db, sql.data, NULL, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s)",
+		   qname, m->unique_key, m->unique_key, merged);
 	if (exec_counted(db, sql.data, deleted, err, errlen))
 		goto out;
 	buf_reset(&sql);
-	buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM dwhbi_merge EXCEPT SELECT %s FROM %s",
-		   qname, c, c, c, qname);
+	buf_printf(&sql, "CREATE TEMP TABLE dwhbi_merge_added ON COMMIT DROP AS "
+		   "SELECT %s FROM dwhbi_merge EXCEPT SELECT %s FROM %s", c, c, qname);
+	if (exec_counted(db, sql.data, NULL, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM dwhbi_merge_added", qname, c, c);
 	if (exec_counted(db, sql.data, written, err, errlen))
 		goto out;
-	rc = exec_counted(db, "DROP TABLE dwhbi_merge", NULL, err, errlen);
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO %s SELECT %s, false FROM dwhbi_merge_added; "
+		   "DROP TABLE dwhbi_merge_added; DROP TABLE dwhbi_merge", merged, m->unique_key);
+	rc = exec_counted(db, sql.data, NULL, err, errlen);
 out:
 	PQclear(cols);
 	buf_release(&sql);
@@ -764,29 +789,38 @@ out:
 	return rc;
 }
 
-/* The model's "-- index:" (named <table>_by_<columns>), unless it exists. */
+/* The model's "-- index: a, b; c" (each named <table>_by_<columns>),
+ * unless they exist. */
 static int create_index(PGconn *db, const struct model *m, const char *qname,
 			char *err, size_t errlen)
 {
-	struct buf name = BUF_INIT, sql = BUF_INIT;
 	const char *dot = strchr(m->name, '.');
-	char *q;
-	int rc;
+	int rc = 0;
 
-	buf_printf(&name, "%s_by_", dot ? dot + 1 : m->name);
-	for (const char *c = m->index; *c; c++)
-		if (*c != ' ')
-			buf_putc(&name, *c == ',' ? '_' : *c);
-	q = PQescapeIdentifier(db, name.data, name.len > 63 ? 63 : name.len);
-	buf_release(&name);
-	if (!q) {
-		snprintf(err, errlen, "cannot quote an index name");
-		return -1;
+	for (const char *p = m->index; *p && !rc;) {
+		struct buf name = BUF_INIT, sql = BUF_INIT;
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *q;
+
+		buf_printf(&name, "%s_by_", dot ? dot + 1 : m->name);
+		for (size_t i = 0; i < len; i++)
+			if (p[i] != ' ')
+				buf_putc(&name, p[i] == ',' ? '_' : p[i]);
+		q = PQescapeIdentifier(db, name.data, name.len > 63 ? 63 : name.len);
+		buf_release(&name);
+		if (!q) {
+			snprintf(err, errlen, "cannot quote an index name");
+			return -1;
+		}
+		buf_printf(&sql, "CREATE INDEX IF NOT EXISTS %s ON %s (%.*s)", q, qname, (int)len, p);
+		PQfreemem(q);
+		rc = exec_counted(db, sql.data, NULL, err, errlen);
+		buf_release(&sql);
+		p += len;
+		if (*p == ';')
+			p++;
 	}
-	buf_printf(&sql, "CREATE INDEX IF NOT EXISTS %s ON %s (%s)", q, qname, m->index);
-	PQfreemem(q);
-	rc = exec_counted(db, sql.data, NULL, err, errlen);
-	buf_release(&sql);
 	return rc;
 }
 
@@ -943,7 +977,8 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		if (res->incremental) {
 			char step[300];
 			snprintf(step, sizeof(step), "after %s", m->name);
-			if (run_changes_step(db, changes, step, err, errlen))
+			if (run_changes_step(db, changes, step,
+					     cJSON_GetObjectItem(res->detail, "steps"), err, errlen))
 				return -1;
 		}
 		double ms_taken = now_ms() - t0;
@@ -1090,6 +1125,7 @@ static int plan_build(PGconn *db, const struct transform_opts *opts, const struc
 		      const char *changes, struct transform_result *res, char *err, size_t errlen)
 {
 	struct buf text = BUF_INIT, names = BUF_INIT;
+	cJSON *steps = cJSON_AddArrayToObject(res->detail, "steps");
 	char reason[512] = "";
 	const char *params[1];
 	int got;
@@ -1102,7 +1138,7 @@ static int plan_build(PGconn *db, const struct transform_opts *opts, const struc
 	got = db_exec_params(db, "SELECT set_config('dwhbi.models_md5', md5($1), true)",
 			     1, params, err, errlen);
 	buf_release(&text);
-	if (got || run_changes_step(db, changes, "state", err, errlen))
+	if (got || run_changes_step(db, changes, "state", steps, err, errlen))
 		return -1;
 	if (opts->full) {
 		snprintf(reason, sizeof(reason), "--full");
@@ -1143,7 +1179,7 @@ static int plan_build(PGconn *db, const struct transform_opts *opts, const struc
 		log_debug("full rebuild: %s", reason);
 		return 0;
 	}
-	return run_changes_step(db, changes, "start", err, errlen);
+	return run_changes_step(db, changes, "start", steps, err, errlen);
 }
 
 int transform_run(PGconn *db, const struct transform_opts *opts,
@@ -1201,7 +1237,8 @@ int transform_run(PGconn *db, const struct transform_opts *opts,
 	}
 	if (opts->test && run_tests(db, res, tests, err, errlen))
 		goto out_rollback;
-	if (tracked && run_changes_step(db, changes, "finish", err, errlen))
+	if (tracked && run_changes_step(db, changes, "finish",
+					cJSON_GetObjectItem(res->detail, "steps"), err, errlen))
 		goto out_rollback;
 	if (db_commit(db, err, errlen))
 		goto out_lock;

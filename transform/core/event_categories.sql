@@ -8,6 +8,7 @@
 -- covered when it was built.
 -- materialized: table
 -- unique_key: event_key
+-- index: calendar_id
 -- incremental: event_key in (select event_key from dwhbi_changed_events)
 with rules as (
     select rule_id, priority, match_on, pattern, category

@@ -6,7 +6,7 @@
 -- Reports backfill returns every user of a workspace).
 -- materialized: table
 -- unique_key: time_entry_id
--- index: user_id, start_at
+-- index: user_id, start_at; is_running
 -- incremental: time_entry_id in (select time_entry_id from dwhbi_changed_entries)
 select e.time_entry_id,
        coalesce(e.user_id, 0) as user_id,
