@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# b-transform: the full `dwhbi transform --test` (every model and data test,
-# one transaction) on the synthetic person of tests/fake/person.c loaded as
+# b-transform: the full `dwhbi transform --full --test` (every model and data
+# test, one transaction; b-incremental.sh measures the nightly incremental
+# builds) on the synthetic person of tests/fake/person.c loaded as
 # the connectors store it: 1 year and 10 years of one person, then a
 # workspace of 1,000,000 time entries (people sharing one workspace, as a
 # Reports backfill returns them).  Each size: the first run (creates the
@@ -22,8 +23,8 @@ bench() { # label, transform_person args...
 	psql -X -q -c "VACUUM ANALYZE raw.toggl_track__time_entries, raw.google_calendar__events" >/dev/null
 	for run in 1 2 3; do
 		start=$(date +%s%N)
-		"$DWHBI" -q transform --test >/dev/null || return 1
-		echo "  transform --test run $run: $(ms "$start") ms"
+		"$DWHBI" -q transform --full --test >/dev/null || return 1
+		echo "  transform --full --test run $run: $(ms "$start") ms"
 	done
 	t_psql "SELECT '  rows written: ' || rows_written FROM ops.runs WHERE job = 'transform' ORDER BY id DESC LIMIT 1"
 	t_psql "SELECT '  ' || (m->>'model') || ': ' || (m->>'ms') || ' ms'

@@ -36,10 +36,12 @@ const char cmd_run_usage[] =
 	"usage: dwhbi run daily [--no-sync] [--wait [SECS]] [--step-timeout SECS]\n"
 	"       dwhbi run monthly [--month YYYY-MM] [-o PATH] [--wait [SECS]]\n"
 	"\n"
-	"daily:   sync toggl, sync gcal, transform (with its data tests: marts\n"
-	"         are replaced only when they pass), data tests (transform\n"
-	"         --test-only), analyze, adjust.  --no-sync skips the syncs (the\n"
-	"         transform workflow runs after the sync workflows).  A source\n"
+	"daily:   sync toggl, sync gcal, transform (only the changed days, with\n"
+	"         the data tests: marts are replaced only when they pass; the\n"
+	"         'data tests' step is listed as done by it), analyze, adjust.\n"
+	"         --no-sync skips the syncs (the transform workflow runs after\n"
+	"         the sync workflows).  Analyze and adjust are skipped when the\n"
+	"         transform changed no day and they already ran today.  A source\n"
 	"         without credentials is skipped; a source that fails does not\n"
 	"         stop the other; transform and what follows run on the data the\n"
 	"         syncs committed, the later steps only after a good transform.\n"
@@ -255,6 +257,35 @@ static int take_lock(struct cmd_ctx *ctx, const struct run_opts *o)
 			 "try again later", o->wait_secs);
 }
 
+/* 1 when the night's transform (run id) changed no day, and `job` (analyze
+ * or adjust) already succeeded today (in DWHBI_TIMEZONE, with the default
+ * --as-of) after the last transform that changed something and after the
+ * last change of goals or proposals: running it again would write the same
+ * rows.  0 otherwise (and on any error). */
+static int unchanged_since_last(struct cmd_ctx *ctx, int64_t transform_run, const char *job)
+{
+	char id[32], out[8], err[256];
+	const char *params[3] = { id, job, ctx->cfg.timezone ? ctx->cfg.timezone : "UTC" };
+
+	snprintf(id, sizeof(id), "%lld", (long long)transform_run);
+	if (db_query_value(ctx->db,
+		"WITH unchanged AS ("
+		"  SELECT r.id FROM ops.runs r WHERE r.job = 'transform' AND r.status = 'success'"
+		"  AND r.detail->>'refresh' = 'incremental' AND r.detail->>'changed_days' = '0'),"
+		"last AS ("
+		"  SELECT max(a.started_at) AS at FROM ops.runs a WHERE a.job = $2 AND a.status = 'success'"
+		"  AND a.args = '' AND (a.started_at AT TIME ZONE $3)::date = (now() AT TIME ZONE $3)::date)"
+		"SELECT EXISTS (SELECT 1 FROM unchanged WHERE id = $1::bigint) AND last.at IS NOT NULL"
+		"  AND NOT EXISTS (SELECT 1 FROM ops.runs x WHERE x.started_at > last.at AND x.status = 'success'"
+		"    AND ((x.job = 'transform' AND x.id NOT IN (SELECT id FROM unchanged))"
+		"      OR x.job IN ('seed', 'goals import', 'adjust accept', 'adjust reject', 'analyze')))"
+		"FROM last", 3, params, out, sizeof(out), err, sizeof(err)) < 0) {
+		log_warn("run: cannot tell whether %s has work: %s", job, err);
+		return 0;
+	}
+	return !strcmp(out, "t");
+}
+
 static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 {
 	struct step steps[] = {
@@ -262,7 +293,8 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 		{ .name = "sync gcal", .args = { "sync", "gcal" } },
 		/* --test: the new marts are committed only if the data tests
 		 * pass, so a failing test leaves yesterday's marts in place.
-		 * The next step re-checks what was committed, as its own row. */
+		 * That is the night's one run of the data tests: the next step
+		 * stays in the table (and ops.runs detail) as skipped. */
 		{ .name = "transform", .args = { "transform", "--test" } },
 		{ .name = "data tests", .job = "transform", .args = { "transform", "--test-only" } },
 		{ .name = "analyze", .args = { "analyze" } },
@@ -289,9 +321,17 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 	/* Both syncs have ended: what they committed is all there is. */
 	run_step(ctx, &steps[TRANSFORM], o);
 	if (steps[TRANSFORM].state == STEP_OK) {
-		run_step(ctx, &steps[TESTS], o);
-		run_step(ctx, &steps[ANALYZE], o);
-		run_step(ctx, &steps[ADJUST], o);
+		skip_step(&steps[TESTS], "run by the transform step (transform --test)");
+		/* Nothing changed since they last ran today: skip them. */
+		if (unchanged_since_last(ctx, steps[TRANSFORM].run_id, "analyze"))
+			skip_step(&steps[ANALYZE], "nothing changed since its last run today");
+		else
+			run_step(ctx, &steps[ANALYZE], o);
+		if (steps[ANALYZE].state == STEP_SKIPPED &&
+		    unchanged_since_last(ctx, steps[TRANSFORM].run_id, "adjust"))
+			skip_step(&steps[ADJUST], "nothing changed since its last run today");
+		else
+			run_step(ctx, &steps[ADJUST], o);
 	} else {
 		for (int i = TESTS; i < NSTEPS; i++)
 			skip_step(&steps[i], "the transform failed");

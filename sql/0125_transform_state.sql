@@ -7,17 +7,18 @@
 --                      the small raw tables (me, workspaces, projects,
 --                      clients, tags, calendar list, colors): any change
 --                      means a full rebuild;
---   *_synced_at        the newest synced_at/deleted_at of the raw table then
---                      (rows at or after it count as changed next time);
---   *_rows             the raw table's row count then (fewer rows, or more
---                      new rows than changed ones, means a full rebuild).
+--   *_synced_at        the newest synced_at of the raw table then (rows
+--                      synced after it count as changed next time);
+--   *_at_mark          how many rows had that synced_at (more of them next
+--                      time: those count as changed too).
+-- No row: the next transform rebuilds everything.
 CREATE TABLE ops.transform_state (
     id                boolean PRIMARY KEY DEFAULT true CHECK (id),
     built_at          timestamptz NOT NULL,
     full_built_at     timestamptz NOT NULL,
     fingerprint       text NOT NULL,
     entries_synced_at timestamptz,
-    entries_rows      bigint NOT NULL,
+    entries_at_mark   bigint NOT NULL,
     events_synced_at  timestamptz,
-    events_rows       bigint NOT NULL
+    events_at_mark    bigint NOT NULL
 );

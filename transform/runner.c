@@ -62,6 +62,7 @@ static void model_release(struct model *m)
 	free(m->sql);
 	free(m->unique_key);
 	free(m->incremental);
+	free(m->index);
 	free(m->deps);
 	memset(m, 0, sizeof(*m));
 }
@@ -211,13 +212,17 @@ int model_parse(struct model *m, const char *path, const char *sql,
 		return -1;
 	}
 	m->unique_key = header_value(sql, "unique_key");
-	if (m->unique_key) {
-		/* Pasted into ALTER TABLE ... PRIMARY KEY: only plain column names. */
-		for (const char *c = m->unique_key; *c; c++) {
+	m->index = header_value(sql, "index");
+	for (int k = 0; k < 2; k++) {
+		const char *cols = k ? m->index : m->unique_key;
+		/* Pasted into ALTER TABLE ... PRIMARY KEY and CREATE INDEX: only
+		 * plain column names. */
+		for (const char *c = cols; c && *c; c++) {
 			if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) ||
-			      *c == '_' || *c == ',' || *c == ' ')) {
-				snprintf(err, errlen, "model '%s': unique_key must be column names "
-					 "separated by commas", path);
+			      *c == '_' || *c == ',' || *c == ' ' || (k && *c == ';'))) {
+				snprintf(err, errlen, "model '%s': %s must be column names "
+					 "separated by commas%s", path, k ? "index" : "unique_key",
+					 k ? " (indexes by ';')" : "");
 				model_release(m);
 				return -1;
 			}
@@ -636,7 +641,7 @@ static char *changes_step(const char *text, const char *name)
 
 /* Runs a step of transform/changes.sql if it exists; 0 or -1. */
 static int run_changes_step(PGconn *db, const char *text, const char *name,
-			    char *err, size_t errlen)
+			    struct cJSON *list, char *err, size_t errlen)
 {
 	char *step = changes_step(text, name);
 	char reason[512];
@@ -644,10 +649,86 @@ static int run_changes_step(PGconn *db, const char *text, const char *name,
 
 	if (!step)
 		return 0;
+	double t0 = now_ms();
 	rc = db_exec(db, step, reason, sizeof(reason));
 	free(step);
 	if (rc)
 		snprintf(err, errlen, "%s, step '%s': %s", CHANGES_FILE, name, reason);
+	double ms_taken = now_ms() - t0;
+	log_debug("%s, step '%s': %.1f ms", CHANGES_FILE, name, ms_taken);
+	if (list && !rc) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "step", name);
+		cJSON_AddNumberToObject(o, "ms", (double)(int64_t)(ms_taken * 10 + 0.5) / 10);
+		cJSON_AddItemToArray(list, o);
+	}
+	return rc;
+}
+
+/* A merge refill (`-- incremental: merge`, for small models read whole): the
+ * model's rows go to a temporary table, then only the rows that differ are
+ * deleted and inserted (by the model's unique_key). */
+static int refill_merge(PGconn *db, const struct model *m, const char *qname,
+			int64_t *written, int64_t *deleted, char *err, size_t errlen)
+{
+	const char *params[1] = { qname };
+	struct buf sql = BUF_INIT;
+	PGresult *cols;
+	const char *c, *dot = strchr(m->name, '.');
+	char merged[128];
+	int rc = -1;
+
+	if (!m->unique_key) {
+		snprintf(err, errlen, "'-- incremental: merge' needs a unique_key");
+		return -1;
+	}
+	snprintf(merged, sizeof(merged), "dwhbi_merged_%s", dot ? dot + 1 : m->name);
+	cols = db_query(db,
+		"SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a "
+		"JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = to_regclass($1) "
+		"AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped", 1, params, err, errlen);
+	if (!cols)
+		return -1;
+	if (PQgetisnull(cols, 0, 0)) {
+		snprintf(err, errlen, "its table is missing; run 'dwhbi transform --full'");
+		PQclear(cols);
+		return -1;
+	}
+	c = PQgetvalue(cols, 0, 0);
+	buf_printf(&sql, "CREATE TEMP TABLE dwhbi_merge ON COMMIT DROP AS SELECT %s FROM (\n%s\n) AS model",
+		   c, m->sql);
+	if (exec_counted(db, sql.data, NULL, err, errlen))
+		goto out;
+	/* What changed stays for the steps of transform/changes.sql:
+	 * dwhbi_merged_<table>(<unique_key>, old): the key of every row
+	 * deleted (old) and inserted (not old). */
+	buf_reset(&sql);
+	buf_printf(&sql, "CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s, true AS old FROM "
+		   "(SELECT %s FROM %s EXCEPT SELECT %s FROM dwhbi_merge) AS gone",
+		   merged, m->unique_key, c, qname, c);
+	if (exec_counted(db, sql.data, NULL, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "DELETE FROM %s WHERE (%s) IN (SELECT %s FROM %s)",
+		   qname, m->unique_key, m->unique_key, merged);
+	if (exec_counted(db, sql.data, deleted, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "CREATE TEMP TABLE dwhbi_merge_added ON COMMIT DROP AS "
+		   "SELECT %s FROM dwhbi_merge EXCEPT SELECT %s FROM %s", c, c, qname);
+	if (exec_counted(db, sql.data, NULL, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO %s (%s) SELECT %s FROM dwhbi_merge_added", qname, c, c);
+	if (exec_counted(db, sql.data, written, err, errlen))
+		goto out;
+	buf_reset(&sql);
+	buf_printf(&sql, "INSERT INTO %s SELECT %s, false FROM dwhbi_merge_added; "
+		   "DROP TABLE dwhbi_merge_added; DROP TABLE dwhbi_merge", merged, m->unique_key);
+	rc = exec_counted(db, sql.data, NULL, err, errlen);
+out:
+	PQclear(cols);
+	buf_release(&sql);
 	return rc;
 }
 
@@ -708,6 +789,41 @@ out:
 	return rc;
 }
 
+/* The model's "-- index: a, b; c" (each named <table>_by_<columns>),
+ * unless they exist. */
+static int create_index(PGconn *db, const struct model *m, const char *qname,
+			char *err, size_t errlen)
+{
+	const char *dot = strchr(m->name, '.');
+	int rc = 0;
+
+	for (const char *p = m->index; *p && !rc;) {
+		struct buf name = BUF_INIT, sql = BUF_INIT;
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char *q;
+
+		buf_printf(&name, "%s_by_", dot ? dot + 1 : m->name);
+		for (size_t i = 0; i < len; i++)
+			if (p[i] != ' ')
+				buf_putc(&name, p[i] == ',' ? '_' : p[i]);
+		q = PQescapeIdentifier(db, name.data, name.len > 63 ? 63 : name.len);
+		buf_release(&name);
+		if (!q) {
+			snprintf(err, errlen, "cannot quote an index name");
+			return -1;
+		}
+		buf_printf(&sql, "CREATE INDEX IF NOT EXISTS %s ON %s (%.*s)", q, qname, (int)len, p);
+		PQfreemem(q);
+		rc = exec_counted(db, sql.data, NULL, err, errlen);
+		buf_release(&sql);
+		p += len;
+		if (*p == ';')
+			p++;
+	}
+	return rc;
+}
+
 static int build_table(PGconn *db, const struct model *m, const char *qname,
 		       int64_t *written, int64_t *deleted, int *recreated,
 		       char *err, size_t errlen)
@@ -725,6 +841,9 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 		/* Refill in place: MVCC keeps the old rows visible to readers
 		 * until this transaction commits. */
 		if (model_columns(db, &cols, err, errlen))
+			goto out;
+		/* a table built before the model had its index gets it */
+		if (m->index && create_index(db, m, qname, err, errlen))
 			goto out;
 		buf_printf(&sql, "DELETE FROM %s", qname);
 		if (exec_counted(db, sql.data, deleted, err, errlen))
@@ -761,6 +880,8 @@ static int build_table(PGconn *db, const struct model *m, const char *qname,
 			if (exec_counted(db, sql.data, NULL, err, errlen))
 				goto out;
 		}
+		if (m->index && create_index(db, m, qname, err, errlen))
+			goto out;
 	}
 	buf_reset(&sql);
 	buf_printf(&sql, "ANALYZE %s", qname);
@@ -810,14 +931,15 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		char reason[768];
 		double t0;
 		/* what an incremental build does with this model */
-		enum { WHOLE, DAYS, KEEP } how = WHOLE;
+		enum { WHOLE, DAYS, KEEP, MERGE } how = WHOLE;
 
 		if (!m->selected)
 			continue;
 		if (res->incremental)
 			how = m->kind == MODEL_VIEW ? KEEP
 			    : !m->incremental ? WHOLE
-			    : !strcmp(m->incremental, "unchanged") ? KEEP : DAYS;
+			    : !strcmp(m->incremental, "unchanged") ? KEEP
+			    : !strcmp(m->incremental, "merge") ? MERGE : DAYS;
 		if (how == KEEP) {
 			/* its text and inputs are those of the last build */
 			cJSON *o = cJSON_CreateObject();
@@ -840,6 +962,9 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		else if (how == DAYS)
 			rc = refill_incremental(db, m, qname.data, &written, &deleted,
 						reason, sizeof(reason));
+		else if (how == MERGE)
+			rc = refill_merge(db, m, qname.data, &written, &deleted,
+					  reason, sizeof(reason));
 		else
 			rc = build_table(db, m, qname.data, &written, &deleted, &recreated,
 					 reason, sizeof(reason));
@@ -852,11 +977,12 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		if (res->incremental) {
 			char step[300];
 			snprintf(step, sizeof(step), "after %s", m->name);
-			if (run_changes_step(db, changes, step, err, errlen))
+			if (run_changes_step(db, changes, step,
+					     cJSON_GetObjectItem(res->detail, "steps"), err, errlen))
 				return -1;
 		}
 		double ms_taken = now_ms() - t0;
-		if (record_build(db, m, written, ms_taken, deleted, how == DAYS,
+		if (record_build(db, m, written, ms_taken, deleted, how == DAYS || how == MERGE,
 				 reason, sizeof(reason))) {
 			log_progress_done();
 			snprintf(err, errlen, "cannot record the build of '%s': %s", m->name, reason);
@@ -866,7 +992,8 @@ static int build_models(PGconn *db, const struct model_set *ms, struct transform
 		cJSON_AddStringToObject(o, "model", m->name);
 		cJSON_AddStringToObject(o, "materialized", m->kind == MODEL_VIEW ? "view" : "table");
 		if (res->incremental)
-			cJSON_AddStringToObject(o, "refresh", how == DAYS ? "changed days" : "whole");
+			cJSON_AddStringToObject(o, "refresh", how == DAYS ? "changed days"
+						: how == MERGE ? "changed rows" : "whole");
 		if (m->kind == MODEL_TABLE) {
 			cJSON_AddNumberToObject(o, "rows", (double)written);
 			if (recreated)
@@ -1008,6 +1135,7 @@ static int plan_build(PGconn *db, const struct transform_opts *opts, const struc
 		      const char *changes, struct transform_result *res, char *err, size_t errlen)
 {
 	struct buf text = BUF_INIT, names = BUF_INIT;
+	cJSON *steps = cJSON_AddArrayToObject(res->detail, "steps");
 	char reason[512] = "";
 	const char *params[1];
 	int got;
@@ -1020,7 +1148,7 @@ static int plan_build(PGconn *db, const struct transform_opts *opts, const struc
 	got = db_exec_params(db, "SELECT set_config('dwhbi.models_md5', md5($1), true)",
 			     1, params, err, errlen);
 	buf_release(&text);
-	if (got || run_changes_step(db, changes, "state", err, errlen))
+	if (got || run_changes_step(db, changes, "state", steps, err, errlen))
 		return -1;
 	if (opts->full) {
 		snprintf(reason, sizeof(reason), "--full");
@@ -1061,7 +1189,7 @@ static int plan_build(PGconn *db, const struct transform_opts *opts, const struc
 		log_debug("full rebuild: %s", reason);
 		return 0;
 	}
-	return run_changes_step(db, changes, "start", err, errlen);
+	return run_changes_step(db, changes, "start", steps, err, errlen);
 }
 
 int transform_run(PGconn *db, const struct transform_opts *opts,
@@ -1119,7 +1247,8 @@ int transform_run(PGconn *db, const struct transform_opts *opts,
 	}
 	if (opts->test && run_tests(db, res, tests, err, errlen))
 		goto out_rollback;
-	if (tracked && run_changes_step(db, changes, "finish", err, errlen))
+	if (tracked && run_changes_step(db, changes, "finish",
+					cJSON_GetObjectItem(res->detail, "steps"), err, errlen))
 		goto out_rollback;
 	if (db_commit(db, err, errlen))
 		goto out_lock;

@@ -33,8 +33,10 @@
  * deletes its rows matching COND and inserts the model's rows matching COND,
  * its `--incremental:` lines (filters on the changed days) switched on; a
  * model with `-- incremental: unchanged` reads only what the fingerprint
- * covers and is left as it is, and so are the views; any other model is
- * rebuilt whole.  The data tests switch on their `--incremental:` lines too
+ * covers and is left as it is, and so are the views; one with
+ * `-- incremental: merge` (small, read whole) is computed whole and only its
+ * rows that differ are deleted and inserted; any other model is rebuilt
+ * whole.  The data tests switch on their `--incremental:` lines too
  * (the changed days plus the global invariants).  A change of the models,
  * time zone, holiday calendar, categories, rules, goals, holidays or Toggl
  * projects/clients/tags, or raw rows removed, rebuilds everything.
@@ -57,6 +59,7 @@ struct model {
 	int layer;           /* 0 staging, 1 core, 2 marts */
 	enum model_kind kind;
 	char *unique_key;    /* "date, category" or NULL */
+	char *index;         /* "-- index: a, b": one more index the runner creates, or NULL */
 	int rebuild;         /* drop and create again (else DELETE + INSERT) */
 	char *incremental;   /* "-- incremental:" condition on its rows, "unchanged", or NULL */
 	int *deps;           /* indexes into the set's models */

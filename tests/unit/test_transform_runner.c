@@ -86,6 +86,38 @@ static void parse_rejects(void **state)
 		"-- refresh: sometimes\nselect 1", err, sizeof(err)), -1);
 }
 
+static void parse_incremental_headers(void **state)
+{
+	(void)state;
+	struct model_set ms;
+	struct model m;
+	char err[256];
+
+	model_set_init(&ms);
+	assert_int_equal(model_parse(&m, "transform/marts/h.sql",
+		"-- unique_key: time, category\n"
+		"-- index: date; category, time\n"
+		"-- incremental: date in (select date from dwhbi_changed_days)\n"
+		"select 1\n--incremental: where false\n", err, sizeof(err)), 0);
+	assert_string_equal(m.index, "date; category, time");
+	assert_string_equal(m.incremental, "date in (select date from dwhbi_changed_days)");
+	model_set_add(&ms, &m);
+	assert_int_equal(model_parse(&m, "transform/core/u.sql",
+		"-- incremental: unchanged\nselect 1", err, sizeof(err)), 0);
+	assert_string_equal(m.incremental, "unchanged");
+	assert_null(m.index);
+	model_set_add(&ms, &m);
+	model_set_release(&ms);
+
+	/* pasted into CREATE INDEX: column names, commas and ';' only */
+	assert_int_equal(model_parse(&m, "transform/core/x.sql",
+		"-- index: a); drop table x; --\nselect 1", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "index must be column names"));
+	assert_int_equal(model_parse(&m, "transform/core/x.sql",
+		"-- incremental:\nselect 1", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "incremental needs a condition"));
+}
+
 static void dependencies_and_order(void **state)
 {
 	(void)state;
@@ -184,6 +216,8 @@ static void embedded_models(void **state)
 		assert_true(k >= 0);
 		assert_int_equal(ms.models[k].kind, MODEL_TABLE);
 		assert_non_null(ms.models[k].unique_key);
+		/* and each says how an incremental build refreshes it */
+		assert_non_null(ms.models[k].incremental);
 	}
 	/* readers never wait on the contract tables: they are refilled with DELETE */
 	assert_int_equal(ms.models[model_set_find(&ms, "core.days")].rebuild, 0);
@@ -202,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parse_names_and_headers),
 		cmocka_unit_test(parse_rejects),
+		cmocka_unit_test(parse_incremental_headers),
 		cmocka_unit_test(dependencies_and_order),
 		cmocka_unit_test(cycles_fail),
 		cmocka_unit_test(select_downstream),

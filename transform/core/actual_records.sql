@@ -11,6 +11,7 @@
 -- minutes = seconds / 60; seconds are exact (microsecond resolution).
 -- materialized: table
 -- unique_key: user_id, start_at
+-- index: date
 -- incremental: date in (select date from dwhbi_changed_days)
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
@@ -19,6 +20,7 @@ with settings as (
 entries as (
     select time_entry_id, user_id, project_id, description, start_at, stop_at, is_running
     from core.time_entries
+--incremental: where time_entry_id in (select time_entry_id from dwhbi_actual_entries)
 ),
 ordered as (
     select v.*,

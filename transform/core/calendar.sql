@@ -10,6 +10,7 @@
 -- so a holiday synced after the last `dwhbi seed` still counts.
 -- materialized: table
 -- unique_key: date
+-- incremental: merge
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
            nullif(current_setting('dwhbi.holiday_calendar_id', true), '') as holiday_calendar_id,
@@ -46,7 +47,7 @@ holidays as (
         select h.date, h.name from ref.holidays h
         union all
         select d.day::date, coalesce(e.summary, 'holiday')
-        from staging.stg_google_calendar__events e
+        from core.event_categories e
         cross join settings s
         cross join lateral generate_series(e.start_date::timestamp,
                                            (e.end_date - 1)::timestamp,

@@ -15,6 +15,8 @@ with calendar as (
            count(*) filter (where day_type = 'weekday') over (partition by month) as month_weekdays,
            count(*) filter (where day_type = 'holiday') over (partition by month) as month_holidays
     from core.calendar c
+--incremental: where c.week_start in (select week_start from dwhbi_changed_weeks)
+--incremental:    or c.month in (select month from dwhbi_changed_months)
 ),
 applicable as (
     select c.date, g.goal_id, g.category, g.day_type, g.period, g.direction, g.valid_from,

@@ -3,17 +3,20 @@
 -- summary being a Toggl project's name, matched through that project's
 -- rules), then the event color, then a keyword in the summary; priority
 -- orders rules of the same kind.  No match: 'Uncategorized'.  It keeps what
--- core.plan_records needs of each event (its calendar, status and times), so
--- an incremental build knows the days an event covered when it was built.
+-- core.plan_records and core.calendar need of each event (its calendar,
+-- status and times), so an incremental build knows the days an event
+-- covered when it was built.
 -- materialized: table
 -- unique_key: event_key
+-- index: calendar_id
 -- incremental: event_key in (select event_key from dwhbi_changed_events)
 with rules as (
     select rule_id, priority, match_on, pattern, category
     from ref.category_rules
 ),
 events as (
-    select event_key, calendar_id, status, is_all_day, summary, color_id, start_at, end_at
+    select event_key, calendar_id, status, is_all_day, summary, color_id, start_at, end_at,
+           start_date, end_date
     from staging.stg_google_calendar__events
 --incremental: where event_key in (select event_key from dwhbi_changed_events)
 ),
@@ -53,6 +56,8 @@ select e.event_key,
        e.is_all_day,
        e.summary,
        e.start_at,
-       e.end_at
+       e.end_at,
+       e.start_date,
+       e.end_date
 from events e
 left join best b on b.event_key = e.event_key

@@ -6,6 +6,7 @@
 -- its hour from the block), so a day's plan never exceeds the day.
 -- materialized: table
 -- unique_key: start_at
+-- index: date
 -- incremental: date in (select date from dwhbi_changed_days)
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
@@ -20,8 +21,8 @@ events as (
       and e.start_at is not null
       and e.end_at > e.start_at
       and e.calendar_id is distinct from s.holiday_calendar_id
---incremental: and e.end_at > (select min(date) - 1 from dwhbi_changed_days)::timestamp at time zone s.tz
---incremental: and e.start_at < (select max(date) + 2 from dwhbi_changed_days)::timestamp at time zone s.tz
+--incremental: and e.end_at > (select (min(date) - 1)::timestamp at time zone current_setting('dwhbi.timezone') from dwhbi_changed_days)
+--incremental: and e.start_at < (select (max(date) + 2)::timestamp at time zone current_setting('dwhbi.timezone') from dwhbi_changed_days)
 ),
 pieces as (
     select ev.*,

@@ -4,6 +4,7 @@
 -- gives identical marts.  A sync that changed nothing does not touch raw
 -- rows, so ops.sync_state's last_synced_at counts too.
 -- materialized: table
+-- refresh: delete
 select
     greatest(
         (select max(synced_at) from raw.toggl_track__time_entries),

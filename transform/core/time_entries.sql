@@ -6,6 +6,7 @@
 -- Reports backfill returns every user of a workspace).
 -- materialized: table
 -- unique_key: time_entry_id
+-- index: user_id, start_at; is_running
 -- incremental: time_entry_id in (select time_entry_id from dwhbi_changed_entries)
 select e.time_entry_id,
        coalesce(e.user_id, 0) as user_id,
@@ -23,4 +24,5 @@ from staging.stg_toggl_track__time_entries e
 cross join core.sync_clock c
 where (not exists (select 1 from staging.stg_toggl_track__me)
        or e.user_id in (select user_id from staging.stg_toggl_track__me))
+--incremental: and e.synced_at >= (select min(synced_at) from dwhbi_changed_entries)
 --incremental: and e.time_entry_id in (select time_entry_id from dwhbi_changed_entries)

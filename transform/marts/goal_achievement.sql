@@ -6,6 +6,7 @@
 -- complete: the period had ended by the last sync.
 -- materialized: table
 -- unique_key: period, period_start, goal_id
+-- index: period_start
 -- incremental: period_start in (select period_start from dwhbi_changed_periods)
 with settings as (
     select current_setting('dwhbi.timezone') as tz,
@@ -14,14 +15,14 @@ with settings as (
 actual as (
     select date, category, sum(seconds) as seconds
     from core.actual_records
---incremental: where date in (select c.date from core.calendar c where c.date in (select period_start from dwhbi_changed_periods) or c.week_start in (select period_start from dwhbi_changed_periods) or c.month in (select period_start from dwhbi_changed_periods))
+--incremental: where date in (select date from dwhbi_changed_period_days)
     group by date, category
 ),
 days as (
     select date, day_type, week_start, month
     from core.calendar
     where in_range and has_actual
---incremental: and (date in (select period_start from dwhbi_changed_periods) or week_start in (select period_start from dwhbi_changed_periods) or month in (select period_start from dwhbi_changed_periods))
+--incremental: and date in (select date from dwhbi_changed_period_days)
 ),
 goal_days as (
     select g.goal_id, g.category, g.day_type, g.period, g.direction, g.minutes,

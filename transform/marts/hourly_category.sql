@@ -5,6 +5,7 @@
 -- date is the local day of the hour.
 -- materialized: table
 -- unique_key: time, category
+-- index: date
 -- incremental: date in (select date from dwhbi_changed_days)
 with pieces as (
     select a.category, a.date, h.hour,

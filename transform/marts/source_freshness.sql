@@ -5,6 +5,7 @@
 -- service's latest sync, then the newest raw row.
 -- materialized: table
 -- unique_key: source
+-- incremental: merge
 with tables as (
     select 'toggl_track' as service, 'toggl_track.me' as source, count(*) filter (where deleted_at is null) as row_count, count(*) filter (where deleted_at is not null) as deleted_count, max(synced_at) as changed_at from raw.toggl_track__me
     union all
