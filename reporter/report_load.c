@@ -436,8 +436,8 @@ static int load_proposals(struct loader *ld)
 	return 0;
 }
 
-int report_load(PGconn *db, struct report *r, int64_t *rows_read,
-		char *err, size_t errlen)
+static int load_all(PGconn *db, struct report *r, int64_t *rows_read,
+		    char *err, size_t errlen)
 {
 	struct loader ld;
 	int ok;
@@ -470,5 +470,35 @@ int report_load(PGconn *db, struct report *r, int64_t *rows_read,
 		return -1;
 	if (rows_read)
 		*rows_read = ld.rows;
+	return 0;
+}
+
+int report_load(PGconn *db, struct report *r, int64_t *rows_read,
+		char *err, size_t errlen)
+{
+	char qerr[256];
+	int rc;
+
+	/* One snapshot for every query: a transform that commits while the
+	 * report reads can never mix two states of the marts in one report. */
+	if (PQtransactionStatus(db) != PQTRANS_IDLE) {
+		snprintf(err, errlen, "report_load needs a connection outside a transaction "
+			 "(it reads in a snapshot of its own)");
+		return -1;
+	}
+	if (db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", qerr,
+		    sizeof(qerr)) < 0) {
+		snprintf(err, errlen, "cannot start the report's read-only snapshot: %s", qerr);
+		return -1;
+	}
+	rc = load_all(db, r, rows_read, err, errlen);
+	if (rc < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db, qerr, sizeof(qerr)) < 0) {
+		snprintf(err, errlen, "cannot end the report's snapshot: %s", qerr);
+		return -1;
+	}
 	return 0;
 }
