@@ -18,15 +18,25 @@ void canvas_init(struct canvas *cv, cairo_t *cr)
 	memset(cv, 0, sizeof(*cv));
 	cv->cr = cr;
 	cv->family = CANVAS_FONT_FAMILY;
+	/* One context for all layouts (pango_cairo_create_layout would make a
+	 * context per text); the report never transforms its cairo_t. */
+	cv->pango = pango_cairo_create_context(cr);
+}
+
+void canvas_release(struct canvas *cv)
+{
+	if (cv->pango)
+		g_object_unref(cv->pango);
+	cv->pango = NULL;
 }
 
 static PangoLayout *make_layout(struct canvas *cv, const char *text, double size,
 				int flags)
 {
-	PangoLayout *layout = pango_cairo_create_layout(cv->cr);
+	PangoLayout *layout = pango_layout_new(cv->pango);
 	PangoFontDescription *fd = pango_font_description_new();
 
-	pango_font_description_set_family(fd, cv->family);
+	pango_font_description_set_family_static(fd, cv->family);
 	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
 	pango_font_description_set_weight(fd, (flags & TEXT_BOLD) ? PANGO_WEIGHT_BOLD
 								 : PANGO_WEIGHT_NORMAL);
@@ -164,6 +174,7 @@ int canvas_check_fonts(cairo_t *cr, char *err, size_t errlen)
 	layout = make_layout(&cv, "月次レポート 睡眠 仕事 2026年11月 Ag", 10, 0);
 	unknown = pango_layout_get_unknown_glyphs_count(layout);
 	g_object_unref(layout);
+	canvas_release(&cv);
 	if (unknown > 0) {
 		snprintf(err, errlen,
 			 "no installed font covers Japanese text (tried '%s'); "

@@ -665,6 +665,7 @@ int report_render_pdf(const struct report *r, const char *path,
 	page3(&cv, r);
 	cairo_show_page(cr);
 
+	canvas_release(&cv);
 	status = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(surface);
