@@ -20,7 +20,7 @@
 const char cmd_report_summary[] = "render the monthly report (PDF or Typst)";
 const char cmd_report_usage[] =
 	"usage: dwhbi report --month YYYY-MM [--format pdf|typst] [-o PATH]\n"
-	"                    [--generated-at RFC3339]\n"
+	"                    [--generated-at RFC3339] [--lang ja|en] [--top N]\n"
 	"\n"
 	"Renders the report of one month from the marts and analytics tables:\n"
 	"data freshness, key figures, actual time per day, a table per category,\n"
@@ -34,14 +34,21 @@ const char cmd_report_usage[] =
 	"                        monthly.typ' renders it; edit the template freely)\n"
 	"  -o PATH               output file (pdf) or folder (typst); default\n"
 	"                        report-YYYY-MM.pdf or report-YYYY-MM\n"
-	"  --generated-at TIME   the generation time printed in the report and the\n"
-	"                        PDF's dates (default now), for reproducible files\n"
+	"  --generated-at TIME   the generation time printed in the report (in the\n"
+	"                        warehouse's zone) and the PDF's dates (default\n"
+	"                        now), for reproducible files\n"
+	"  --lang ja|en          the language of every label; default: ja when the\n"
+	"                        zone is Asia/Tokyo or a category's display name is\n"
+	"                        Japanese (kana or kanji), else en\n"
+	"  --top N               lines per top list of projects, tags and\n"
+	"                        descriptions (1-10, default 3)\n"
 	"\n"
 	"Japanese category names need a CJK font (e.g. Debian's fonts-noto-cjk).\n";
 
 int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const char *month = NULL, *format = "pdf", *out = NULL, *generated = NULL;
+	const char *lang = NULL, *top = NULL;
 	char err[1024], month_label[16], default_out[64], when[40];
 	struct report r;
 	struct render_stats st;
@@ -53,7 +60,8 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--month") || !strcmp(a, "--format") || !strcmp(a, "-o") ||
-		    !strcmp(a, "--output") || !strcmp(a, "--generated-at")) {
+		    !strcmp(a, "--output") || !strcmp(a, "--generated-at") ||
+		    !strcmp(a, "--lang") || !strcmp(a, "--top")) {
 			if (!v)
 				return cmd_bad_usage("report", "%s needs a value", a);
 			i++;
@@ -63,6 +71,10 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 				format = v;
 			else if (!strcmp(a, "--generated-at"))
 				generated = v;
+			else if (!strcmp(a, "--lang"))
+				lang = v;
+			else if (!strcmp(a, "--top"))
+				top = v;
 			else
 				out = v;
 		} else {
@@ -74,7 +86,18 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(format, "pdf") && strcmp(format, "typst"))
 		return cmd_bad_usage("report", "--format must be pdf or typst, not '%s'", format);
 
+	if (lang && strcmp(lang, "ja") && strcmp(lang, "en"))
+		return cmd_bad_usage("report", "--lang must be ja or en, not '%s'", lang);
+	if (top) {
+		char *end;
+		long n = strtol(top, &end, 10);
+		if (*end || end == top || n < 1 || n > REPORT_MAX_TOP)
+			return cmd_bad_usage("report", "--top wants a number from 1 to %d, not '%s'",
+					     REPORT_MAX_TOP, top);
+	}
+
 	report_init(&r);
+	r.top_depth = top ? atoi(top) : 3;
 	if (report_set_month(&r, month) < 0) {
 		report_release(&r);
 		return cmd_bad_usage("report", "--month must look like 2026-11, not '%s'", month);
@@ -106,10 +129,19 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	ctx->rows_read = rows;
 	t1 = time_now_usec();
+	r.lang_ja = lang ? !strcmp(lang, "ja") : report_default_lang_ja(&r);
+	/* Neighbouring categories must be told apart: a configured color too
+	 * close to the one before it is replaced, with a warning. */
+	if (report_distinct_colors(&r) > 0)
+		for (i = 0; i < (int)r.ncats; i++)
+			if (r.cats[i].color_note[0])
+				log_warn("report: %s; set a more distinct color in "
+					 "config/categories.csv", r.cats[i].color_note);
 
 	ctx->detail = cJSON_CreateObject();
 	cJSON_AddStringToObject(ctx->detail, "month", month_label);
 	cJSON_AddStringToObject(ctx->detail, "format", format);
+	cJSON_AddStringToObject(ctx->detail, "lang", r.lang_ja ? "ja" : "en");
 	cJSON_AddStringToObject(ctx->detail, "output", out);
 	if (!strcmp(format, "pdf")) {
 		rc = report_render_pdf(&r, out, &st, err, sizeof(err));

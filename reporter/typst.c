@@ -181,7 +181,10 @@ static void add_sections(cJSON *root, const struct report *r)
 		add_str(o, "source", r->freshness[i].source);
 		add_str(o, "last_synced_at", r->freshness[i].last_synced_at);
 		add_str(o, "last_changed_at", r->freshness[i].last_changed_at);
-		cJSON_AddNumberToObject(o, "row_count", (double)r->freshness[i].row_count);
+		if (r->freshness[i].row_count >= 0)
+			cJSON_AddNumberToObject(o, "row_count", (double)r->freshness[i].row_count);
+		else
+			cJSON_AddNullToObject(o, "row_count");
 		cJSON_AddItemToArray(a, o);
 	}
 
