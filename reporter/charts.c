@@ -196,10 +196,11 @@ double chart_daily_stacked(struct canvas *cv, const struct report *r,
 		}
 		any_actual |= sum > 0;
 		any_plan |= r->day_has_plan[d] && plan_total[d] > 0;
-		if (sum / 60 > maxv)
-			maxv = sum / 60;
-		if (plan_total[d] / 60 > maxv)
-			maxv = plan_total[d] / 60;
+		/* Whole minutes: a day of 1440.0001 minutes is 24 h, not 30. */
+		if (round(sum) / 60 > maxv)
+			maxv = round(sum) / 60;
+		if (round(plan_total[d]) / 60 > maxv)
+			maxv = round(plan_total[d]) / 60;
 	}
 	if (!any_actual && !any_plan) {
 		snprintf(note, sizeof(note), TR(r,

@@ -483,7 +483,7 @@ static void page1(struct canvas *cv, const struct report *r)
 	y = section(cv, y, TR(r, "Summary", "まとめ"), TR(r, "from the numbers of this report",
 							   "このレポートの数字から"));
 	y += draw_summary(cv, r, y) + 6;
-	y = section(cv, y, TR(r, "Per day against last month and the 12-month average",
+	y = section(cv, y, TR(r, "Per day vs last month and 12-month average",
 			       "1日あたりの先月比・12か月平均比"), NULL);
 	draw_change_table(cv, r, y, FOOTER_Y - 10 - y);
 	footer(cv, r, 1);
@@ -979,7 +979,7 @@ static double draw_proposals(struct canvas *cv, const struct report *r, double y
 		snprintf(line, sizeof(line), TR(r, "%s · %s, per %s, %s: %s → %s h",
 						"%s · %s・%s ごと・%s: %s → %s h"),
 			 report_display_name(r, p->category), p->day_type, period_word(r, p->period),
-			 p->direction, a, b);
+			 r->lang_ja ? (!strcmp(p->direction, "less") ? "≤" : "≥") : p->direction, a, b);
 		canvas_text(cv, MARGIN, y, CONTENT_W, 13, line, 8.5, TEXT_BOLD, NULL);
 		snprintf(line, sizeof(line),
 			 TR(r, "chance of meeting it: %.0f %% with the current goal, %.0f %% with the proposal",
