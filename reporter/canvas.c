@@ -30,6 +30,46 @@ void canvas_release(struct canvas *cv)
 	cv->pango = NULL;
 }
 
+/* 1 for the characters drawn from the CJK font: kana, kanji, CJK
+ * punctuation and full-width forms. */
+static int is_cjk(gunichar c)
+{
+	return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0xff00 && c <= 0xffef);
+}
+
+/* Bold text keeps its Japanese in the regular weight: each CJK face that
+ * a PDF embeds costs cairo ~25 ms of CFF subsetting (bench/b-report.sh),
+ * and the bold Latin (DejaVu Sans Bold) carries the emphasis. */
+static void cjk_regular(PangoLayout *layout, const char *text)
+{
+	PangoAttrList *attrs = NULL;
+	const char *p = text, *run = NULL;
+
+	for (;; p = g_utf8_next_char(p)) {
+		gunichar c = *p ? g_utf8_get_char(p) : 0;
+		int cjk = c && is_cjk(c);
+
+		if (cjk && !run)
+			run = p;
+		if (!cjk && run) {
+			PangoAttribute *a = pango_attr_weight_new(PANGO_WEIGHT_NORMAL);
+			a->start_index = (guint)(run - text);
+			a->end_index = (guint)(p - text);
+			if (!attrs)
+				attrs = pango_attr_list_new();
+			pango_attr_list_insert(attrs, a);
+			run = NULL;
+		}
+		if (!*p)
+			break;
+	}
+	if (attrs) {
+		pango_layout_set_attributes(layout, attrs);
+		pango_attr_list_unref(attrs);
+	}
+}
+
 static PangoLayout *make_layout(struct canvas *cv, const char *text, double size,
 				int flags)
 {
@@ -43,6 +83,8 @@ static PangoLayout *make_layout(struct canvas *cv, const char *text, double size
 	pango_layout_set_font_description(layout, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(layout, text ? text : "", -1);
+	if ((flags & TEXT_BOLD) && text)
+		cjk_regular(layout, text);
 	return layout;
 }
 
