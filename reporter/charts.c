@@ -675,9 +675,27 @@ double chart_hour_heatmap(struct canvas *cv, const struct report *r, size_t cat,
 			best_h = hr;
 		}
 	}
-	snprintf(label, sizeof(label), TR(r, "%s · busiest hour %02d:00–%02d:00 (%.0f min per day)",
-					  "%s · 最も多い時間帯 %02d:00–%02d:00（1日平均 %.0f 分）"),
-		 c->display_name, best_h, (best_h + 1) % 24, best < 0 ? 0.0 : best);
+	{
+		/* The shift: last month's busiest hour on its complete days. */
+		double pbest = -1;
+		int pbest_h = 0;
+		char shift[96];
+
+		for (hr = 0; r->hourly_prev_days > 0 && hr < 24; hr++)
+			if (c->hourly_prev[hr] / r->hourly_prev_days > pbest) {
+				pbest = c->hourly_prev[hr] / r->hourly_prev_days;
+				pbest_h = hr;
+			}
+		if (pbest > 0)
+			snprintf(shift, sizeof(shift), TR(r, "; last month %02d:00–%02d:00 (%lld min)",
+							  "、先月 %02d:00–%02d:00（%lld 分）"),
+				 pbest_h, (pbest_h + 1) % 24, llround(pbest));
+		else
+			snprintf(shift, sizeof(shift), "%s", TR(r, "; no data last month", "、先月はデータなし"));
+		snprintf(label, sizeof(label), TR(r, "%s · busiest hour %02d:00–%02d:00 (%lld min per day%s)",
+						  "%s · 最も多い時間帯 %02d:00–%02d:00（1日平均 %lld 分%s）"),
+			 c->display_name, best_h, (best_h + 1) % 24, llround(best < 0 ? 0.0 : best), shift);
+	}
 	canvas_text(cv, x, y, w, 11, label, 7.5, TEXT_BOLD, NULL);
 	y += 12;
 	for (hr = 0; hr < 24; hr++) {

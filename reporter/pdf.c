@@ -734,7 +734,7 @@ static double draw_goal_table(struct canvas *cv, const struct report *r, double 
 		else
 			report_hits_text(g, cell[1], sizeof(cell[1]));
 		if (!neutral && g->periods > 0)
-			snprintf(cell[2], sizeof(cell[2]), "%.0f %%", 100.0 * g->hits / g->periods);
+			snprintf(cell[2], sizeof(cell[2]), "%lld %%", llround(100.0 * g->hits / g->periods));
 		else
 			snprintf(cell[2], sizeof(cell[2]), "—");
 		snprintf(cell[4], sizeof(cell[4]), "%d", g->streak);
@@ -899,8 +899,8 @@ static double draw_tops(struct canvas *cv, const struct report *r, double y, dou
 				char v[64];
 
 				report_format_hm(it->minutes, hm, sizeof(hm));
-				snprintf(v, sizeof(v), "%s %.0f %%", hm,
-					 t->total > 0 ? it->minutes / t->total * 100 : 0.0);
+				snprintf(v, sizeof(v), "%s %lld %%", hm,
+					 llround(t->total > 0 ? it->minutes / t->total * 100 : 0.0));
 				canvas_text(cv, x, ly, colw - 66, lineh, top_name(r, k, it->name), 6.8,
 					    TEXT_MIDDLE, n == 0 ? NULL : GREY);
 				canvas_text(cv, x + colw - 66, ly, 60, lineh, v, 6.8,

@@ -49,6 +49,8 @@ struct report_category {
 	 * days of the month (marts.hourly_category); valid when r->has_hourly. */
 	double hourly[7][24];
 	double hourly_total;
+	double hourly_prev[24];  /* the previous month: minutes per clock hour */
+	double hourly_prev_total;
 	char color_note[160];    /* why the configured color was replaced, or "" */
 };
 
@@ -176,6 +178,7 @@ struct report {
 	int has_trend;                   /* marts.daily_category gave a trend */
 	int has_hourly;                  /* marts.hourly_category exists */
 	int hourly_days[7];              /* complete days with data per weekday */
+	int hourly_prev_days;            /* the same, previous month, all weekdays */
 
 	struct report_top *tops;         /* per category with tracked time, in */
 	size_t ntops;                    /* category order; has_top: core exists */

@@ -485,6 +485,32 @@ static int load_hourly(struct loader *ld)
 			r->hourly_days[wd] = atoi(PQgetvalue(res, i, 1));
 	}
 	PQclear(res);
+	/* The previous month, for the shift of the busiest hour. */
+	{
+		char prev[16];
+		const char *pp[3] = { prev, ld->first, p[2] };
+		time_format_date(r->month == 1 ? time_days_from_civil(r->year - 1, 12, 1)
+					       : time_days_from_civil(r->year, r->month - 1, 1),
+				 prev, sizeof(prev));
+		res = query(ld, "load_hourly", 3, pp);
+		if (!res)
+			return -1;
+		for (i = 0; i < PQntuples(res); i++) {
+			struct report_category *c = report_find_category(r, PQgetvalue(res, i, 0));
+			int h = atoi(PQgetvalue(res, i, 2));
+			if (!c || h < 0 || h > 23)
+				continue;
+			c->hourly_prev[h] += num(res, i, 3);
+			c->hourly_prev_total += num(res, i, 3);
+		}
+		PQclear(res);
+		res = query(ld, "load_hourly_days", 2, pp);
+		if (!res)
+			return -1;
+		for (i = 0; i < PQntuples(res); i++)
+			r->hourly_prev_days += atoi(PQgetvalue(res, i, 1));
+		PQclear(res);
+	}
 	r->has_hourly = 1;
 	return 0;
 }

@@ -192,6 +192,34 @@ c8() {
 	[ "$bad" -eq 0 ] && [ "$rows" -ge 28 ]
 }
 t_ok "hour-of-day cells: minutes per day in each clock hour of each weekday (SQL over marts.hourly_category)" c8
+busiest() {  # FIRST NEXT CATEGORY: "HH:00–HH:00 (N min" of the busiest hour over the complete days
+	q "WITH days AS (
+	     SELECT DISTINCT date FROM marts.daily_category
+	     WHERE date >= '$1' AND date < '$2' AND complete AND actual_minutes IS NOT NULL),
+	   h AS (SELECT extract(hour FROM time AT TIME ZONE 'Asia/Tokyo')::int AS hr, sum(actual_minutes) AS m
+	         FROM marts.hourly_category JOIN days USING (date) WHERE category = '$3' GROUP BY 1)
+	   SELECT lpad(hr::text, 2, '0') || ':00–' || lpad(((hr + 1) % 24)::text, 2, '0') || ':00 ('
+	          || round(m / (SELECT count(*) FROM days)) || ' min'
+	   FROM h ORDER BY m DESC, hr LIMIT 1"
+}
+cbusy() {
+	bad=0; n=0
+	while IFS="|" read -r cat name; do
+		n=$((n + 1))
+		cur=$(busiest "$M-01" "$(date -d "$M-01 +1 month" +%F)" "$cat")
+		prev=$(busiest "$(date -d "$M-01 -1 month" +%F)" "$M-01" "$cat")
+		grep -qF "$name · busiest hour $cur per day; last month $prev)" "$T_TMP/m.txt" ||
+			{ echo "$name lacks busiest hour $cur, last month $prev"; bad=1; }
+	done < <(q "SELECT h.category, c.display_name FROM marts.hourly_category h
+	            JOIN ref.categories c USING (category)
+	            WHERE h.date >= '$M-01' AND h.date < date '$M-01' + interval '1 month'
+	              AND h.date IN (SELECT date FROM marts.daily_category WHERE complete AND actual_minutes IS NOT NULL)
+	              AND h.category NOT IN ('Untracked', 'Uncategorized')
+	            GROUP BY 1, 2 ORDER BY sum(h.actual_minutes) DESC, min(c.sort_order) LIMIT 4")
+	[ "$bad" -eq 0 ] && [ "$n" -eq 4 ]
+}
+t_ok "the busiest hour of each main category, and last month's: the shift (SQL)" cbusy
+
 c9() {
 	bad=0; rows=0
 	while IFS="|" read -r cat name mins share; do
