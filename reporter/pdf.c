@@ -49,7 +49,8 @@ static double section(struct canvas *cv, double y, const char *title,
 	char numbered[160];
 
 	snprintf(numbered, sizeof(numbered), "%d  %s", ++section_no, title);
-	canvas_text(cv, MARGIN, y, CONTENT_W * 0.6, 18, numbered, 11.5, TEXT_BOLD, ACCENT);
+	canvas_text(cv, MARGIN, y, CONTENT_W * (aside ? 0.6 : 1.0), 18, numbered, 11.5, TEXT_BOLD,
+		    ACCENT);
 	if (aside)
 		canvas_text(cv, MARGIN + CONTENT_W * 0.6, y + 3, CONTENT_W * 0.4, 12, aside, 7.5,
 			    TEXT_RIGHT, GREY);
@@ -412,8 +413,8 @@ static double draw_summary(struct canvas *cv, const struct report *r, double y)
 			 report_display_name(r, g->category), g->day_type, g->period, g->streak, unit);
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
 	}
-	canvas_text(cv, MARGIN, y, CONTENT_W, 62, text, 8.5, TEXT_WRAP, NULL);
-	return 64 + y - y0;
+	canvas_text(cv, MARGIN, y, CONTENT_W, 76, text, 8.5, TEXT_WRAP, NULL);
+	return 78 + y - y0;
 }
 
 /* Actual time by coarse group as one 100 % bar with labels below. */

@@ -96,7 +96,7 @@ c4() {
 }
 t_ok "the trend cells show this month per day and the 12-month average with the difference (SQL)" c4
 c5() {
-	tr -d "\n" < "$T_TMP/m.txt" | tr -s " " > "$T_TMP/flat.txt"
+	tr "\n" " " < "$T_TMP/m.txt" | tr -s " " > "$T_TMP/flat.txt"
 	n=0
 	while IFS="|" read -r name a b; do
 		n=$((n + 1))
