@@ -12,27 +12,87 @@
 
 /* Rounding slack: pango works in 1/1024 pt units. */
 #define FIT_EPSILON 0.01
+/* Every text is laid out at this size and scaled to its own size when
+ * drawn: pango then builds one fontset per weight instead of one per size
+ * (a quarter of the report's CPU time went to font sorting and per-size
+ * fonts; bench/b-report.sh).  With metrics hinting off (PDF) and unrounded
+ * glyph positions, a layout scales exactly. */
+#define BASE_SIZE 10.0
 
 void canvas_init(struct canvas *cv, cairo_t *cr)
 {
 	memset(cv, 0, sizeof(*cv));
 	cv->cr = cr;
 	cv->family = CANVAS_FONT_FAMILY;
+	/* One context for all layouts (pango_cairo_create_layout would make a
+	 * context per text); the report never transforms its cairo_t. */
+	cv->pango = pango_cairo_create_context(cr);
+	pango_context_set_round_glyph_positions(cv->pango, FALSE);
+}
+
+void canvas_release(struct canvas *cv)
+{
+	if (cv->pango)
+		g_object_unref(cv->pango);
+	cv->pango = NULL;
+}
+
+/* 1 for the characters drawn from the CJK font: kana, kanji, CJK
+ * punctuation and full-width forms. */
+static int is_cjk(gunichar c)
+{
+	return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0xff00 && c <= 0xffef);
+}
+
+/* Bold text keeps its Japanese in the regular weight: each CJK face that
+ * a PDF embeds costs cairo ~25 ms of CFF subsetting (bench/b-report.sh),
+ * and the bold Latin (DejaVu Sans Bold) carries the emphasis. */
+static void cjk_regular(PangoLayout *layout, const char *text)
+{
+	PangoAttrList *attrs = NULL;
+	const char *p = text, *run = NULL;
+
+	for (;; p = g_utf8_next_char(p)) {
+		gunichar c = *p ? g_utf8_get_char(p) : 0;
+		int cjk = c && is_cjk(c);
+
+		if (cjk && !run)
+			run = p;
+		if (!cjk && run) {
+			PangoAttribute *a = pango_attr_weight_new(PANGO_WEIGHT_NORMAL);
+			a->start_index = (guint)(run - text);
+			a->end_index = (guint)(p - text);
+			if (!attrs)
+				attrs = pango_attr_list_new();
+			pango_attr_list_insert(attrs, a);
+			run = NULL;
+		}
+		if (!*p)
+			break;
+	}
+	if (attrs) {
+		pango_layout_set_attributes(layout, attrs);
+		pango_attr_list_unref(attrs);
+	}
 }
 
 static PangoLayout *make_layout(struct canvas *cv, const char *text, double size,
 				int flags)
 {
-	PangoLayout *layout = pango_cairo_create_layout(cv->cr);
+	PangoLayout *layout = pango_layout_new(cv->pango);
 	PangoFontDescription *fd = pango_font_description_new();
 
-	pango_font_description_set_family(fd, cv->family);
-	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	pango_font_description_set_family_static(fd, cv->family);
+	(void)size;
+	pango_font_description_set_absolute_size(fd, BASE_SIZE * PANGO_SCALE);
 	pango_font_description_set_weight(fd, (flags & TEXT_BOLD) ? PANGO_WEIGHT_BOLD
 								 : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(layout, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(layout, text ? text : "", -1);
+	if ((flags & TEXT_BOLD) && text)
+		cjk_regular(layout, text);
 	return layout;
 }
 
@@ -59,7 +119,7 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 {
 	PangoLayout *layout;
 	PangoRectangle ink, logical;
-	double tw, th, dx = 0, dy = 0, excess;
+	double tw, th, dx = 0, dy = 0, excess, k = size / BASE_SIZE, lx;
 
 	if (!text || !*text)
 		return 0;
@@ -70,12 +130,12 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 		return 0;
 	}
 	layout = make_layout(cv, text, size, flags);
-	pango_layout_set_width(layout, (int)(w * PANGO_SCALE));
+	pango_layout_set_width(layout, (int)(w / k * PANGO_SCALE));
 	if (flags & TEXT_WRAP) {
 		pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
 		/* A positive height makes pango drop lines that do not fit and
 		 * ellipsize the last one that does. */
-		pango_layout_set_height(layout, (int)(h * PANGO_SCALE));
+		pango_layout_set_height(layout, (int)(h / k * PANGO_SCALE));
 	} else {
 		pango_layout_set_height(layout, -1);  /* one line */
 	}
@@ -89,8 +149,10 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 		pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
 
 	pango_layout_get_extents(layout, &ink, &logical);
-	tw = (double)logical.width / PANGO_SCALE;
-	th = (double)logical.height / PANGO_SCALE;
+	/* Extents of the layout, scaled to the text's own size. */
+	tw = k * logical.width / PANGO_SCALE;
+	th = k * logical.height / PANGO_SCALE;
+	lx = k * logical.x / PANGO_SCALE;
 	if (flags & TEXT_NO_ELLIPSIZE) {
 		if (flags & TEXT_RIGHT)
 			dx = w - tw;
@@ -99,20 +161,23 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 	} else {
 		/* With a width set, the logical rectangle starts at the aligned
 		 * position inside the box. */
-		tw += (double)logical.x / PANGO_SCALE;
+		tw += lx;
 	}
 	if ((flags & TEXT_MIDDLE) && th < h)
 		dy = (h - th) / 2;
 
 	cv->ntexts++;
-	if (pango_layout_is_ellipsized(layout))
+	if (pango_layout_is_ellipsized(layout)) {
 		cv->nellipsized++;
+		if (getenv("DWHBI_CANVAS_DEBUG"))
+			fprintf(stderr, "canvas: '%s' is shortened to fit its %.1fx%.1f box\n",
+				text, w, h);
+	}
 	excess = tw + dx - w;
 	if (th - h > excess)
 		excess = th - h;
-	if ((double)logical.x / PANGO_SCALE + dx < -FIT_EPSILON &&
-	    -((double)logical.x / PANGO_SCALE + dx) > excess)
-		excess = -((double)logical.x / PANGO_SCALE + dx);
+	if (lx + dx < -FIT_EPSILON && -(lx + dx) > excess)
+		excess = -(lx + dx);
 	if (excess > FIT_EPSILON) {
 		cv->noverflow++;
 		if (excess > cv->max_overflow)
@@ -132,7 +197,9 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 		cairo_set_source_rgb(cv->cr, rgb[0], rgb[1], rgb[2]);
 	else
 		cairo_set_source_rgb(cv->cr, 0.13, 0.13, 0.15);
-	cairo_move_to(cv->cr, x + dx, y + dy);
+	cairo_translate(cv->cr, x + dx, y + dy);
+	cairo_scale(cv->cr, k, k);
+	cairo_move_to(cv->cr, 0, 0);
 	pango_cairo_show_layout(cv->cr, layout);
 	cairo_restore(cv->cr);
 	g_object_unref(layout);
@@ -147,9 +214,9 @@ void canvas_measure(struct canvas *cv, const char *text, double size, int flags,
 
 	pango_layout_get_extents(layout, NULL, &logical);
 	if (width)
-		*width = (double)logical.width / PANGO_SCALE;
+		*width = size / BASE_SIZE * logical.width / PANGO_SCALE;
 	if (height)
-		*height = (double)logical.height / PANGO_SCALE;
+		*height = size / BASE_SIZE * logical.height / PANGO_SCALE;
 	g_object_unref(layout);
 }
 
@@ -164,6 +231,7 @@ int canvas_check_fonts(cairo_t *cr, char *err, size_t errlen)
 	layout = make_layout(&cv, "月次レポート 睡眠 仕事 2026年11月 Ag", 10, 0);
 	unknown = pango_layout_get_unknown_glyphs_count(layout);
 	g_object_unref(layout);
+	canvas_release(&cv);
 	if (unknown > 0) {
 		snprintf(err, errlen,
 			 "no installed font covers Japanese text (tried '%s'); "

@@ -17,8 +17,13 @@
 #include <cairo.h>
 #include <stddef.h>
 
-/* Font families tried in order; fontconfig picks the first installed one. */
-#define CANVAS_FONT_FAMILY "Noto Sans CJK JP,Noto Sans JP,IPAexGothic,IPAGothic,sans-serif"
+/* Font families tried in order, per character: Latin letters and digits
+ * come from DejaVu Sans (a TrueType font: its subsets hold only the glyphs
+ * used), Japanese from the CJK fonts.  Latin capitals from Noto Sans CJK
+ * made cairo embed every CFF subroutine of the font (900 KB per report,
+ * a quarter of the run time compressing it); see bench/b-report.sh. */
+#define CANVAS_FONT_FAMILY "DejaVu Sans,Noto Sans CJK JP,Noto Sans JP,IPAexGothic," \
+	"IPAGothic,sans-serif"
 
 enum {
 	TEXT_BOLD = 1 << 0,
@@ -32,6 +37,7 @@ enum {
 struct canvas {
 	cairo_t *cr;
 	const char *family;
+	void *pango;              /* PangoContext shared by every layout */
 	size_t ntexts;            /* texts drawn */
 	size_t noverflow;         /* texts whose extents exceed their box */
 	size_t nellipsized;       /* texts shortened to fit */
@@ -42,6 +48,8 @@ struct canvas {
 };
 
 void canvas_init(struct canvas *cv, cairo_t *cr);
+/* Frees the shared layout context (canvas_init's). */
+void canvas_release(struct canvas *cv);
 
 /* Draws text in the box (x, y, w, h) at size points with the color rgb
  * (NULL = near black).  Returns the height the laid-out text uses. */

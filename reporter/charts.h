@@ -43,4 +43,18 @@ double chart_legend(struct canvas *cv, const struct report *r,
  * max with at most maxticks steps, and the axis top (a multiple of it). */
 double chart_nice_step(double max, int maxticks, double *top);
 
+/* The same for an axis in hours: steps that divide a day (1, 2, 3, 4, 6, 8,
+ * 12, 24 h), so a day of 24 h ends the axis at 24. */
+double chart_hours_step(double max, int maxticks, double *top);
+
+/* Twelve-month trend: small multiples of per-day averages per category,
+ * the report's month highlighted. */
+double chart_trend(struct canvas *cv, const struct report *r,
+		   double x, double y, double w, double h);
+
+/* Hour of day x weekday heat map of one category (average minutes per day
+ * in each clock hour); returns the height used. */
+double chart_hour_heatmap(struct canvas *cv, const struct report *r, size_t cat,
+			  double x, double y, double w);
+
 #endif

@@ -11,6 +11,10 @@
 --   avg_actual      average actual minutes per complete period
 --   minutes         the goal of the month's last period (a version may
 --                   change in the month)
+--   best_*, worst_* the complete period of the month with the most (more)
+--                   or least (less) actual minutes, and the opposite; the
+--                   earlier period on a tie
+-- A row's order of best: actual for 'less', -actual for 'more'.
 -- $1 = first day of the month, $2 = first day of the next month.
 WITH m AS (
     SELECT * FROM marts.goal_achievement
@@ -35,7 +39,19 @@ SELECT m.category, m.day_type, m.period,
        string_agg(CASE WHEN m.met IS NULL THEN '.' WHEN NOT m.complete THEN '-'
                        WHEN m.met THEN '1' ELSE '0' END, '' ORDER BY m.period_start) AS strip,
        coalesce(s.streak, 0) AS streak,
-       avg(m.actual_minutes) FILTER (WHERE m.complete) AS avg_actual
+       avg(m.actual_minutes) FILTER (WHERE m.complete) AS avg_actual,
+       (array_agg(m.period_start::text ORDER BY CASE WHEN m.direction = 'less'
+            THEN m.actual_minutes ELSE -m.actual_minutes END, m.period_start)
+            FILTER (WHERE m.complete AND m.direction <> 'neutral'))[1] AS best_start,
+       (array_agg(m.actual_minutes ORDER BY CASE WHEN m.direction = 'less'
+            THEN m.actual_minutes ELSE -m.actual_minutes END, m.period_start)
+            FILTER (WHERE m.complete AND m.direction <> 'neutral'))[1] AS best_actual,
+       (array_agg(m.period_start::text ORDER BY CASE WHEN m.direction = 'less'
+            THEN -m.actual_minutes ELSE m.actual_minutes END, m.period_start)
+            FILTER (WHERE m.complete AND m.direction <> 'neutral'))[1] AS worst_start,
+       (array_agg(m.actual_minutes ORDER BY CASE WHEN m.direction = 'less'
+            THEN -m.actual_minutes ELSE m.actual_minutes END, m.period_start)
+            FILTER (WHERE m.complete AND m.direction <> 'neutral'))[1] AS worst_actual
 FROM m
 LEFT JOIN streak s USING (category, day_type, period)
 GROUP BY m.category, m.day_type, m.period, s.streak

@@ -9,6 +9,7 @@
 
 #include <cairo-pdf.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,11 +39,18 @@ static void hline(cairo_t *cr, double x0, double x1, double y, double width,
 	cairo_restore(cr);
 }
 
+/* Sections are numbered in the order they are drawn. */
+static int section_no;
+
 /* A numbered section heading with a rule; returns the y below it. */
 static double section(struct canvas *cv, double y, const char *title,
 		      const char *aside)
 {
-	canvas_text(cv, MARGIN, y, CONTENT_W * 0.6, 18, title, 11.5, TEXT_BOLD, ACCENT);
+	char numbered[160];
+
+	snprintf(numbered, sizeof(numbered), "%d  %s", ++section_no, title);
+	canvas_text(cv, MARGIN, y, CONTENT_W * (aside ? 0.6 : 1.0), 18, numbered, 11.5, TEXT_BOLD,
+		    ACCENT);
 	if (aside)
 		canvas_text(cv, MARGIN + CONTENT_W * 0.6, y + 3, CONTENT_W * 0.4, 12, aside, 7.5,
 			    TEXT_RIGHT, GREY);
@@ -55,9 +63,9 @@ static void footer(struct canvas *cv, const struct report *r, int page)
 	char left[96], right[32], month[16];
 
 	report_month_label(r, month, sizeof(month));
-	snprintf(left, sizeof(left), "dwhbi · monthly report %s · %s", month,
-		 r->timezone ? r->timezone : "UTC");
-	snprintf(right, sizeof(right), "page %d of %d", page, REPORT_PDF_PAGES);
+	snprintf(left, sizeof(left), TR(r, "dwhbi · monthly report %s · %s", "dwhbi · 月次レポート %s · %s"),
+		 month, r->timezone ? r->timezone : "UTC");
+	snprintf(right, sizeof(right), TR(r, "page %d of %d", "%d / %d ページ"), page, REPORT_PDF_PAGES);
 	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, FOOTER_Y - 4, 0.5, RULE);
 	canvas_text(cv, MARGIN, FOOTER_Y, CONTENT_W / 2, 11, left, 7, 0, GREY);
 	canvas_text(cv, MARGIN + CONTENT_W / 2, FOOTER_Y, CONTENT_W / 2, 11, right, 7,
@@ -76,36 +84,45 @@ static void format_pct(double num, double den, char *out, size_t len)
 static double draw_header(struct canvas *cv, const struct report *r, double y)
 {
 	char title[96], sub[256], month[16];
-	static const char *const head[] = { "source", "last sync", "last change", "rows" };
+	const char *const head[] = { TR(r, "source", "ソース"), TR(r, "last sync", "最終同期"),
+				     TR(r, "last change", "最終変更"),
+				     TR(r, "entries / events", "記録・予定の件数") };
 	static const double colw[] = { 190, 120, 120, 81 };
 	size_t i, shown = 0;
 	int top_level = 0;
 	double x;
 
 	report_month_label(r, month, sizeof(month));
-	snprintf(title, sizeof(title), "Monthly time report · %s", month);
+	snprintf(title, sizeof(title), TR(r, "Monthly time report · %s", "月次レポート · %s"), month);
 	canvas_text(cv, MARGIN, y, CONTENT_W, 30, title, 20, TEXT_BOLD, NULL);
-	snprintf(sub, sizeof(sub), "%d年%d月 · time zone %s · generated %s", r->year,
+	/* The generation time in the warehouse's zone, like every time here. */
+	snprintf(sub, sizeof(sub), TR(r, "%d年%d月 · time zone %s · generated %s",
+				      "%d年%d月 · タイムゾーン %s · 作成 %s"), r->year,
 		 r->month, r->timezone ? r->timezone : "UTC",
+		 r->generated_local ? r->generated_local :
 		 r->generated_at ? r->generated_at : "");
 	canvas_text(cv, MARGIN, y + 30, CONTENT_W, 14, sub, 9, 0, GREY);
 	y += 50;
 	if (r->partial) {
-		snprintf(sub, sizeof(sub), "Partial month: %d of %d days are over (data through "
-			 "%s); goals count complete periods only.", r->days_complete, r->ndays,
-			 r->last_complete ? r->last_complete : "no complete day yet");
+		snprintf(sub, sizeof(sub), TR(r, "Partial month: %d of %d days are over (data through "
+			 "%s); goals count complete periods only.",
+			 "途中の月: %d / %d 日が経過（%s までのデータ）。目標は完了した期間だけを数えます。"),
+			 r->days_complete, r->ndays,
+			 r->last_complete ? r->last_complete : TR(r, "no complete day yet", "完了した日はまだありません"));
 		canvas_text(cv, MARGIN, y - 6, CONTENT_W, 13, sub, 8.5, TEXT_BOLD, ACCENT);
 		y += 10;
 	}
 
-	canvas_text(cv, MARGIN, y, CONTENT_W, 13, "Data freshness", 8.5, TEXT_BOLD, NULL);
+	canvas_text(cv, MARGIN, y, CONTENT_W, 13, TR(r, "Data freshness", "データの鮮度"), 8.5,
+		    TEXT_BOLD, NULL);
 	y += 14;
 	/* Per-source rows ('toggl_track'), not per raw table, when there are any. */
 	for (i = 0; i < r->nfreshness; i++)
 		top_level |= !strchr(r->freshness[i].source, '.');
 	if (!r->nfreshness) {
 		canvas_text(cv, MARGIN, y, CONTENT_W, 12,
-			    "No source has been synced yet (marts.source_freshness is empty).",
+			    TR(r, "No source has been synced yet (marts.source_freshness is empty).",
+			       "まだどのソースも同期されていません（marts.source_freshness が空）。"),
 			    8, 0, GREY);
 		return y + 14;
 	}
@@ -118,11 +135,14 @@ static double draw_header(struct canvas *cv, const struct report *r, double y)
 
 		if (top_level && strchr(f->source, '.'))
 			continue;
-		snprintf(rows, sizeof(rows), "%lld", (long long)f->row_count);
+		if (f->row_count >= 0)
+			snprintf(rows, sizeof(rows), "%lld", (long long)f->row_count);
+		else
+			snprintf(rows, sizeof(rows), "—");
 		x = MARGIN;
 		canvas_text(cv, x, y, colw[0] - 6, 12, f->source, 8, 0, NULL);
 		x += colw[0];
-		canvas_text(cv, x, y, colw[1] - 6, 12, f->last_synced_at ? f->last_synced_at : "never", 8, 0, NULL);
+		canvas_text(cv, x, y, colw[1] - 6, 12, f->last_synced_at ? f->last_synced_at : TR(r, "never", "なし"), 8, 0, NULL);
 		x += colw[1];
 		canvas_text(cv, x, y, colw[2] - 6, 12, f->last_changed_at ? f->last_changed_at : "—", 8, 0, NULL);
 		x += colw[2];
@@ -152,7 +172,7 @@ static void draw_key_figures(struct canvas *cv, const struct report *r, double y
 {
 	double w = (CONTENT_W - 3 * 8) / 4, h = 64, total = report_total_actual(r);
 	double tracked = report_tracked(r), plan = report_total_plan(r);
-	char value[64], sub[160], a[32], b[32];
+	char value[64], sub[200], a[32], b[32];
 	int goals = r->goals_met + r->goals_on_track + r->goals_at_risk + r->goals_off_track;
 
 	report_format_hm(tracked, a, sizeof(a));
@@ -160,47 +180,241 @@ static void draw_key_figures(struct canvas *cv, const struct report *r, double y
 	if (total > 0) {
 		report_format_hm(total, b, sizeof(b));
 		format_pct(tracked, total, a, sizeof(a));
-		snprintf(sub, sizeof(sub), "%s of %s h recorded; %d of %d days", a, b,
+		snprintf(sub, sizeof(sub), TR(r, "%s of %s h recorded; %d of %d days",
+					      "記録 %2$s h の %1$s、%3$d / %4$d 日"), a, b,
 			 report_days_with_actual(r), r->ndays);
 	} else {
-		snprintf(sub, sizeof(sub), "nothing recorded this month");
+		snprintf(sub, sizeof(sub), TR(r, "nothing recorded this month", "この月の記録なし"));
 	}
-	tile(cv, MARGIN, y, w, h, "Tracked time", value, sub);
+	tile(cv, MARGIN, y, w, h, TR(r, "Tracked time", "記録した時間"), value, sub);
 
 	if (r->has_adherence && r->planned_minutes > 0) {
 		format_pct(r->adhered_minutes, r->planned_minutes, value, sizeof(value));
 		report_format_hm(r->adhered_minutes, a, sizeof(a));
 		report_format_hm(r->planned_minutes, b, sizeof(b));
-		snprintf(sub, sizeof(sub), "%s of %s planned h spent as planned", a, b);
+		snprintf(sub, sizeof(sub), TR(r, "%s of %s planned h spent as planned",
+					      "予定 %2$s h のうち %1$s h が予定どおり"), a, b);
 	} else {
 		snprintf(value, sizeof(value), "—");
-		snprintf(sub, sizeof(sub), "no plan this month");
+		snprintf(sub, sizeof(sub), TR(r, "no plan this month", "この月の予定なし"));
 	}
-	tile(cv, MARGIN + (w + 8), y, w, h, "Plan adherence", value, sub);
+	tile(cv, MARGIN + (w + 8), y, w, h, TR(r, "Plan adherence", "予定の実行率"), value, sub);
 
 	report_format_hm(plan, a, sizeof(a));
 	snprintf(value, sizeof(value), "%s h", a);
 	if (plan > 0) {
-		report_format_hm(total - report_untracked(r) - plan, b, sizeof(b));
-		snprintf(sub, sizeof(sub), "tracked vs plan: %s%s h",
-			 tracked - plan >= 0 ? "+" : "", b);
+		report_format_signed_hm(tracked - plan, b, sizeof(b));
+		snprintf(sub, sizeof(sub), TR(r, "tracked vs plan: %s h", "記録と予定の差: %s h"), b);
 	} else {
-		snprintf(sub, sizeof(sub), "no calendar events with time");
+		snprintf(sub, sizeof(sub), TR(r, "no calendar events with time",
+					      "時間のある予定はありません"));
 	}
-	tile(cv, MARGIN + 2 * (w + 8), y, w, h, "Planned time", value, sub);
+	tile(cv, MARGIN + 2 * (w + 8), y, w, h, TR(r, "Planned time", "予定した時間"), value, sub);
 
 	if (goals && r->goal_periods) {
-		snprintf(value, sizeof(value), "%d of %d", r->goal_hits, r->goal_periods);
-		snprintf(sub, sizeof(sub), "%s periods of %d goals, on their own days; %d "
-			 "met every time", r->partial ? "complete" : "all", goals, r->goals_met);
+		snprintf(value, sizeof(value), TR(r, "%d of %d", "%d / %d"), r->goal_hits,
+			 r->goal_periods);
+		if (r->lang_ja)
+			snprintf(sub, sizeof(sub), "%d 個の目標の%s期間（各目標の日の種類）。毎回達成 %d 個",
+				 goals, r->partial ? "完了した" : "すべての", r->goals_met);
+		else
+			snprintf(sub, sizeof(sub), "%s periods of %d goals, on their own days; %d "
+				 "met every time", r->partial ? "complete" : "all", goals, r->goals_met);
 	} else if (goals) {
 		snprintf(value, sizeof(value), "—");
-		snprintf(sub, sizeof(sub), "no goal period is over yet");
+		snprintf(sub, sizeof(sub), TR(r, "no goal period is over yet", "終わった目標期間はまだありません"));
 	} else {
 		snprintf(value, sizeof(value), "—");
-		snprintf(sub, sizeof(sub), "no goals apply to this month");
+		snprintf(sub, sizeof(sub), TR(r, "no goals apply to this month", "この月の目標はありません"));
 	}
-	tile(cv, MARGIN + 3 * (w + 8), y, w, h, "Goal periods met", value, sub);
+	tile(cv, MARGIN + 3 * (w + 8), y, w, h, TR(r, "Goal periods met", "達成した目標期間"), value, sub);
+}
+
+/* Categories for the per-day comparisons: those with time this month or in
+ * the trend, in report order.  Returns how many were written to idx. */
+static size_t compared_categories(const struct report *r, size_t *idx, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->ncats && n < max; i++) {
+		const struct report_category *c = &r->cats[i];
+		if (report_trend_per_day(c, REPORT_TREND_MONTHS - 1) >= 0 ||
+		    report_trend_average(c) >= 0)
+			idx[n++] = i;
+	}
+	return n;
+}
+
+/* Key figures per category: per day this month, the change against last
+ * month and against the 12-month average (minutes per day and percent). */
+static double draw_change_table(struct canvas *cv, const struct report *r, double y,
+				double maxh)
+{
+	const char *const head[] = { TR(r, "category", "カテゴリ"),
+				     TR(r, "per day", "1日あたり"),
+				     TR(r, "last month", "先月"),
+				     TR(r, "change", "先月比"),
+				     TR(r, "12-month avg", "12か月平均"),
+				     TR(r, "change", "平均比") };
+	static const double colw[] = { 131, 70, 70, 80, 80, 80 };
+	double rowh = 13, x, y0 = y;
+	size_t idx[64], n = compared_categories(r, idx, 64), i, j, omitted = 0;
+	char cell[6][64];
+
+	if (!n)
+		return chart_note(cv, MARGIN, y, CONTENT_W, TR(r,
+			"No complete day with data in this month or the 12 before it.",
+			"この月と前の12か月に完了した日のデータがありません。"));
+	for (x = MARGIN, j = 0; j < 6; x += colw[j], j++)
+		canvas_text(cv, x, y, colw[j] - 6, 12, head[j], 7.5,
+			    TEXT_BOLD | (j ? TEXT_RIGHT : 0), NULL);
+	y += 13;
+	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.6, GREY);
+	for (i = 0; i < n; i++) {
+		const struct report_category *c = &r->cats[idx[i]];
+		double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
+		double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
+		double avg = report_trend_average(c);
+		char d[32], p[32];
+
+		if (y + rowh > y0 + maxh - 24) {
+			omitted++;
+			continue;
+		}
+		snprintf(cell[0], sizeof(cell[0]), "%s", c->display_name);
+		if (cur >= 0)
+			report_format_hm(cur, cell[1], sizeof(cell[1]));
+		else
+			snprintf(cell[1], sizeof(cell[1]), "—");
+		if (prev >= 0)
+			report_format_hm(prev, cell[2], sizeof(cell[2]));
+		else
+			snprintf(cell[2], sizeof(cell[2]), "—");
+		if (cur >= 0 && prev >= 0) {
+			report_format_signed_hm(cur - prev, d, sizeof(d));
+			report_format_change_pct(cur, prev, p, sizeof(p));
+			snprintf(cell[3], sizeof(cell[3]), "%s (%s)", d, p);
+		} else {
+			snprintf(cell[3], sizeof(cell[3]), "—");
+		}
+		if (avg >= 0)
+			report_format_hm(avg, cell[4], sizeof(cell[4]));
+		else
+			snprintf(cell[4], sizeof(cell[4]), "—");
+		if (cur >= 0 && avg >= 0) {
+			report_format_signed_hm(cur - avg, d, sizeof(d));
+			report_format_change_pct(cur, avg, p, sizeof(p));
+			snprintf(cell[5], sizeof(cell[5]), "%s (%s)", d, p);
+		} else {
+			snprintf(cell[5], sizeof(cell[5]), "—");
+		}
+		for (x = MARGIN, j = 0; j < 6; x += colw[j], j++)
+			canvas_text(cv, x, y, colw[j] - 6, rowh, cell[j], 7.8,
+				    TEXT_MIDDLE | (j ? TEXT_RIGHT : 0),
+				    !strcmp(cell[j], "—") ? GREY : NULL);
+		y += rowh;
+		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
+	}
+	if (omitted) {
+		snprintf(cell[0], sizeof(cell[0]), TR(r, "(%zu more categories)", "（ほか %zu カテゴリ）"),
+			 omitted);
+		canvas_text(cv, MARGIN, y, CONTENT_W, rowh, cell[0], 7.5, TEXT_MIDDLE, GREY);
+		y += rowh;
+	}
+	y += 3;
+	canvas_text(cv, MARGIN, y, CONTENT_W, 20, TR(r,
+		"h:mm per complete day with data (months differ in length). 12-month average: "
+		"the 12 months before this one, their minutes over their days.",
+		"完了したデータのある日の1日あたり h:mm（月の長さの違いを除く）。12か月平均: "
+		"この月の前の12か月の分の合計 ÷ 日数。"), 6.8, TEXT_WRAP, GREY);
+	return y + 22 - y0;
+}
+
+static int goal_judged(const struct report_goal *g)
+{
+	return strcmp(g->direction, "neutral") && g->periods > 0;
+}
+
+/* The summary: sentences built from the numbers only. */
+static double draw_summary(struct canvas *cv, const struct report *r, double y)
+{
+	char text[2048], part[320], a[32], b[32], p[32];
+	size_t idx[64], n = compared_categories(r, idx, 64), i, j, best[3];
+	size_t nbest = 0, len = 0;
+	double y0 = y;
+
+	text[0] = 0;
+	/* The three largest changes per day against last month. */
+	for (i = 0; i < n; i++) {
+		const struct report_category *c = &r->cats[idx[i]];
+		double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
+		double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
+		size_t k;
+
+		if (cur < 0 || prev < 0 || llround(cur - prev) == 0)
+			continue;
+		for (k = 0; k < nbest; k++) {
+			const struct report_category *o = &r->cats[best[k]];
+			double od = fabs(report_trend_per_day(o, REPORT_TREND_MONTHS - 1) -
+					 report_trend_per_day(o, REPORT_TREND_MONTHS - 2));
+			if (fabs(cur - prev) > od)
+				break;
+		}
+		if (k >= 3)
+			continue;
+		for (j = nbest < 3 ? nbest : 2; j > k; j--)
+			best[j] = best[j - 1];
+		best[k] = idx[i];
+		if (nbest < 3)
+			nbest++;
+	}
+	if (nbest) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
+					TR(r, "Largest changes per day against last month: ",
+					   "先月と比べて1日あたり最も変わったのは "));
+		for (i = 0; i < nbest && len < sizeof(text); i++) {
+			const struct report_category *c = &r->cats[best[i]];
+			double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
+			double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
+
+			report_format_hm(prev, a, sizeof(a));
+			report_format_hm(cur, b, sizeof(b));
+			report_format_change_pct(cur, prev, p, sizeof(p));
+			snprintf(part, sizeof(part), TR(r, "%s%s %s from %s to %s a day (%s)",
+							"%s%s（%s: %s → %s、%s）"),
+				 i ? (r->lang_ja ? "、" : ", ") : "", c->display_name,
+				 cur > prev ? TR(r, "up", "増加") : TR(r, "down", "減少"), a, b, p);
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
+		}
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
+					TR(r, ". ", "です。"));
+	} else if (len < sizeof(text)) {
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
+					TR(r, "No category can be compared with last month yet. ",
+					   "先月と比べられるカテゴリはまだありません。"));
+	}
+	/* Goals: hits and the running streaks. */
+	if (r->goal_periods && len < sizeof(text)) {
+		snprintf(part, sizeof(part), TR(r, "Goals were met in %d of %d periods. ",
+						"目標は %2$d 期間中 %1$d 期間で達成しました。"),
+			 r->goal_hits, r->goal_periods);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
+	}
+	for (i = 0; i < r->ngoals && len < sizeof(text); i++) {
+		const struct report_goal *g = &r->goals[i];
+		const char *unit;
+
+		if (!goal_judged(g) || g->streak < 2)
+			continue;
+		unit = !strcmp(g->period, "day") ? TR(r, "days", "日") :
+		       !strcmp(g->period, "week") ? TR(r, "weeks", "週") : TR(r, "months", "か月");
+		snprintf(part, sizeof(part), TR(r, "%s (%s, per %s): met %d %s in a row. ",
+						"%s（%s・%s ごと）は %d %s連続で達成中。"),
+			 report_display_name(r, g->category), g->day_type, g->period, g->streak, unit);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
+	}
+	canvas_text(cv, MARGIN, y, CONTENT_W, 76, text, 8.5, TEXT_WRAP, NULL);
+	return 78 + y - y0;
 }
 
 /* Actual time by coarse group as one 100 % bar with labels below. */
@@ -227,7 +441,8 @@ static double draw_groups(struct canvas *cv, const struct report *r, double y)
 	}
 	if (total <= 0) {
 		return chart_note(cv, MARGIN, y, CONTENT_W,
-				  "No actual time this month, so there is no split by group.");
+				  TR(r, "No actual time this month, so there is no split by group.",
+				     "この月の実績がないため、グループ別の内訳はありません。"));
 	}
 	for (g = 0; g < n; g++) {
 		double w = minutes[g] / total * CONTENT_W;
@@ -241,7 +456,8 @@ static double draw_groups(struct canvas *cv, const struct report *r, double y)
 		cairo_restore(cv->cr);
 		report_format_hm(minutes[g], hm, sizeof(hm));
 		snprintf(label, sizeof(label), "%s %s h (%.0f %%)",
-			 groups[g][0] ? groups[g] : "(no group)", hm, minutes[g] / total * 100);
+			 groups[g][0] ? groups[g] : TR(r, "(no group)", "（グループなし）"), hm,
+			 minutes[g] / total * 100);
 		/* Labels in equal columns below the bar, colored like their part. */
 		{
 			double colw = CONTENT_W / (double)n;
@@ -262,15 +478,29 @@ static void page1(struct canvas *cv, const struct report *r)
 {
 	double y = draw_header(cv, r, 36);
 
-	y = section(cv, y + 10, "1  Key figures", NULL);
+	y = section(cv, y + 10, TR(r, "Key figures", "主な数字"), NULL);
 	draw_key_figures(cv, r, y);
 	y += 64 + 14;
-	y = section(cv, y, "2  Actual time per day by category",
-		    "bars: actual hours · line: planned hours");
-	y += chart_daily_stacked(cv, r, MARGIN, y + 4, CONTENT_W, 400) + 10;
-	y = section(cv, y, "Actual time by group", "share of all recorded time");
-	draw_groups(cv, r, y);
+	y = section(cv, y, TR(r, "Summary", "まとめ"), TR(r, "from the numbers of this report",
+							   "このレポートの数字から"));
+	y += draw_summary(cv, r, y) + 6;
+	y = section(cv, y, TR(r, "Per day vs last month and 12-month average",
+			       "1日あたりの先月比・12か月平均比"), NULL);
+	draw_change_table(cv, r, y, FOOTER_Y - 10 - y);
 	footer(cv, r, 1);
+}
+
+static void page2(struct canvas *cv, const struct report *r)
+{
+	double y = 36;
+
+	y = section(cv, y, TR(r, "Actual time per day by category", "カテゴリ別の1日の実績"),
+		    TR(r, "bars: actual hours · line: planned hours", "棒: 実績時間 · 線: 予定時間"));
+	y += chart_daily_stacked(cv, r, MARGIN, y + 4, CONTENT_W, 560) + 14;
+	y = section(cv, y, TR(r, "Actual time by group", "グループ別の実績"),
+		    TR(r, "share of all recorded time", "記録した全時間に占める割合"));
+	draw_groups(cv, r, y);
+	footer(cv, r, 2);
 }
 
 /* Ink of a goal status (lib/goal_status.h): green met or on track, amber
@@ -296,30 +526,34 @@ static const double *status_color(const struct report *r, const struct report_ca
 	return status_ink(report_category_status(r, c->category));
 }
 
-/* "+0:07/day (+2 %)": the change of actual minutes per day. */
-static void per_day_change(double cur, double prev, char *out, size_t len)
+/* "+0:07/day (+2 %)": the change of actual minutes per day (never "-0 %"). */
+static void per_day_change(const struct report *r, double cur, double prev, char *out,
+			   size_t len)
 {
-	char a[32];
+	char a[32], p[32];
 
-	report_format_hm(cur - prev, a, sizeof(a));
-	if (prev > 0)
-		snprintf(out, len, "%s%s/day (%+.0f %%)", cur >= prev ? "+" : "", a,
-			 (cur - prev) / prev * 100);
-	else
-		snprintf(out, len, "%s%s/day", cur >= prev ? "+" : "", a);
+	report_format_signed_hm(cur - prev, a, sizeof(a));
+	if (prev > 0) {
+		report_format_change_pct(cur, prev, p, sizeof(p));
+		snprintf(out, len, TR(r, "%s/day (%s)", "%s/日 (%s)"), a, p);
+	} else {
+		snprintf(out, len, TR(r, "%s/day", "%s/日"), a);
+	}
 }
 
 /* Category table: actual, plan, goal, achievement, change. */
 static double draw_category_table(struct canvas *cv, const struct report *r,
 				  double y, double maxh)
 {
-	static const char *const head[] = { "category", "group", "actual", "plan", "goal",
-					     "achieved", "vs previous month" };
+	const char *const head[] = { TR(r, "category", "カテゴリ"), TR(r, "group", "グループ"),
+				     TR(r, "actual", "実績"), TR(r, "plan", "予定"),
+				     TR(r, "goal", "目標"), TR(r, "achieved", "達成率"),
+				     TR(r, "vs previous month", "先月比") };
 	static const double colw[] = { 124, 66, 56, 56, 56, 52, 101 };
 	double rowh = 15, x, y0 = y, tot_a = 0, tot_p = 0, tot_day = 0, tot_prev = 0;
 	size_t i, j, omitted = 0;
 	int any_prev = 0;
-	char cell[7][96];
+	char cell[7][96], note[512];
 	const char *text[7];
 
 	for (x = MARGIN, j = 0; j < 7; x += colw[j], j++)
@@ -329,7 +563,6 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.6, GREY);
 	for (i = 0; i < r->ncats; i++) {
 		const struct report_category *c = &r->cats[i];
-		char a[32];
 
 		tot_a += c->actual;
 		tot_p += c->plan;
@@ -350,13 +583,12 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 		if (c->plan > 0)
 			report_format_hm(c->plan, cell[3], sizeof(cell[3]));
 		else
-			snprintf(cell[3], sizeof(cell[3]), "no plan");
+			snprintf(cell[3], sizeof(cell[3]), "%s", TR(r, "no plan", "予定なし"));
 		if (c->has_goal)
 			report_format_hm(c->goal, cell[4], sizeof(cell[4]));
 		else
 			snprintf(cell[4], sizeof(cell[4]), "—");
 		/* On the complete days on which the goal applies only. */
-		(void)a;
 		if (c->has_goal_days && c->goal_sum > 0 && c->goal_direction &&
 		    strcmp(c->goal_direction, "neutral"))
 			snprintf(cell[5], sizeof(cell[5]), "%.0f %% %s",
@@ -367,9 +599,9 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 		else
 			snprintf(cell[5], sizeof(cell[5]), "—");
 		if (c->has_per_day && c->has_prev_per_day)
-			per_day_change(c->per_day, c->prev_per_day, cell[6], sizeof(cell[6]));
+			per_day_change(r, c->per_day, c->prev_per_day, cell[6], sizeof(cell[6]));
 		else
-			snprintf(cell[6], sizeof(cell[6]), "no data");
+			snprintf(cell[6], sizeof(cell[6]), "%s", TR(r, "no data", "データなし"));
 		{
 			double rgb[3];
 			report_parse_color(c->color, rgb);
@@ -393,19 +625,19 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
 	}
 	if (omitted) {
-		snprintf(cell[0], sizeof(cell[0]), "(%zu more categories in the total)", omitted);
+		snprintf(cell[0], sizeof(cell[0]), TR(r, "(%zu more categories in the total)",
+						      "（ほか %zu カテゴリは合計に含む）"), omitted);
 		canvas_text(cv, MARGIN, y, CONTENT_W, rowh, cell[0], 7.5, TEXT_MIDDLE, GREY);
 		y += rowh;
 	}
 	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.6, GREY);
-	snprintf(cell[0], sizeof(cell[0]), "Total");
+	snprintf(cell[0], sizeof(cell[0]), "%s", TR(r, "Total", "合計"));
 	report_format_hm(tot_a, cell[2], sizeof(cell[2]));
 	report_format_hm(tot_p, cell[3], sizeof(cell[3]));
-	if (any_prev) {
-		per_day_change(tot_day, tot_prev, cell[6], sizeof(cell[6]));
-	} else {
-		snprintf(cell[6], sizeof(cell[6]), "no data");
-	}
+	if (any_prev)
+		per_day_change(r, tot_day, tot_prev, cell[6], sizeof(cell[6]));
+	else
+		snprintf(cell[6], sizeof(cell[6]), "%s", TR(r, "no data", "データなし"));
 	x = MARGIN;
 	canvas_text(cv, x, y, colw[0] - 6, rowh, cell[0], 8, TEXT_BOLD | TEXT_MIDDLE, NULL);
 	x += colw[0] + colw[1];
@@ -415,50 +647,76 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	x += colw[3] + colw[4] + colw[5];
 	canvas_text(cv, x, y, colw[6] - 6, rowh, cell[6], 8, TEXT_BOLD | TEXT_MIDDLE | TEXT_RIGHT, NULL);
 	y += rowh + 3;
-	snprintf(cell[0], sizeof(cell[0]),
-		 "Hours as h:mm. Goal: the sum of the goals valid on each day of the month. "
-		 "Achieved: actual ÷ goal on the %sdays on which the goal applies (its own day "
-		 "type); ≥ aims at more, ≤ at less; colored by the share of periods met (section "
-		 "4). Previous month: change of actual time per day.",
-		 r->partial ? "complete " : "");
-	canvas_text(cv, MARGIN, y, CONTENT_W, 27, cell[0], 7, TEXT_WRAP, GREY);
+	if (r->lang_ja)
+		snprintf(note, sizeof(note), "時間は h:mm。目標: 月の各日に有効な目標の合計。達成率: "
+			 "目標が適用される%s日（各目標の日の種類）の実績 ÷ 目標。≥ は多く、≤ は少なく"
+			 "することを目指す。色は達成した期間の割合（目標のセクション）。先月比: 1日あたり"
+			 "の実績の変化。", r->partial ? "完了した" : "");
+	else
+		snprintf(note, sizeof(note),
+			 "Hours as h:mm. Goal: the sum of the goals valid on each day of the month. "
+			 "Achieved: actual ÷ goal on the %sdays on which the goal applies (its own day "
+			 "type); ≥ aims at more, ≤ at less; colored by the share of periods met (the "
+			 "goals section). Previous month: change of actual time per day.",
+			 r->partial ? "complete " : "");
+	canvas_text(cv, MARGIN, y, CONTENT_W, 27, note, 7, TEXT_WRAP, GREY);
 	return y + 29 - y0;
 }
 
-/* The goal's own words: "睡眠 · weekday days ≥ 7:00". */
+static const char *period_word(const struct report *r, const char *period)
+{
+	if (!r->lang_ja)
+		return period;
+	return !strcmp(period, "day") ? "日" : !strcmp(period, "week") ? "週" : "月";
+}
+
+/* The goal's own words: "睡眠 · weekday, per day, ≥ 7:00". */
 static void goal_label(const struct report *r, const struct report_goal *g, char *out,
 		       size_t len)
 {
 	char m[32];
 
 	report_format_hm(g->minutes, m, sizeof(m));
-	snprintf(out, len, "%s · %s, per %s, %s %s", report_display_name(r, g->category),
-		 g->day_type, g->period,
+	snprintf(out, len, TR(r, "%s · %s, per %s, %s %s", "%s · %s・%s ごと %s %s"),
+		 report_display_name(r, g->category), g->day_type, period_word(r, g->period),
 		 !strcmp(g->direction, "less") ? "≤" : !strcmp(g->direction, "more") ? "≥" : "~",
 		 m);
 }
 
-/* Per goal: hits this month on its own days, a hit strip, the current
- * streak and the average per period against the goal. */
+/* "11-03 7:41": the day a period starts (month-day) and its actual. */
+static void period_text(const char *start, double actual, char *out, size_t len)
+{
+	char hm[32];
+
+	report_format_hm(actual, hm, sizeof(hm));
+	snprintf(out, len, "%s %s", start && strlen(start) >= 10 ? start + 5 : "—", hm);
+}
+
+/* Per goal: hits this month on its own days, the hit rate, a hit strip, the
+ * current streak and the best and worst period. */
 static double draw_goal_table(struct canvas *cv, const struct report *r, double y,
 			      double maxh)
 {
-	static const char *const head[] = { "goal", "met", "per period", "streak",
-					     "average" };
-	static const double colw[] = { 190, 78, 118, 50, 75 };
+	const char *const head[] = { TR(r, "goal", "目標"), TR(r, "met", "達成"),
+				     TR(r, "rate", "達成率"), TR(r, "per period", "期間ごと"),
+				     TR(r, "streak", "連続"), TR(r, "best", "最良"),
+				     TR(r, "worst", "最悪") };
+	static const double colw[] = { 150, 70, 38, 94, 35, 62, 62 };
 	static const double hit[3] = { 0.20, 0.60, 0.30 }, miss[3] = { 0.85, 0.30, 0.30 },
 			    open_[3] = { 0.85, 0.85, 0.88 };
 	double rowh = 14, x, y0 = y;
 	size_t i, j, shown = 0;
-	char cell[5][128];
+	char cell[7][128];
 
 	if (!r->ngoals)
 		return chart_note(cv, MARGIN, y, CONTENT_W,
-				  "No goal applies to this month (or the marts have no "
-				  "goal_achievement yet).");
-	for (x = MARGIN, j = 0; j < 5; x += colw[j], j++)
-		canvas_text(cv, x, y, colw[j] - 6, 12, head[j], 7.5,
-			    TEXT_BOLD | (j == 1 || j >= 3 ? TEXT_RIGHT : 0), NULL);
+				  TR(r, "No goal applies to this month (or the marts have no "
+				     "goal_achievement yet).",
+				     "この月に適用される目標はありません（または marts に goal_achievement "
+				     "がまだありません）。"));
+	for (x = MARGIN, j = 0; j < 7; x += colw[j], j++)
+		canvas_text(cv, x, y, colw[j] - 5, 12, head[j], 7.5,
+			    TEXT_BOLD | (j == 1 || j == 2 || j >= 4 ? TEXT_RIGHT : 0), NULL);
 	y += 14;
 	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.6, GREY);
 	for (i = 0; i < r->ngoals; i++) {
@@ -470,26 +728,34 @@ static double draw_goal_table(struct canvas *cv, const struct report *r, double 
 			break;
 		goal_label(r, g, cell[0], sizeof(cell[0]));
 		if (neutral)
-			snprintf(cell[1], sizeof(cell[1]), "not judged");
+			snprintf(cell[1], sizeof(cell[1]), "%s", TR(r, "not judged", "判定なし"));
+		else if (r->lang_ja)
+			snprintf(cell[1], sizeof(cell[1]), "%d / %d %s", g->hits, g->periods,
+				 period_word(r, g->period));
 		else
 			report_hits_text(g, cell[1], sizeof(cell[1]));
-		snprintf(cell[3], sizeof(cell[3]), "%d", g->streak);
-		if (g->periods > 0) {
-			char a[32], b[32];
-			report_format_hm(g->avg_actual, a, sizeof(a));
-			report_format_hm(g->minutes, b, sizeof(b));
-			snprintf(cell[4], sizeof(cell[4]), "%s vs %s", a, b);
+		if (!neutral && g->periods > 0)
+			snprintf(cell[2], sizeof(cell[2]), "%lld %%", llround(100.0 * g->hits / g->periods));
+		else
+			snprintf(cell[2], sizeof(cell[2]), "—");
+		snprintf(cell[4], sizeof(cell[4]), "%d", g->streak);
+		if (!neutral && g->best_start) {
+			period_text(g->best_start, g->best_actual, cell[5], sizeof(cell[5]));
+			period_text(g->worst_start, g->worst_actual, cell[6], sizeof(cell[6]));
 		} else {
-			snprintf(cell[4], sizeof(cell[4]), "—");
+			snprintf(cell[5], sizeof(cell[5]), "—");
+			snprintf(cell[6], sizeof(cell[6]), "—");
 		}
 		x = MARGIN;
-		canvas_text(cv, x, y, colw[0] - 6, rowh, cell[0], 7.5, TEXT_MIDDLE, NULL);
+		canvas_text(cv, x, y, colw[0] - 5, rowh, cell[0], 7.3, TEXT_MIDDLE, NULL);
 		x += colw[0];
-		canvas_text(cv, x, y, colw[1] - 6, rowh, cell[1], 7.5, TEXT_MIDDLE | TEXT_RIGHT,
+		canvas_text(cv, x, y, colw[1] - 5, rowh, cell[1], 7.3, TEXT_MIDDLE | TEXT_RIGHT,
 			    status_ink(g->status));
 		x += colw[1];
+		canvas_text(cv, x, y, colw[2] - 5, rowh, cell[2], 7.3, TEXT_MIDDLE | TEXT_RIGHT, NULL);
+		x += colw[2];
 		/* The strip: one square per period of the month. */
-		cw = n > 0 ? (colw[2] - 8) / n : 0;
+		cw = n > 0 ? (colw[3] - 6) / n : 0;
 		if (cw > 8)
 			cw = 8;
 		for (k = 0; k < n; k++) {
@@ -500,56 +766,195 @@ static double draw_goal_table(struct canvas *cv, const struct report *r, double 
 			cairo_fill(cv->cr);
 			cairo_restore(cv->cr);
 		}
-		x += colw[2];
-		canvas_text(cv, x, y, colw[3] - 6, rowh, neutral ? "—" : cell[3], 7.5,
-			    TEXT_MIDDLE | TEXT_RIGHT, NULL);
 		x += colw[3];
-		canvas_text(cv, x, y, colw[4] - 6, rowh, cell[4], 7.5, TEXT_MIDDLE | TEXT_RIGHT,
-			    NULL);
+		canvas_text(cv, x, y, colw[4] - 5, rowh, neutral ? "—" : cell[4], 7.3,
+			    TEXT_MIDDLE | TEXT_RIGHT, NULL);
+		x += colw[4];
+		canvas_text(cv, x, y, colw[5] - 5, rowh, cell[5], 7.3, TEXT_MIDDLE | TEXT_RIGHT, NULL);
+		x += colw[5];
+		canvas_text(cv, x, y, colw[6] - 5, rowh, cell[6], 7.3, TEXT_MIDDLE | TEXT_RIGHT, NULL);
 		y += rowh;
 		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
 		shown++;
 	}
 	if (shown < r->ngoals) {
-		snprintf(cell[0], sizeof(cell[0]), "(%zu more goals: see 'dwhbi goals list')",
+		snprintf(cell[0], sizeof(cell[0]), TR(r, "(%zu more goals: see 'dwhbi goals list')",
+						      "（ほか %zu 個の目標: 'dwhbi goals list'）"),
 			 r->ngoals - shown);
 		canvas_text(cv, MARGIN, y, CONTENT_W, rowh, cell[0], 7.5, TEXT_MIDDLE, GREY);
 		y += rowh;
 	}
 	y += 3;
 	canvas_text(cv, MARGIN, y, CONTENT_W, 20,
-		    r->partial ?
+		    r->lang_ja ?
+		    "各目標は期間（日・週・月）ごとに、その目標の日の種類の日で判定します"
+		    "（marts.goal_achievement）。緑は達成、赤は未達、灰色はまだ終わっていない期間。"
+		    "連続: 直近まで続けて達成した期間の数。最良・最悪: 完了した期間の開始日（月-日）と実績。" :
 		    "Each goal is judged per period (day, week, month) on the days of its own day "
-		    "type, as in marts.goal_achievement. Partial month: only periods that are over "
-		    "count; grey squares are not over yet. Streak: met periods in a row. Average: "
-		    "actual per complete period vs the goal." :
-		    "Each goal is judged per period (day, week, month) on the days of its own day "
-		    "type, as in marts.goal_achievement (green met, red missed). Streak: met periods "
-		    "in a row up to the month's end. Average: actual per period vs the goal.",
+		    "type, as in marts.goal_achievement (green met, red missed, grey not over). "
+		    "Streak: met periods in a row up to the last complete one. Best / worst: the "
+		    "complete period's first day (month-day) and its actual.",
 		    6.8, TEXT_WRAP, GREY);
 	return y + 22 - y0;
 }
 
-static void page2(struct canvas *cv, const struct report *r)
+static void page3(struct canvas *cv, const struct report *r)
 {
 	double y = 36, used;
-	char note[200];
 
-	y = section(cv, y, "3  Categories", "actual, plan and goal for the month");
+	y = section(cv, y, TR(r, "Categories", "カテゴリ"),
+		    TR(r, "actual, plan and goal for the month", "月の実績・予定・目標"));
 	if (!r->ncats) {
-		snprintf(note, sizeof(note), "No categories in the marts yet: run 'dwhbi seed' "
-			 "and 'dwhbi transform'.");
-		y += chart_note(cv, MARGIN, y, CONTENT_W, note) + 12;
+		y += chart_note(cv, MARGIN, y, CONTENT_W,
+				TR(r, "No categories in the marts yet: run 'dwhbi seed' and "
+				   "'dwhbi transform'.", "marts にカテゴリがまだありません: "
+				   "'dwhbi seed' と 'dwhbi transform' を実行してください。")) + 12;
 	} else {
-		used = draw_category_table(cv, r, y, 330);
+		used = draw_category_table(cv, r, y, 300);
 		y += used + 10;
 	}
-	y = section(cv, y, "4  Goals per period", r->partial ? "complete periods of the month so far"
-						      : "periods of the month");
-	y += draw_goal_table(cv, r, y, 230) + 8;
-	y = section(cv, y, "Weekday pattern", "average actual time per weekday");
+	y = section(cv, y, TR(r, "Twelve-month trend", "12か月の推移"),
+		    TR(r, "per-day averages, this month dark", "1日平均、濃い棒がこの月"));
+	chart_trend(cv, r, MARGIN, y, CONTENT_W, FOOTER_Y - 10 - y);
+	footer(cv, r, 3);
+}
+
+static void page4(struct canvas *cv, const struct report *r)
+{
+	double y = 36;
+
+	y = section(cv, y, TR(r, "Goals per period", "期間ごとの目標"),
+		    r->partial ? TR(r, "complete periods of the month so far", "これまでに完了した期間")
+			       : TR(r, "periods of the month", "月の期間"));
+	y += draw_goal_table(cv, r, y, 420) + 8;
+	y = section(cv, y, TR(r, "Weekday pattern", "曜日のパターン"),
+		    TR(r, "average actual time per weekday", "曜日ごとの平均実績"));
 	chart_weekday_heatmap(cv, r, MARGIN, y, CONTENT_W, FOOTER_Y - 10 - y);
-	footer(cv, r, 2);
+	footer(cv, r, 4);
+}
+
+/* The main categories of the hour-of-day section: the most tracked time,
+ * Untracked and Uncategorized left out.  Returns how many (at most max). */
+static size_t main_categories(const struct report *r, size_t *idx, size_t max)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->ncats; i++) {
+		const struct report_category *c = &r->cats[i];
+		if (!strcmp(c->category, "Untracked") || !strcmp(c->category, "Uncategorized") ||
+		    c->hourly_total <= 0)
+			continue;
+		for (j = n; j > 0 && r->cats[idx[j - 1]].hourly_total < c->hourly_total; j--)
+			if (j < max)
+				idx[j] = idx[j - 1];
+		if (j < max)
+			idx[j] = i;
+		if (n < max)
+			n++;
+	}
+	return n;
+}
+
+static const char *top_name(const struct report *r, int kind, const char *name)
+{
+	if (name && *name)
+		return name;
+	return kind == 0 ? TR(r, "(no project)", "（プロジェクトなし）") :
+	       kind == 1 ? TR(r, "(no tag)", "（タグなし）") :
+			   TR(r, "(no description)", "（説明なし）");
+}
+
+/* Top projects, tags and descriptions per category. */
+static double draw_tops(struct canvas *cv, const struct report *r, double y, double maxh)
+{
+	const char *const kinds[3] = { TR(r, "projects", "プロジェクト"), TR(r, "tags", "タグ"),
+				       TR(r, "descriptions", "説明") };
+	double colw = CONTENT_W / 3, y0 = y, lineh = 10;
+	size_t i, shown = 0;
+	char label[200], hm[32];
+
+	if (!r->has_top || !r->ntops)
+		return chart_note(cv, MARGIN, y, CONTENT_W, !r->has_top ?
+			TR(r, "No core.actual_records yet: run 'dwhbi transform'.",
+			   "core.actual_records がまだありません: 'dwhbi transform' を実行してください。") :
+			TR(r, "No tracked time this month.", "この月の記録はありません。"));
+	for (i = 0; i < r->ntops; i++) {
+		const struct report_top *t = &r->tops[i];
+		int k, n, rows = 0;
+		double blockh;
+
+		for (k = 0; k < 3; k++)
+			if (t->nitems[k] > rows)
+				rows = t->nitems[k];
+		blockh = 12 + rows * lineh + 5;
+		if (y + blockh > y0 + maxh - 12)
+			break;
+		report_format_hm(t->total, hm, sizeof(hm));
+		snprintf(label, sizeof(label), TR(r, "%s · %s h tracked", "%s · 記録 %s h"),
+			 report_display_name(r, t->category), hm);
+		canvas_text(cv, MARGIN, y, CONTENT_W, 12, label, 8, TEXT_BOLD, NULL);
+		for (k = 0; k < 3; k++) {
+			for (n = 0; n < t->nitems[k]; n++) {
+				const struct report_top_item *it = &t->items[k][n];
+				double x = MARGIN + k * colw, ly = y + 12 + n * lineh;
+				char v[64];
+
+				report_format_hm(it->minutes, hm, sizeof(hm));
+				snprintf(v, sizeof(v), "%s %lld %%", hm,
+					 llround(t->total > 0 ? it->minutes / t->total * 100 : 0.0));
+				canvas_text(cv, x, ly, colw - 66, lineh, top_name(r, k, it->name), 6.8,
+					    TEXT_MIDDLE, n == 0 ? NULL : GREY);
+				canvas_text(cv, x + colw - 66, ly, 60, lineh, v, 6.8,
+					    TEXT_MIDDLE | TEXT_RIGHT, NULL);
+			}
+		}
+		y += blockh;
+		shown++;
+	}
+	if (shown < r->ntops) {
+		snprintf(label, sizeof(label), TR(r, "(%zu more categories: page full)",
+						  "（ほか %zu カテゴリは省略）"), r->ntops - shown);
+		canvas_text(cv, MARGIN, y, CONTENT_W, 11, label, 7, 0, GREY);
+		y += 12;
+	}
+	snprintf(label, sizeof(label), TR(r, "Columns: %s, %s, %s (h:mm and share of the "
+					  "category's tracked time; an entry with several tags counts for each).",
+					  "列: %s・%s・%s（h:mm とカテゴリの記録時間に占める割合。"
+					  "複数のタグのある記録はそれぞれに数える）。"),
+		 kinds[0], kinds[1], kinds[2]);
+	canvas_text(cv, MARGIN, y, CONTENT_W, 11, label, 6.8, 0, GREY);
+	return y + 12 - y0;
+}
+
+static void page5(struct canvas *cv, const struct report *r)
+{
+	double y = 36;
+	size_t idx[4], n, i;
+	char aside[96];
+
+	y = section(cv, y, TR(r, "Hours of the day", "時間帯"),
+		    TR(r, "average minutes per day in each clock hour", "各時間の1日平均（分）"));
+	n = r->has_hourly ? main_categories(r, idx, 4) : 0;
+	if (!n) {
+		y += chart_note(cv, MARGIN, y, CONTENT_W, r->has_hourly ?
+			TR(r, "No tracked time on the complete days of this month.",
+			   "この月の完了した日に記録はありません。") :
+			TR(r, "No marts.hourly_category yet: run 'dwhbi transform'.",
+			   "marts.hourly_category がまだありません: 'dwhbi transform' を実行してください。")) + 10;
+	} else {
+		for (i = 0; i < n; i++)
+			y += chart_hour_heatmap(cv, r, idx[i], MARGIN, y, CONTENT_W) + 6;
+		canvas_text(cv, MARGIN, y, CONTENT_W, 11, TR(r,
+			"Rows: weekday (n = complete days with data); columns: local clock hour; "
+			"cells: minutes per day, rounded.", "行: 曜日（n = 完了したデータのある日数）、"
+			"列: 現地時刻、セル: 1日あたりの分（四捨五入）。"), 6.8, 0, GREY);
+		y += 16;
+	}
+	snprintf(aside, sizeof(aside), TR(r, "the %d largest per list", "各リストの上位 %d"),
+		 r->top_depth);
+	y = section(cv, y, TR(r, "What the time consisted of", "時間の内訳"), aside);
+	draw_tops(cv, r, y, FOOTER_Y - 8 - y);
+	footer(cv, r, 5);
 }
 
 static double draw_proposals(struct canvas *cv, const struct report *r, double y,
@@ -561,8 +966,10 @@ static double draw_proposals(struct canvas *cv, const struct report *r, double y
 
 	if (!r->nproposals)
 		return chart_note(cv, MARGIN, y, CONTENT_W,
-				  "No pending goal proposals. 'dwhbi adjust' suggests new goals "
-				  "when the current ones are too easy or out of reach.");
+				  TR(r, "No pending goal proposals. 'dwhbi adjust' suggests new goals "
+				     "when the current ones are too easy or out of reach.",
+				     "保留中の目標の提案はありません。'dwhbi adjust' は目標が易しすぎる"
+				     "か届かないときに新しい目標を提案します。"));
 	for (i = 0; i < r->nproposals; i++) {
 		const struct report_proposal *p = &r->proposals[i];
 
@@ -570,12 +977,14 @@ static double draw_proposals(struct canvas *cv, const struct report *r, double y
 			break;
 		report_format_hm(p->current_minutes, a, sizeof(a));
 		report_format_hm(p->proposed_minutes, b, sizeof(b));
-		snprintf(line, sizeof(line), "%s · %s, per %s, %s: %s → %s h",
-			 report_display_name(r, p->category), p->day_type, p->period,
-			 p->direction, a, b);
+		snprintf(line, sizeof(line), TR(r, "%s · %s, per %s, %s: %s → %s h",
+						"%s · %s・%s ごと・%s: %s → %s h"),
+			 report_display_name(r, p->category), p->day_type, period_word(r, p->period),
+			 r->lang_ja ? (!strcmp(p->direction, "less") ? "≤" : "≥") : p->direction, a, b);
 		canvas_text(cv, MARGIN, y, CONTENT_W, 13, line, 8.5, TEXT_BOLD, NULL);
 		snprintf(line, sizeof(line),
-			 "chance of meeting it: %.0f %% with the current goal, %.0f %% with the proposal",
+			 TR(r, "chance of meeting it: %.0f %% with the current goal, %.0f %% with the proposal",
+			    "達成の見込み: 今の目標で %.0f %%、提案の目標で %.0f %%"),
 			 p->probability_before * 100, p->probability_after * 100);
 		canvas_text(cv, MARGIN + 10, y + 13, CONTENT_W - 10, 11, line, 7.5, 0, GREY);
 		canvas_text(cv, MARGIN + 10, y + 24, CONTENT_W - 10, 19, p->reason, 7.5,
@@ -584,7 +993,8 @@ static double draw_proposals(struct canvas *cv, const struct report *r, double y
 		shown++;
 	}
 	if (shown < r->nproposals) {
-		snprintf(line, sizeof(line), "%zu more pending proposals: see 'dwhbi adjust'.",
+		snprintf(line, sizeof(line), TR(r, "%zu more pending proposals: see 'dwhbi adjust'.",
+						"ほか %zu 件の提案: 'dwhbi adjust' を参照。"),
 			 r->nproposals - shown);
 		canvas_text(cv, MARGIN, y, CONTENT_W, 12, line, 7.5, 0, GREY);
 		y += 12;
@@ -592,24 +1002,99 @@ static double draw_proposals(struct canvas *cv, const struct report *r, double y
 	return y - y0;
 }
 
-static void page3(struct canvas *cv, const struct report *r)
+/* Forecast accuracy of a closed month: estimate, 80 % band, actual, error. */
+static double draw_forecast(struct canvas *cv, const struct report *r, double y, double maxh)
+{
+	const char *const head[] = { TR(r, "category", "カテゴリ"), TR(r, "estimated", "推定"),
+				     TR(r, "80 % interval", "80 % 区間"), TR(r, "actual", "実績"),
+				     TR(r, "error", "誤差"), TR(r, "in interval", "区間内") };
+	static const double colw[] = { 121, 70, 110, 70, 80, 60 };
+	double rowh = 13, x, y0 = y;
+	size_t i, j, inside = 0, shown = 0;
+	char cell[6][64], note[400];
+
+	if (!r->nforecasts) {
+		snprintf(note, sizeof(note), TR(r, "No estimates were made for %04d-%02d, so there is "
+			 "nothing to check: 'dwhbi analyze --as-of DATE' with a DATE before or in the "
+			 "month makes some.", "%04d-%02d の推定はないため確かめられません。月の前か月中の "
+			 "DATE で 'dwhbi analyze --as-of DATE' を実行すると作られます。"), r->year, r->month);
+		return chart_note(cv, MARGIN, y, CONTENT_W, note);
+	}
+	for (x = MARGIN, j = 0; j < 6; x += colw[j], j++)
+		canvas_text(cv, x, y, colw[j] - 6, 12, head[j], 7.5,
+			    TEXT_BOLD | (j ? TEXT_RIGHT : 0), NULL);
+	y += 13;
+	hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.6, GREY);
+	for (i = 0; i < r->nforecasts; i++) {
+		const struct report_forecast *f = &r->forecasts[i];
+		char a[32], b[32];
+		int in = f->actual >= f->lower80 - 1e-9 && f->actual <= f->upper80 + 1e-9;
+
+		inside += in;
+		if (y + rowh > y0 + maxh - 26)
+			continue;
+		snprintf(cell[0], sizeof(cell[0]), "%s", report_display_name(r, f->category));
+		report_format_hm(f->estimated, cell[1], sizeof(cell[1]));
+		report_format_hm(f->lower80, a, sizeof(a));
+		report_format_hm(f->upper80, b, sizeof(b));
+		snprintf(cell[2], sizeof(cell[2]), "%s–%s", a, b);
+		report_format_hm(f->actual, cell[3], sizeof(cell[3]));
+		report_format_signed_hm(f->actual - f->estimated, a, sizeof(a));
+		report_format_change_pct(f->actual, f->estimated, b, sizeof(b));
+		snprintf(cell[4], sizeof(cell[4]), "%s (%s)", a, b);
+		snprintf(cell[5], sizeof(cell[5]), "%s", in ? TR(r, "yes", "はい") : TR(r, "no", "いいえ"));
+		for (x = MARGIN, j = 0; j < 6; x += colw[j], j++)
+			canvas_text(cv, x, y, colw[j] - 6, rowh, cell[j], 7.8,
+				    TEXT_MIDDLE | (j ? TEXT_RIGHT : 0), NULL);
+		y += rowh;
+		shown++;
+		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
+	}
+	y += 3;
+	snprintf(note, sizeof(note), TR(r, "Estimates as of %s (actual up to that day plus the "
+		 "estimates of the rest of the month) against the month's actual; %zu of %zu "
+		 "categories ended inside their 80 %% interval (a sum of daily intervals: on the wide side).",
+		 "%s 時点の推定（その日までの実績と月の残りの推定の和）と月の実績。%zu / %zu "
+		 "カテゴリが 80 %% 区間に入りました（日ごとの区間の和: 広め）。"),
+		 r->forecast_as_of ? r->forecast_as_of : "?", inside, r->nforecasts);
+	canvas_text(cv, MARGIN, y, CONTENT_W, 20, note, 6.8, TEXT_WRAP, GREY);
+	(void)shown;
+	return y + 22 - y0;
+}
+
+static void page6(struct canvas *cv, const struct report *r)
 {
 	double y = 36;
 	char aside[96];
 
-	y = section(cv, y, "5  Where planned time went",
-		    r->flows_exact ? "plan shortfalls spread over overruns" : "plan versus actual");
-	y += chart_plan_flows(cv, r, MARGIN, y, CONTENT_W, 300) + 12;
-	if (r->estimates_as_of)
-		snprintf(aside, sizeof(aside), "estimates as of %s", r->estimates_as_of);
-	else
-		aside[0] = 0;
-	y = section(cv, y, "6  Month-end projections", aside[0] ? aside : NULL);
-	y += chart_projections(cv, r, MARGIN, y, CONTENT_W, 250) + 12;
-	y = section(cv, y, "7  Pending goal proposals", "accept or reject with 'dwhbi adjust'");
+	y = section(cv, y, TR(r, "Where planned time went", "予定した時間の行き先"),
+		    r->flows_exact ? TR(r, "plan shortfalls spread over overruns", "予定の不足を超過分に配分")
+				   : TR(r, "plan versus actual", "予定と実績"));
+	y += chart_plan_flows(cv, r, MARGIN, y, CONTENT_W, 270) + 12;
+	if (r->partial) {
+		/* A running month: the projection, marked as partial. */
+		if (r->estimates_as_of)
+			snprintf(aside, sizeof(aside), TR(r, "partial month · estimates as of %s",
+							  "途中の月 · %s 時点の推定"), r->estimates_as_of);
+		else
+			snprintf(aside, sizeof(aside), "%s", TR(r, "partial month", "途中の月"));
+		y = section(cv, y, TR(r, "Month-end projections", "月末の見込み"), aside);
+		y += chart_projections(cv, r, MARGIN, y, CONTENT_W, 250) + 12;
+	} else {
+		if (r->forecast_as_of)
+			snprintf(aside, sizeof(aside), TR(r, "estimates as of %s", "%s 時点の推定"),
+				 r->forecast_as_of);
+		else
+			aside[0] = 0;
+		y = section(cv, y, TR(r, "Forecast accuracy", "推定の精度"), aside[0] ? aside : NULL);
+		y += draw_forecast(cv, r, y, 250) + 12;
+	}
+	y = section(cv, y, TR(r, "Pending goal proposals", "保留中の目標の提案"),
+		    TR(r, "accept or reject with 'dwhbi adjust'", "'dwhbi adjust' で採用・却下"));
 	draw_proposals(cv, r, y, FOOTER_Y - 8 - y);
-	footer(cv, r, 3);
+	footer(cv, r, 6);
 }
+
 
 /* cairo wants "YYYY-MM-DDThh:mm:ss" with an optional zone; generated_at is
  * RFC 3339 already, minus fractions. */
@@ -658,13 +1143,21 @@ int report_render_pdf(const struct report *r, const char *path,
 		return -1;
 	}
 	canvas_init(&cv, cr);
+	section_no = 0;
 	page1(&cv, r);
 	cairo_show_page(cr);
 	page2(&cv, r);
 	cairo_show_page(cr);
 	page3(&cv, r);
 	cairo_show_page(cr);
+	page4(&cv, r);
+	cairo_show_page(cr);
+	page5(&cv, r);
+	cairo_show_page(cr);
+	page6(&cv, r);
+	cairo_show_page(cr);
 
+	canvas_release(&cv);
 	status = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(surface);

@@ -1,10 +1,13 @@
 /*
  * pdf: the monthly report as an A4 PDF (cairo for shapes, pango for text).
  *
- * The design has a fixed number of pages (REPORT_PDF_PAGES): page 1 header,
- * key figures and the daily chart; page 2 the category table and the
- * weekday heat map; page 3 plan-to-actual flows, month-end projections and
- * pending goal proposals.  The same report gives a byte-identical file: the
+ * The design has a fixed number of pages (REPORT_PDF_PAGES): 1 header,
+ * key figures, the summary and the per-day changes against last month and
+ * the 12-month average; 2 the daily chart and the groups; 3 the category
+ * table and the 12-month trend; 4 goals per period and the weekday
+ * pattern; 5 hours of the day and the top projects, tags and
+ * descriptions; 6 plan-to-actual flows, forecast accuracy (a closed month)
+ * or month-end projections (a running month) and pending goal proposals.  The same report gives a byte-identical file: the
  * PDF's creation date is the report's generated_at.
  */
 #ifndef DWHBI_PDF_H
@@ -14,7 +17,7 @@
 
 #include "reporter/report.h"
 
-#define REPORT_PDF_PAGES 3
+#define REPORT_PDF_PAGES 6
 
 struct render_stats {
 	int pages;

@@ -35,6 +35,19 @@ void report_release(struct report *r)
 
 	free(r->timezone);
 	free(r->generated_at);
+	free(r->generated_local);
+	for (i = 0; i < r->ntops; i++) {
+		int k, n;
+		free(r->tops[i].category);
+		for (k = 0; k < 3; k++)
+			for (n = 0; n < r->tops[i].nitems[k]; n++)
+				free(r->tops[i].items[k][n].name);
+	}
+	free(r->tops);
+	free(r->forecast_as_of);
+	for (i = 0; i < r->nforecasts; i++)
+		free(r->forecasts[i].category);
+	free(r->forecasts);
 	for (i = 0; i < r->ncats; i++) {
 		free(r->cats[i].category);
 		free(r->cats[i].display_name);
@@ -73,6 +86,8 @@ void report_release(struct report *r)
 		free(r->goals[i].day_type);
 		free(r->goals[i].period);
 		free(r->goals[i].direction);
+		free(r->goals[i].best_start);
+		free(r->goals[i].worst_start);
 	}
 	free(r->goals);
 	free(r->last_complete);
@@ -258,4 +273,169 @@ int report_parse_color(const char *hex, double rgb[3])
 void report_month_label(const struct report *r, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%04d-%02d", r->year, r->month);
+}
+
+double report_trend_per_day(const struct report_category *c, int i)
+{
+	if (i < 0 || i >= REPORT_TREND_MONTHS || c->trend_days[i] <= 0)
+		return -1;
+	return c->trend_minutes[i] / c->trend_days[i];
+}
+
+double report_trend_average(const struct report_category *c)
+{
+	double m = 0;
+	int i, days = 0;
+
+	for (i = 0; i < REPORT_TREND_MONTHS - 1; i++) {
+		m += c->trend_minutes[i];
+		days += c->trend_days[i];
+	}
+	return days > 0 ? m / days : -1;
+}
+
+void report_format_change_pct(double cur, double base, char *out, size_t outlen)
+{
+	long long p;
+
+	if (!(base > 0)) {
+		snprintf(out, outlen, "—");
+		return;
+	}
+	p = llround((cur - base) / base * 100);
+	if (p == 0)
+		snprintf(out, outlen, "0 %%");
+	else
+		snprintf(out, outlen, "%+lld %%", p);
+}
+
+void report_format_signed_hm(double minutes, char *out, size_t outlen)
+{
+	char hm[32];
+	long long m = llround(minutes);
+
+	report_format_hm((double)m, hm, sizeof(hm));
+	snprintf(out, outlen, "%s%s", m > 0 ? "+" : "", hm);
+}
+
+/* 1 if s has a kana or kanji character (UTF-8: U+3040..U+30FF, U+4E00..U+9FFF). */
+static int has_japanese(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; p && *p; p++) {
+		if (p[0] == 0xe3 && p[1] >= 0x81 && p[1] <= 0x83)
+			return 1;
+		if (p[0] >= 0xe4 && p[0] <= 0xe9 && p[1] >= 0x80)
+			return 1;
+	}
+	return 0;
+}
+
+int report_default_lang_ja(const struct report *r)
+{
+	size_t i;
+
+	if (r->timezone && !strcmp(r->timezone, "Asia/Tokyo"))
+		return 1;
+	for (i = 0; i < r->ncats; i++)
+		if (has_japanese(r->cats[i].display_name))
+			return 1;
+	return 0;
+}
+
+static void to_lab(const char *hex, double lab[3])
+{
+	double rgb[3], lin[3], xyz[3], f[3];
+	static const double white[3] = { 0.95047, 1.0, 1.08883 };
+	int i;
+
+	report_parse_color(hex, rgb);
+	for (i = 0; i < 3; i++)
+		lin[i] = rgb[i] <= 0.04045 ? rgb[i] / 12.92 : pow((rgb[i] + 0.055) / 1.055, 2.4);
+	xyz[0] = 0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2];
+	xyz[1] = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+	xyz[2] = 0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2];
+	for (i = 0; i < 3; i++) {
+		double t = xyz[i] / white[i];
+		f[i] = t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116;
+	}
+	lab[0] = 116 * f[1] - 16;
+	lab[1] = 500 * (f[0] - f[1]);
+	lab[2] = 200 * (f[1] - f[2]);
+}
+
+double report_color_distance(const char *a, const char *b)
+{
+	double la[3], lb[3];
+
+	to_lab(a, la);
+	to_lab(b, lb);
+	return sqrt((la[0] - lb[0]) * (la[0] - lb[0]) + (la[1] - lb[1]) * (la[1] - lb[1]) +
+		    (la[2] - lb[2]) * (la[2] - lb[2]));
+}
+
+/* Palette color k: hues a golden angle apart, two lightness levels. */
+static void palette_color(int k, char out[8])
+{
+	double h = fmod(k * 137.508, 360) / 60, s = 0.55, l = k % 2 ? 0.62 : 0.45;
+	double c = (1 - fabs(2 * l - 1)) * s, x = c * (1 - fabs(fmod(h, 2) - 1)), m = l - c / 2;
+	double rgb[3] = { 0, 0, 0 };
+
+	switch ((int)h) {
+	case 0: rgb[0] = c; rgb[1] = x; break;
+	case 1: rgb[0] = x; rgb[1] = c; break;
+	case 2: rgb[1] = c; rgb[2] = x; break;
+	case 3: rgb[1] = x; rgb[2] = c; break;
+	case 4: rgb[0] = x; rgb[2] = c; break;
+	default: rgb[0] = c; rgb[2] = x; break;
+	}
+	snprintf(out, 8, "#%02x%02x%02x", (int)lround((rgb[0] + m) * 255),
+		 (int)lround((rgb[1] + m) * 255), (int)lround((rgb[2] + m) * 255));
+}
+
+int report_distinct_colors(struct report *r)
+{
+	size_t i;
+	int replaced = 0;
+
+	for (i = 1; i < r->ncats; i++) {
+		struct report_category *c = &r->cats[i], *prev = &r->cats[i - 1];
+		const char *next = i + 1 < r->ncats ? r->cats[i + 1].color : NULL;
+		double d = report_color_distance(c->color, prev->color);
+		char pick[8];
+		int k;
+
+		if (d >= REPORT_MIN_COLOR_DISTANCE)
+			continue;
+		/* First the configured color made lighter or darker (the hue the
+		 * person chose), then the palette. */
+		for (k = 0; k < 6 + 64; k++) {
+			if (k < 6) {
+				static const double mix[6] = { -0.3, 0.45, -0.5, 0.7, -0.7, 0.9 };
+				double rgb[3], t = fabs(mix[k]), target = mix[k] < 0 ? 0 : 1;
+				int j;
+				report_parse_color(c->color, rgb);
+				for (j = 0; j < 3; j++)
+					rgb[j] = rgb[j] + (target - rgb[j]) * t;
+				snprintf(pick, sizeof(pick), "#%02x%02x%02x", (int)lround(rgb[0] * 255),
+					 (int)lround(rgb[1] * 255), (int)lround(rgb[2] * 255));
+			} else {
+				palette_color(k - 6, pick);
+			}
+			if (report_color_distance(pick, prev->color) >= REPORT_MIN_COLOR_DISTANCE &&
+			    (!next || report_color_distance(pick, next) >= REPORT_MIN_COLOR_DISTANCE))
+				break;
+		}
+		snprintf(c->color_note, sizeof(c->color_note),
+			 "the color %s of %s is too close to %s of %s (distance %.1f < %.0f); "
+			 "the report uses %s", c->color, c->category, prev->color, prev->category,
+			 d, REPORT_MIN_COLOR_DISTANCE, pick);
+		free(c->color);
+		c->color = strdup(pick);
+		if (!c->color)
+			abort();
+		replaced++;
+	}
+	return replaced;
 }

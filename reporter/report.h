@@ -40,6 +40,39 @@ struct report_category {
 	int has_per_day, has_prev_per_day;
 	double daily_actual[REPORT_MAX_DAYS];   /* by day of month - 1 */
 	double daily_plan[REPORT_MAX_DAYS];
+	/* Twelve-month trend (load_trend.sql): index 0 = 12 months before the
+	 * report's month, REPORT_TREND_MONTHS - 1 = the month itself.  Minutes
+	 * and complete days with data; per day = minutes / days. */
+	double trend_minutes[13];
+	int trend_days[13];
+	/* Hour of day x weekday (0 = Monday): minutes summed over the complete
+	 * days of the month (marts.hourly_category); valid when r->has_hourly. */
+	double hourly[7][24];
+	double hourly_total;
+	double hourly_prev[24];  /* the previous month: minutes per clock hour */
+	double hourly_prev_total;
+	char color_note[160];    /* why the configured color was replaced, or "" */
+};
+
+#define REPORT_TREND_MONTHS 13
+#define REPORT_MAX_TOP 10
+
+/* One line of a top list (load_top.sql). */
+struct report_top_item {
+	char *name;              /* "" = no project / tag / description */
+	double minutes;
+};
+struct report_top {
+	char *category;
+	double total;            /* tracked minutes of the category in the month */
+	struct report_top_item items[3][REPORT_MAX_TOP]; /* projects, tags, descriptions */
+	int nitems[3];
+};
+
+/* Forecast accuracy of a closed month (load_forecast.sql). */
+struct report_forecast {
+	char *category;
+	double estimated, lower80, upper80, actual;
 };
 
 struct report_freshness {
@@ -90,6 +123,9 @@ struct report_goal {
 	double avg_actual;       /* per complete period; valid when periods > 0 */
 	char strip[REPORT_MAX_STRIP]; /* per period: '1' met, '0' missed, '-' not
 	                                 over, '.' neutral */
+	char *best_start, *worst_start;  /* first day of the best / worst complete
+	                                    period, NULL when none */
+	double best_actual, worst_actual;
 	enum goal_status status; /* goal_status_of_hits */
 };
 
@@ -99,6 +135,9 @@ struct report {
 	int ndays;                       /* days in the month */
 	char *timezone;
 	char *generated_at;              /* RFC 3339, UTC */
+	char *generated_local;           /* "YYYY-MM-DD HH:MM" in timezone, or NULL */
+	int lang_ja;                     /* labels in Japanese (report_pick_lang) */
+	int top_depth;                   /* lines per top list (1..REPORT_MAX_TOP) */
 
 	struct report_category *cats;    /* in sort order */
 	size_t ncats;
@@ -135,7 +174,23 @@ struct report {
 
 	struct report_proposal *proposals;
 	size_t nproposals;
+
+	int has_trend;                   /* marts.daily_category gave a trend */
+	int has_hourly;                  /* marts.hourly_category exists */
+	int hourly_days[7];              /* complete days with data per weekday */
+	int hourly_prev_days;            /* the same, previous month, all weekdays */
+
+	struct report_top *tops;         /* per category with tracked time, in */
+	size_t ntops;                    /* category order; has_top: core exists */
+	int has_top;
+
+	char *forecast_as_of;            /* the snapshot of the forecast, or NULL */
+	struct report_forecast *forecasts;
+	size_t nforecasts;
 };
+
+/* Labels: r->lang_ja ? ja : en. */
+#define TR(r, en, ja) ((r)->lang_ja ? (ja) : (en))
 
 void report_init(struct report *r);
 void report_release(struct report *r);
@@ -178,5 +233,31 @@ void report_format_hm(double minutes, char *out, size_t outlen);
 int report_parse_color(const char *hex, double rgb[3]);
 /* "YYYY-MM" of the report. */
 void report_month_label(const struct report *r, char *out, size_t outlen);
+
+/* Per-day averages of the trend: month index i (0..12) of category c;
+ * -1 when the month has no complete day with data. */
+double report_trend_per_day(const struct report_category *c, int i);
+/* The 12 months before the report's month as one per-day average (their
+ * minutes over their days); -1 without data. */
+double report_trend_average(const struct report_category *c);
+/* "+5 %" / "-12 %" / "0 %" of cur against base (never "-0 %"); "—" when
+ * base is not positive. */
+void report_format_change_pct(double cur, double base, char *out, size_t outlen);
+/* "+0:07" / "-1:05" / "0:00": a signed h:mm difference (never "-0:00"). */
+void report_format_signed_hm(double minutes, char *out, size_t outlen);
+
+/* The default language rule: Japanese when the zone is Asia/Tokyo or any
+ * category's display name has kana or kanji; else English. */
+int report_default_lang_ja(const struct report *r);
+
+/* Colors: CIE76 distance in L*a*b* between two "#rrggbb" colors. */
+double report_color_distance(const char *a, const char *b);
+#define REPORT_MIN_COLOR_DISTANCE 20.0
+/* Makes neighbouring categories (in report order) at least
+ * REPORT_MIN_COLOR_DISTANCE apart: a configured color that is too close to
+ * its predecessor is replaced by the first palette color far enough from
+ * both neighbours, and the category's color_note says so.  Returns the
+ * number of replaced colors. */
+int report_distinct_colors(struct report *r);
 
 #endif

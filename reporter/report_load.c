@@ -154,7 +154,7 @@ static int load_freshness(struct loader *ld)
 		f->source = xstrdup_or_null(res, i, 0);
 		f->last_synced_at = xstrdup_or_null(res, i, 1);
 		f->last_changed_at = xstrdup_or_null(res, i, 2);
-		f->row_count = strtoll(PQgetvalue(res, i, 3), NULL, 10);
+		f->row_count = PQgetisnull(res, i, 3) ? -1 : strtoll(PQgetvalue(res, i, 3), NULL, 10);
 	}
 	ld->r->nfreshness = (size_t)n;
 	PQclear(res);
@@ -227,6 +227,10 @@ static int load_goals(struct loader *ld)
 		snprintf(g->strip, sizeof(g->strip), "%s", PQgetvalue(res, i, 7));
 		g->streak = atoi(PQgetvalue(res, i, 8));
 		g->avg_actual = num(res, i, 9);
+		g->best_start = xstrdup_or_null(res, i, 10);
+		g->best_actual = num(res, i, 11);
+		g->worst_start = xstrdup_or_null(res, i, 12);
+		g->worst_actual = num(res, i, 13);
 		goal_direction_parse(g->direction, &d);
 		g->status = goal_status_of_hits(d, g->hits, g->periods, GOAL_STATUS_ON_TRACK,
 						GOAL_STATUS_AT_RISK);
@@ -409,6 +413,201 @@ static int load_projections(struct loader *ld)
 	return 0;
 }
 
+
+/* The generation time in the report's zone. */
+static int load_generated(struct loader *ld)
+{
+	struct report *r = ld->r;
+	const char *p[2] = { r->generated_at, r->timezone };
+	PGresult *res;
+
+	if (!r->generated_at || !r->timezone)
+		return 0;
+	res = query(ld, "load_generated", 2, p);
+	if (!res)
+		return -1;
+	r->generated_local = xstrdup_or_null(res, 0, 0);
+	PQclear(res);
+	return 0;
+}
+
+static int load_trend(struct loader *ld)
+{
+	struct report *r = ld->r;
+	const char *p[1] = { ld->first };
+	PGresult *res = query(ld, "load_trend", 1, p);
+	int i;
+
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct report_category *c = report_find_category(r, PQgetvalue(res, i, 0));
+		int m = atoi(PQgetvalue(res, i, 1));
+
+		if (!c || m < 0 || m >= REPORT_TREND_MONTHS)
+			continue;
+		c->trend_minutes[m] = num(res, i, 2);
+		c->trend_days[m] = atoi(PQgetvalue(res, i, 3));
+		r->has_trend = 1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int load_hourly(struct loader *ld)
+{
+	struct report *r = ld->r;
+	const char *p[3] = { ld->first, ld->next, r->timezone ? r->timezone : "UTC" };
+	PGresult *res;
+	int i, exists = table_exists(ld, "marts.hourly_category");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_hourly", 3, p);
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		struct report_category *c = report_find_category(r, PQgetvalue(res, i, 0));
+		int wd = atoi(PQgetvalue(res, i, 1)) - 1, h = atoi(PQgetvalue(res, i, 2));
+
+		if (!c || wd < 0 || wd > 6 || h < 0 || h > 23)
+			continue;
+		c->hourly[wd][h] += num(res, i, 3);
+		c->hourly_total += num(res, i, 3);
+	}
+	PQclear(res);
+	res = query(ld, "load_hourly_days", 2, ld->params);
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		int wd = atoi(PQgetvalue(res, i, 0)) - 1;
+		if (wd >= 0 && wd <= 6)
+			r->hourly_days[wd] = atoi(PQgetvalue(res, i, 1));
+	}
+	PQclear(res);
+	/* The previous month, for the shift of the busiest hour. */
+	{
+		char prev[16];
+		const char *pp[3] = { prev, ld->first, p[2] };
+		time_format_date(r->month == 1 ? time_days_from_civil(r->year - 1, 12, 1)
+					       : time_days_from_civil(r->year, r->month - 1, 1),
+				 prev, sizeof(prev));
+		res = query(ld, "load_hourly", 3, pp);
+		if (!res)
+			return -1;
+		for (i = 0; i < PQntuples(res); i++) {
+			struct report_category *c = report_find_category(r, PQgetvalue(res, i, 0));
+			int h = atoi(PQgetvalue(res, i, 2));
+			if (!c || h < 0 || h > 23)
+				continue;
+			c->hourly_prev[h] += num(res, i, 3);
+			c->hourly_prev_total += num(res, i, 3);
+		}
+		PQclear(res);
+		res = query(ld, "load_hourly_days", 2, pp);
+		if (!res)
+			return -1;
+		for (i = 0; i < PQntuples(res); i++)
+			r->hourly_prev_days += atoi(PQgetvalue(res, i, 1));
+		PQclear(res);
+	}
+	r->has_hourly = 1;
+	return 0;
+}
+
+static int load_top(struct loader *ld)
+{
+	struct report *r = ld->r;
+	char depth[16];
+	const char *p[3] = { ld->first, ld->next, depth };
+	PGresult *res;
+	int i, n, exists = table_exists(ld, "core.actual_records");
+
+	if (exists == 1)
+		exists = table_exists(ld, "core.time_entries");
+	if (exists <= 0)
+		return exists;
+	if (r->top_depth < 1 || r->top_depth > REPORT_MAX_TOP)
+		r->top_depth = 3;
+	snprintf(depth, sizeof(depth), "%d", r->top_depth);
+	res = query(ld, "load_top", 3, p);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	r->tops = xcalloc(r->ncats, sizeof(*r->tops));
+	for (i = 0; i < n; i++) {
+		const char *cat = PQgetvalue(res, i, 0);
+		int kind = atoi(PQgetvalue(res, i, 1)) - 1;
+		struct report_top *t = NULL;
+		size_t k;
+
+		for (k = 0; k < r->ntops; k++)
+			if (!strcmp(r->tops[k].category, cat))
+				t = &r->tops[k];
+		if (!t) {
+			if (r->ntops == r->ncats || !report_find_category(r, cat))
+				continue;
+			t = &r->tops[r->ntops++];
+			t->category = xstrdup_or_null(res, i, 0);
+			t->total = num(res, i, 4);
+		}
+		if (kind < 0 || kind > 2 || t->nitems[kind] >= REPORT_MAX_TOP)
+			continue;
+		t->items[kind][t->nitems[kind]].name = xstrdup_or_null(res, i, 2);
+		t->items[kind][t->nitems[kind]].minutes = num(res, i, 3);
+		t->nitems[kind]++;
+	}
+	PQclear(res);
+	r->has_top = 1;
+	/* In the report's category order. */
+	for (i = 1; i < (int)r->ntops; i++) {
+		struct report_top t = r->tops[i];
+		size_t rank = category_rank(r, t.category);
+		int j;
+		for (j = i; j > 0 && category_rank(r, r->tops[j - 1].category) > rank; j--)
+			r->tops[j] = r->tops[j - 1];
+		r->tops[j] = t;
+	}
+	return 0;
+}
+
+static int load_forecast(struct loader *ld)
+{
+	struct report *r = ld->r;
+	PGresult *res;
+	int i, n, exists = table_exists(ld, "analytics.estimates");
+
+	if (exists <= 0)
+		return exists;
+	res = query(ld, "load_forecast", 2, ld->params);
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	r->forecasts = xcalloc((size_t)n, sizeof(*r->forecasts));
+	for (i = 0; i < n; i++) {
+		struct report_forecast *f = &r->forecasts[i];
+		f->category = xstrdup_or_null(res, i, 0);
+		if (!r->forecast_as_of)
+			r->forecast_as_of = xstrdup_or_null(res, i, 1);
+		f->estimated = num(res, i, 2);
+		f->lower80 = num(res, i, 3);
+		f->upper80 = num(res, i, 4);
+		f->actual = num(res, i, 5);
+	}
+	r->nforecasts = (size_t)n;
+	PQclear(res);
+	/* In the report's category order. */
+	for (i = 1; i < n; i++) {
+		struct report_forecast f = r->forecasts[i];
+		size_t rank = category_rank(r, f.category);
+		int j;
+		for (j = i; j > 0 && category_rank(r, r->forecasts[j - 1].category) > rank; j--)
+			r->forecasts[j] = r->forecasts[j - 1];
+		r->forecasts[j] = f;
+	}
+	return 0;
+}
+
 static int load_proposals(struct loader *ld)
 {
 	struct report *r = ld->r;
@@ -436,8 +635,8 @@ static int load_proposals(struct loader *ld)
 	return 0;
 }
 
-int report_load(PGconn *db, struct report *r, int64_t *rows_read,
-		char *err, size_t errlen)
+static int load_all(PGconn *db, struct report *r, int64_t *rows_read,
+		    char *err, size_t errlen)
 {
 	struct loader ld;
 	int ok;
@@ -466,9 +665,41 @@ int report_load(PGconn *db, struct report *r, int64_t *rows_read,
 	    load_freshness(&ld) < 0 || load_adherence(&ld) < 0 ||
 	    load_month_days(&ld) < 0 || load_goals(&ld) < 0 || (sort_goals(r), 0) ||
 	    load_flows(&ld) < 0 ||
-	    load_projections(&ld) < 0 || load_proposals(&ld) < 0)
+	    load_projections(&ld) < 0 || load_proposals(&ld) < 0 ||
+	    load_generated(&ld) < 0 || load_trend(&ld) < 0 || load_hourly(&ld) < 0 ||
+	    load_top(&ld) < 0 || load_forecast(&ld) < 0)
 		return -1;
 	if (rows_read)
 		*rows_read = ld.rows;
+	return 0;
+}
+
+int report_load(PGconn *db, struct report *r, int64_t *rows_read,
+		char *err, size_t errlen)
+{
+	char qerr[256];
+	int rc;
+
+	/* One snapshot for every query: a transform that commits while the
+	 * report reads can never mix two states of the marts in one report. */
+	if (PQtransactionStatus(db) != PQTRANS_IDLE) {
+		snprintf(err, errlen, "report_load needs a connection outside a transaction "
+			 "(it reads in a snapshot of its own)");
+		return -1;
+	}
+	if (db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", qerr,
+		    sizeof(qerr)) < 0) {
+		snprintf(err, errlen, "cannot start the report's read-only snapshot: %s", qerr);
+		return -1;
+	}
+	rc = load_all(db, r, rows_read, err, errlen);
+	if (rc < 0) {
+		db_rollback(db);
+		return -1;
+	}
+	if (db_commit(db, qerr, sizeof(qerr)) < 0) {
+		snprintf(err, errlen, "cannot end the report's snapshot: %s", qerr);
+		return -1;
+	}
 	return 0;
 }

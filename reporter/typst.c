@@ -11,7 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/child.h"
 
 #include "lib/resource.h"
 #include "lib/timeutil.h"
@@ -67,6 +72,102 @@ static void add_key_figures(cJSON *root, const struct report *r)
 	cJSON_AddNumberToObject(g, "neutral", r->goals_neutral);
 }
 
+/* Version 2: the sections of the monthly review, with the same figures the
+ * PDF prints (docs/report-json.md). */
+static void add_review(cJSON *root, const struct report *r)
+{
+	cJSON *a, *o, *t;
+	size_t i;
+	int m, wd, h, k, n;
+
+	a = cJSON_AddArrayToObject(root, "trend");
+	for (i = 0; i < r->ncats; i++) {
+		const struct report_category *c = &r->cats[i];
+		double avg = report_trend_average(c);
+		o = cJSON_CreateObject();
+		add_str(o, "category", c->category);
+		t = cJSON_AddArrayToObject(o, "per_day");
+		for (m = 0; m < REPORT_TREND_MONTHS; m++) {
+			double v = report_trend_per_day(c, m);
+			cJSON_AddItemToArray(t, v < 0 ? cJSON_CreateNull() : cJSON_CreateNumber(v));
+		}
+		t = cJSON_AddArrayToObject(o, "days");
+		for (m = 0; m < REPORT_TREND_MONTHS; m++)
+			cJSON_AddItemToArray(t, cJSON_CreateNumber(c->trend_days[m]));
+		if (avg >= 0)
+			cJSON_AddNumberToObject(o, "average_12_months", avg);
+		else
+			cJSON_AddNullToObject(o, "average_12_months");
+		cJSON_AddItemToArray(a, o);
+	}
+
+	o = cJSON_AddObjectToObject(root, "hourly");
+	cJSON_AddBoolToObject(o, "available", r->has_hourly != 0);
+	t = cJSON_AddArrayToObject(o, "days_per_weekday");
+	for (wd = 0; wd < 7; wd++)
+		cJSON_AddItemToArray(t, cJSON_CreateNumber(r->hourly_days[wd]));
+	t = cJSON_AddArrayToObject(o, "categories");
+	for (i = 0; r->has_hourly && i < r->ncats; i++) {
+		const struct report_category *c = &r->cats[i];
+		cJSON *cat, *rows;
+		if (c->hourly_total <= 0)
+			continue;
+		cat = cJSON_CreateObject();
+		add_str(cat, "category", c->category);
+		cJSON_AddNumberToObject(cat, "minutes", c->hourly_total);
+		rows = cJSON_AddArrayToObject(cat, "minutes_per_day");
+		for (wd = 0; wd < 7; wd++) {
+			cJSON *row = cJSON_CreateArray();
+			for (h = 0; h < 24; h++)
+				cJSON_AddItemToArray(row, r->hourly_days[wd] ?
+					cJSON_CreateNumber(c->hourly[wd][h] / r->hourly_days[wd]) :
+					cJSON_CreateNull());
+			cJSON_AddItemToArray(rows, row);
+		}
+		cJSON_AddItemToArray(t, cat);
+	}
+
+	o = cJSON_AddObjectToObject(root, "top");
+	cJSON_AddBoolToObject(o, "available", r->has_top != 0);
+	cJSON_AddNumberToObject(o, "depth", r->top_depth);
+	t = cJSON_AddArrayToObject(o, "categories");
+	for (i = 0; i < r->ntops; i++) {
+		static const char *const kinds[3] = { "projects", "tags", "descriptions" };
+		const struct report_top *tp = &r->tops[i];
+		cJSON *cat = cJSON_CreateObject();
+		add_str(cat, "category", tp->category);
+		cJSON_AddNumberToObject(cat, "total_minutes", tp->total);
+		for (k = 0; k < 3; k++) {
+			cJSON *list = cJSON_AddArrayToObject(cat, kinds[k]);
+			for (n = 0; n < tp->nitems[k]; n++) {
+				cJSON *it = cJSON_CreateObject();
+				add_str(it, "name", tp->items[k][n].name);
+				cJSON_AddNumberToObject(it, "minutes", tp->items[k][n].minutes);
+				cJSON_AddNumberToObject(it, "share", tp->total > 0 ?
+							tp->items[k][n].minutes / tp->total : 0);
+				cJSON_AddItemToArray(list, it);
+			}
+		}
+		cJSON_AddItemToArray(t, cat);
+	}
+
+	o = cJSON_AddObjectToObject(root, "forecast");
+	add_str(o, "as_of", r->forecast_as_of);
+	t = cJSON_AddArrayToObject(o, "rows");
+	for (i = 0; i < r->nforecasts; i++) {
+		const struct report_forecast *f = &r->forecasts[i];
+		cJSON *row = cJSON_CreateObject();
+		add_str(row, "category", f->category);
+		cJSON_AddNumberToObject(row, "estimated", f->estimated);
+		cJSON_AddNumberToObject(row, "lower80", f->lower80);
+		cJSON_AddNumberToObject(row, "upper80", f->upper80);
+		cJSON_AddNumberToObject(row, "actual", f->actual);
+		cJSON_AddBoolToObject(row, "inside80", f->actual >= f->lower80 - 1e-9 &&
+				      f->actual <= f->upper80 + 1e-9);
+		cJSON_AddItemToArray(t, row);
+	}
+}
+
 static void add_goals(cJSON *root, const struct report *r)
 {
 	cJSON *a = cJSON_AddArrayToObject(root, "goals");
@@ -93,6 +194,15 @@ static void add_goals(cJSON *root, const struct report *r)
 		else
 			cJSON_AddNullToObject(o, "average");
 		add_str(o, "strip", g->strip);
+		add_str(o, "best_start", g->best_start);
+		add_str(o, "worst_start", g->worst_start);
+		if (g->best_start) {
+			cJSON_AddNumberToObject(o, "best_actual", g->best_actual);
+			cJSON_AddNumberToObject(o, "worst_actual", g->worst_actual);
+		} else {
+			cJSON_AddNullToObject(o, "best_actual");
+			cJSON_AddNullToObject(o, "worst_actual");
+		}
 		add_str(o, "status", goal_status_name(g->status));
 		cJSON_AddItemToArray(a, o);
 	}
@@ -181,7 +291,10 @@ static void add_sections(cJSON *root, const struct report *r)
 		add_str(o, "source", r->freshness[i].source);
 		add_str(o, "last_synced_at", r->freshness[i].last_synced_at);
 		add_str(o, "last_changed_at", r->freshness[i].last_changed_at);
-		cJSON_AddNumberToObject(o, "row_count", (double)r->freshness[i].row_count);
+		if (r->freshness[i].row_count >= 0)
+			cJSON_AddNumberToObject(o, "row_count", (double)r->freshness[i].row_count);
+		else
+			cJSON_AddNullToObject(o, "row_count");
 		cJSON_AddItemToArray(a, o);
 	}
 
@@ -244,7 +357,14 @@ cJSON *report_to_json(const struct report *r)
 	char month[16];
 
 	report_month_label(r, month, sizeof(month));
-	cJSON_AddStringToObject(root, "format", "dwhbi-monthly-report/1");
+	{
+		char fmt[48];
+		snprintf(fmt, sizeof(fmt), "dwhbi-monthly-report/%d", REPORT_JSON_VERSION);
+		cJSON_AddStringToObject(root, "format", fmt);
+	}
+	cJSON_AddNumberToObject(root, "schema_version", REPORT_JSON_VERSION);
+	cJSON_AddStringToObject(root, "lang", r->lang_ja ? "ja" : "en");
+	add_str(root, "generated_local", r->generated_local);
 	cJSON_AddStringToObject(root, "month", month);
 	cJSON_AddNumberToObject(root, "year", r->year);
 	cJSON_AddNumberToObject(root, "month_number", r->month);
@@ -255,6 +375,7 @@ cJSON *report_to_json(const struct report *r)
 	cJSON_AddNumberToObject(root, "days_complete", r->days_complete);
 	add_str(root, "last_complete", r->last_complete);
 	add_key_figures(root, r);
+	add_review(root, r);
 	add_categories(root, r);
 	add_goals(root, r);
 	add_days(root, r);
@@ -283,35 +404,143 @@ static int write_file(const char *path, const char *data, size_t len, char *err,
 	return 0;
 }
 
-int report_write_typst(const struct report *r, const char *dir, char *err,
+int report_write_json(const struct report *r, const char *json_path, char *err,
+		      size_t errlen)
+{
+	cJSON *root = report_to_json(r);
+	char *json = cJSON_Print(root);
+	int rc;
+
+	cJSON_Delete(root);
+	if (!json)
+		abort();   /* cJSON fails only when out of memory */
+	rc = write_file(json_path, json, strlen(json), err, errlen);
+	cJSON_free(json);
+	return rc;
+}
+
+int report_init_template(const char *path, char *err, size_t errlen)
+{
+	char *template;
+	size_t tlen;
+	int fd, rc = 1;
+	FILE *f;
+
+	template = resource_read(TEMPLATE, &tlen);
+	if (!template) {
+		snprintf(err, errlen, "missing '%s' in this build", TEMPLATE);
+		return -1;
+	}
+	/* O_EXCL: a file that is there (a person's template) is never touched. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0) {
+		free(template);
+		if (errno == EEXIST)
+			return 0;
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	f = fdopen(fd, "wb");
+	if (!f || fwrite(template, 1, tlen, f) != tlen) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (f && fclose(f) != 0 && rc == 1) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		rc = -1;
+	} else if (!f) {
+		close(fd);
+	}
+	free(template);
+	return rc;
+}
+
+int report_write_typst(const struct report *r, const char *dir, int *kept, char *err,
 		       size_t errlen)
 {
-	char path[4096], *json, *template;
-	size_t tlen;
-	cJSON *root;
+	char path[4096];
 	int rc;
 
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create folder '%s': %s", dir, strerror(errno));
 		return -1;
 	}
-	template = resource_read(TEMPLATE, &tlen);
-	if (!template) {
-		snprintf(err, errlen, "missing '%s' in this build", TEMPLATE);
-		return -1;
-	}
-	root = report_to_json(r);
-	json = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!json)
-		abort();   /* cJSON fails only when out of memory */
 	snprintf(path, sizeof(path), "%s/report.json", dir);
-	rc = write_file(path, json, strlen(json), err, errlen);
-	cJSON_free(json);
-	if (rc == 0) {
-		snprintf(path, sizeof(path), "%s/monthly.typ", dir);
-		rc = write_file(path, template, tlen, err, errlen);
+	if (report_write_json(r, path, err, errlen) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/monthly.typ", dir);
+	rc = report_init_template(path, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (kept)
+		*kept = rc == 0;
+	return 0;
+}
+
+/* The folder of path ("." when it has none). */
+static void dir_of(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+int report_render_typst_pdf(const struct report *r, const char *template,
+			    const char *typst, const char *out, int timeout_s,
+			    char *err, size_t errlen)
+{
+	char dir[4096], json[4200], tmp[64] = "", tpl[4200], cerr[256];
+	const char *args[8];
+	struct child_opts co = { .out = CHILD_KEEP, .who = "dwhbi report" };
+	int status = 0, rc = -1, w;
+	pid_t pid;
+
+	if (template) {
+		dir_of(template, dir, sizeof(dir));
+		snprintf(tpl, sizeof(tpl), "%s", template);
+	} else {
+		snprintf(tmp, sizeof(tmp), "/tmp/dwhbi-typst.XXXXXX");
+		if (!mkdtemp(tmp)) {
+			snprintf(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
+			return -1;
+		}
+		snprintf(dir, sizeof(dir), "%s", tmp);
+		snprintf(tpl, sizeof(tpl), "%s/monthly.typ", tmp);
+		if (report_init_template(tpl, err, errlen) < 0)
+			goto out;
 	}
-	free(template);
+	snprintf(json, sizeof(json), "%s/report.json", dir);
+	if (report_write_json(r, json, err, errlen) < 0)
+		goto out;
+	args[0] = "compile";
+	args[1] = tpl;
+	args[2] = out;
+	args[3] = NULL;
+	pid = child_start(typst, args, &co, cerr, sizeof(cerr));
+	if (pid < 0) {
+		snprintf(err, errlen, "cannot run the Typst compiler '%s': %s (install it, e.g. "
+			 "scripts/install-deps reporter, and set DWHBI_TYPST to its path)", typst, cerr);
+		goto out;
+	}
+	w = child_wait(pid, timeout_s, 5, &status, cerr, sizeof(cerr));
+	if (w != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errlen, "'%s compile %s' %s", typst, tpl,
+			 w == 1 ? "took too long and was stopped" :
+			 w < 0 ? cerr : "failed (its message is above)");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (tmp[0]) {
+		snprintf(json, sizeof(json), "%s/report.json", tmp);
+		remove(json);
+		remove(tpl);
+		rmdir(tmp);
+	}
 	return rc;
 }

