@@ -41,7 +41,7 @@ void analyze_result_release(struct analyze_result *r)
 	analyze_result_init(r);
 }
 
-static void work_release(struct analyze_work *w)
+void analyze_work_release(struct analyze_work *w)
 {
 	int i;
 
@@ -96,7 +96,7 @@ static double cell_double(const PGresult *res, int row, int col)
 	return strtod(PQgetvalue(res, row, col), NULL);
 }
 
-static int load_days(PGconn *db, struct analyze_work *w, char *err, size_t errlen)
+int analyze_load_days(PGconn *db, struct analyze_work *w, char *err, size_t errlen)
 {
 	char from[16], to[16];
 	const char *params[2] = { from, to };
@@ -119,8 +119,8 @@ static int load_days(PGconn *db, struct analyze_work *w, char *err, size_t errle
 }
 
 /* Fills r->categories and w->y from history.sql. */
-static int load_history(PGconn *db, struct analyze_work *w, struct analyze_result *r,
-			char *err, size_t errlen)
+int analyze_load_history(PGconn *db, struct analyze_work *w, struct analyze_result *r,
+			 char *err, size_t errlen)
 {
 	char from[16], to[16];
 	const char *params[2] = { from, to };
@@ -167,8 +167,8 @@ static int load_history(PGconn *db, struct analyze_work *w, struct analyze_resul
 	return 0;
 }
 
-static void estimate_all(struct analyze_work *w, struct analyze_result *r, char *err, size_t errlen,
-			 int *rc)
+void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *err, size_t errlen,
+		      int *rc)
 {
 	int k, h;
 
@@ -382,18 +382,19 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	if (rc < 0)
 		return -1;
 	w.holiday = xcalloc(w.n, 1);
-	if (load_days(db, &w, err, errlen) < 0 || load_history(db, &w, r, err, errlen) < 0 ||
+	if (analyze_load_days(db, &w, err, errlen) < 0 ||
+	    analyze_load_history(db, &w, r, err, errlen) < 0 ||
 	    (have_plan && load_flows(db, &w, r, err, errlen) < 0)) {
-		work_release(&w);
+		analyze_work_release(&w);
 		release_lock(db);
 		return -1;
 	}
-	estimate_all(&w, r, err, errlen, &rc);
+	analyze_estimate(&w, r, err, errlen, &rc);
 	if (rc == 0)
 		rc = store_check_finite(&w, r, err, errlen);
 	if (rc == 0)
 		rc = store_snapshot(db, &w, r, have_plan, err, errlen);
-	work_release(&w);
+	analyze_work_release(&w);
 	release_lock(db);
 	return rc;
 }
