@@ -35,8 +35,10 @@ void analyze_result_release(struct analyze_result *r)
 {
 	int i;
 
-	for (i = 0; i < r->ncategories; i++)
+	for (i = 0; i < r->ncategories; i++) {
 		free(r->categories[i].name);
+		free(r->categories[i].errors);
+	}
 	free(r->categories);
 	analyze_result_init(r);
 }
@@ -71,6 +73,25 @@ static char *xstrdup(const char *s)
 	if (!p)
 		abort();
 	return p;
+}
+
+#define MONTH_MIN_SAMPLES 12     /* month sums: fewer, a shorter window scaled up */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double quantile_sorted(const double *v, int n, double u)
+{
+	double pos = u * (n - 1);
+	int i = (int)floor(pos);
+
+	if (i >= n - 1)
+		return v[n - 1];
+	return v[i] + (pos - i) * (v[i + 1] - v[i]);
 }
 
 static int32_t month_start(int32_t day)
@@ -177,16 +198,18 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 		struct analyze_category *c = &r->categories[k];
 		struct est_series s = { w->first_day, w->n, w->y + (size_t)k * w->n, w->holiday };
 		struct est_point *pts = w->points + (size_t)k * w->horizon;
-		double var = 0, remaining = 0, q;
+		double var = 0, remaining = 0, q, sums[BT_DAYS];
 		int32_t d;
+		int L, Lc, nsum = 0;
 
 		if (backtest_estimate(&s, w->origin, w->horizon, &c->backtest, &c->method,
 				      pts, err, errlen) < 0) {
 			*rc = -1;
 			break;
 		}
-		/* month-end projection: actual so far + the remaining estimates;
-		 * the variance of a sum of independent days is the sum of theirs */
+		/* month-end projection: actual so far + the remaining estimates +
+		 * the backtest's errors of whole remaining-month sums (their
+		 * correlation included) */
 		c->month_actual = 0;
 		for (d = r->month; d <= r->as_of; d++) {
 			double v = s.y[d - w->first_day];
@@ -194,10 +217,36 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 			if (isfinite(v))
 				c->month_actual += v;
 		}
+		c->errors = xcalloc((size_t)BT_DAYS * BT_HORIZON, sizeof(double));
+		backtest_point_errors(&c->backtest, &s, c->method, c->errors);
+		L = 0;
 		for (h = 1; h <= w->horizon && r->as_of + h < next_month_start(r->month); h++) {
-			remaining += pts[h - 1].minutes;
+			remaining += pts[h - 1].mean;
 			var += pts[h - 1].sd * pts[h - 1].sd;
+			L = h;
 		}
+		for (Lc = L; Lc >= 1; Lc--) {
+			nsum = backtest_sum_errors(c->errors, Lc, sums);
+			if (nsum >= MONTH_MIN_SAMPLES)
+				break;
+		}
+		if (Lc >= 1 && nsum >= MONTH_MIN_SAMPLES) {
+			double scale = (double)L / Lc;
+
+			qsort(sums, nsum, sizeof(double), cmp_double);
+			c->month_projected = c->month_actual +
+					     fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.5));
+			c->month_lower80 = c->month_actual +
+					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.1));
+			c->month_upper80 = c->month_actual +
+					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.9));
+			c->month_lower95 = c->month_actual +
+					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.025));
+			c->month_upper95 = c->month_actual +
+					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.975));
+			continue;
+		}
+		/* too little backtest: independent days, normal */
 		c->month_projected = c->month_actual + remaining;
 		q = 1.2815515655446004 * sqrt(var);
 		c->month_lower80 = fmax(c->month_actual, c->month_projected - q);
@@ -420,6 +469,7 @@ struct cJSON *analyze_result_json(const struct analyze_result *r)
 	cJSON_AddNumberToObject(o, "model_scores", (double)r->scores);
 	cJSON_AddNumberToObject(o, "month_projections", (double)r->projections);
 	cJSON_AddNumberToObject(o, "plan_flows", (double)r->flows);
+	cJSON_AddNumberToObject(o, "estimate_errors", (double)r->errors);
 	cJSON_AddNumberToObject(o, "plan_days", r->plan_days);
 	chosen = cJSON_AddObjectToObject(o, "chosen");
 	for (k = 0; chosen && k < r->ncategories; k++)

@@ -244,6 +244,9 @@ static int score_adjuster(const struct eval_data *D, const struct analyze_work *
 		struct adjust_category *c;
 
 		adjust_input_add_category(&in, D->names[k]);
+		if (r->categories[k].errors)
+			adjust_input_set_errors(&in, k, r->categories[k].errors, BT_DAYS, BT_HORIZON,
+						r->as_of);
 		c = &in.cats[k];
 		for (i = 0; i < nd; i++) {
 			int32_t d = first + i;
@@ -254,7 +257,7 @@ static int score_adjuster(const struct eval_data *D, const struct analyze_work *
 			if (h >= 1 && h <= w->horizon) {
 				const struct est_point *p = &w->points[(size_t)k * w->horizon + h - 1];
 
-				c->est_mean[i] = p->minutes;
+				c->est_mean[i] = p->mean;
 				c->est_sd[i] = normal_sd_from_interval80(p->lower80, p->upper80);
 			}
 		}
@@ -298,6 +301,13 @@ static int score_adjuster(const struct eval_data *D, const struct analyze_work *
 		s->brier_n++;
 		s->brier += (p - met) * (p - met);
 		s->brier_hit += (hit - met) * (hit - met);
+		s->cat[g->category].brier_n++;
+		s->cat[g->category].brier += (p - met) * (p - met);
+		s->cat[g->category].brier_hit += (hit - met) * (hit - met);
+		if (getenv("DWHBI_EVAL_TRACE"))
+			fprintf(stderr, "goal %s %s as_of %d p %.3f hit %.3f met %d cal %d mean %.0f sd %.0f\n",
+				D->names[g->category], goal_period_name(g->period), r->as_of, p, hit,
+				met, gr->calibrated, gr->next_mean, gr->next_sd);
 	}
 	adjust_result_release(&res);
 	adjust_input_release(&in);
@@ -511,6 +521,12 @@ void eval_summary_print(const struct eval_summary *s, int32_t from, int32_t to,
 		if (s->cat[k].n > 0)
 			row(out, s->names[k], &s->cat[k]);
 	row(out, "(pooled)", p);
+	for (k = 0; k < s->ncategories; k++)
+		if (s->cat[k].brier_n > 0)
+			buf_printf(out, "adjuster %-16s %4ld goal periods, Brier of P(met) %.3f, of the "
+				   "hit rate %.3f\n", s->names[k], s->cat[k].brier_n,
+				   s->cat[k].brier / s->cat[k].brier_n,
+				   s->cat[k].brier_hit / s->cat[k].brier_n);
 	if (s->brier_n > 0)
 		buf_printf(out, "adjuster: %ld goal periods, Brier of P(met) %.3f, of the hit "
 			   "rate %.3f (ratio %.2f)\n", s->brier_n, s->brier / s->brier_n,

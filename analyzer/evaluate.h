@@ -37,6 +37,8 @@ struct eval_acc {
 	long in80, in95;
 	double is80;                    /* sum of 80 % interval scores */
 	long month_n, month80, month95;
+	long brier_n;                   /* the adjuster's goal periods of the category */
+	double brier, brier_hit;
 };
 
 struct eval_summary {

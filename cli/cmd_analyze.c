@@ -158,7 +158,7 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	ctx->rows_read = r.rows_read;
-	ctx->rows_written = r.estimates + r.scores + r.projections + r.flows;
+	ctx->rows_written = r.estimates + r.scores + r.projections + r.flows + r.errors;
 	ctx->detail = analyze_result_json(&r);
 	print_result(&r);
 	analyze_result_release(&r);
