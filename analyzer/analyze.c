@@ -75,23 +75,58 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-#define MONTH_MIN_SAMPLES 12     /* month sums: fewer, a shorter window scaled up */
+#define MONTH_MIN_SAMPLES 12     /* origins a window of sums needs to count */
 
-static int cmp_double(const void *a, const void *b)
+/* The variance of the error of a sum over the next L days, from the
+ * backtest's errors of sums over every window 1..L that has
+ * MONTH_MIN_SAMPLES origins: it grows like a * l + b * l^2 (independent
+ * noise plus an error of the level that every day shares: the days'
+ * correlation), fitted by least squares with a, b >= 0 and read off at L.
+ * The windows' mean error is not added: from overlapping windows of a few
+ * weeks it is mostly noise (measured with --evaluate: adding it cut the
+ * month-end coverage by 0.05-0.09).  0 without enough windows. */
+static int month_sum_model(const double *errors, int L, double *var)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double sums[BT_DAYS], s11 = 0, s12 = 0, s22 = 0, t1 = 0, t2 = 0;
+	double a, b, det;
+	int l, k, n, used = 0;
 
-	return x < y ? -1 : x > y;
-}
+	for (l = 1; l <= L; l++) {
+		double mean = 0, v = 0;
 
-static double quantile_sorted(const double *v, int n, double u)
-{
-	double pos = u * (n - 1);
-	int i = (int)floor(pos);
-
-	if (i >= n - 1)
-		return v[n - 1];
-	return v[i] + (pos - i) * (v[i + 1] - v[i]);
+		n = backtest_sum_errors(errors, l, sums);
+		if (n < MONTH_MIN_SAMPLES)
+			continue;
+		for (k = 0; k < n; k++)
+			mean += sums[k];
+		mean /= n;
+		for (k = 0; k < n; k++)
+			v += (sums[k] - mean) * (sums[k] - mean);
+		v /= n - 1;
+		s11 += (double)l * l;
+		s12 += (double)l * l * l;
+		s22 += (double)l * l * l * l;
+		t1 += v * l;
+		t2 += v * l * l;
+		used++;
+	}
+	if (used < 3)
+		return 0;
+	det = s11 * s22 - s12 * s12;
+	a = det > 0 ? (t1 * s22 - t2 * s12) / det : -1;
+	b = det > 0 ? (s11 * t2 - s12 * t1) / det : -1;
+	if (a < 0 || b < 0) {
+		/* one term only: the one the fit kept positive */
+		if (b < 0) {
+			a = t1 / s11;
+			b = 0;
+		} else {
+			a = 0;
+			b = t2 / s22;
+		}
+	}
+	*var = a * L + b * (double)L * L;
+	return *var > 0;
 }
 
 static int32_t month_start(int32_t day)
@@ -198,18 +233,18 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 		struct analyze_category *c = &r->categories[k];
 		struct est_series s = { w->first_day, w->n, w->y + (size_t)k * w->n, w->holiday };
 		struct est_point *pts = w->points + (size_t)k * w->horizon;
-		double var = 0, remaining = 0, q, sums[BT_DAYS];
+		double var = 0, remaining = 0, q, sum_var;
 		int32_t d;
-		int L, Lc, nsum = 0;
+		int L;
 
 		if (backtest_estimate(&s, w->origin, w->horizon, &c->backtest, &c->method,
 				      pts, err, errlen) < 0) {
 			*rc = -1;
 			break;
 		}
-		/* month-end projection: actual so far + the remaining estimates +
-		 * the backtest's errors of whole remaining-month sums (their
-		 * correlation included) */
+		/* month-end projection: actual so far + the means of the remaining
+		 * days, with the spread of the backtest's errors of whole
+		 * remaining-period sums (their correlation included) */
 		c->month_actual = 0;
 		for (d = r->month; d <= r->as_of; d++) {
 			double v = s.y[d - w->first_day];
@@ -225,25 +260,14 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 			var += pts[h - 1].sd * pts[h - 1].sd;
 			L = h;
 		}
-		for (Lc = L; Lc >= 1; Lc--) {
-			nsum = backtest_sum_errors(c->errors, Lc, sums);
-			if (nsum >= MONTH_MIN_SAMPLES)
-				break;
-		}
-		if (Lc >= 1 && nsum >= MONTH_MIN_SAMPLES) {
-			double scale = (double)L / Lc;
+		if (month_sum_model(c->errors, L, &sum_var)) {
+			double sd = sqrt(sum_var), base = remaining;
 
-			qsort(sums, nsum, sizeof(double), cmp_double);
-			c->month_projected = c->month_actual +
-					     fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.5));
-			c->month_lower80 = c->month_actual +
-					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.1));
-			c->month_upper80 = c->month_actual +
-					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.9));
-			c->month_lower95 = c->month_actual +
-					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.025));
-			c->month_upper95 = c->month_actual +
-					   fmax(0, remaining + scale * quantile_sorted(sums, nsum, 0.975));
+			c->month_projected = c->month_actual + fmax(0, base);
+			c->month_lower80 = c->month_actual + fmax(0, base - 1.2815515655446004 * sd);
+			c->month_upper80 = c->month_actual + fmax(0, base + 1.2815515655446004 * sd);
+			c->month_lower95 = c->month_actual + fmax(0, base - 1.959963984540054 * sd);
+			c->month_upper95 = c->month_actual + fmax(0, base + 1.959963984540054 * sd);
 			continue;
 		}
 		/* too little backtest: independent days, normal */

@@ -76,8 +76,15 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 			if (n < BT_MIN_CAL)
 				return 0;
 			qsort(buf, n, sizeof(double), cmp_double);
-			for (j = 0; j < EST_NQ; j++)
-				cal[b][t][j] = quantile_sorted(buf, n, est_q_levels[j]);
+			for (j = 0; j < EST_NQ; j++) {
+				/* split-conformal's finite-sample step: the tails a little
+				 * wider, (n + 1) / n */
+				double tau = est_q_levels[j], u;
+
+				u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
+					      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
+				cal[b][t][j] = quantile_sorted(buf, n, u < 0 ? 0 : u > 1 ? 1 : u);
+			}
 		}
 	return 1;
 }
