@@ -83,7 +83,26 @@ size_t adjust_input_add_category(struct adjust_input *in, const char *name)
 	c->actual = nan_series(in->ndays);
 	c->est_mean = nan_series(in->ndays);
 	c->est_sd = nan_series(in->ndays);
+	c->errors = NULL;
+	c->nerr = 0;
 	return in->ncats++;
+}
+
+void adjust_input_set_errors(struct adjust_input *in, size_t c, const double *errors,
+			     int nerr, int err_h, int32_t est_as_of)
+{
+	struct adjust_category *cat = &in->cats[c];
+
+	free(cat->errors);
+	cat->errors = NULL;
+	cat->nerr = 0;
+	if (nerr < 1 || err_h < 1)
+		return;
+	cat->errors = xcalloc((size_t)nerr * err_h, sizeof(double));
+	memcpy(cat->errors, errors, (size_t)nerr * err_h * sizeof(double));
+	cat->nerr = nerr;
+	in->err_h = err_h;
+	in->est_as_of = est_as_of;
 }
 
 long adjust_input_find_category(const struct adjust_input *in, const char *name)
@@ -113,6 +132,7 @@ void adjust_input_release(struct adjust_input *in)
 		free(in->cats[i].actual);
 		free(in->cats[i].est_mean);
 		free(in->cats[i].est_sd);
+		free(in->cats[i].errors);
 	}
 	free(in->cats);
 	free(in->goals);
@@ -157,6 +177,16 @@ int adjust_options_check(const struct adjust_options *o, char *err, size_t errle
 
 /* ---- per-day distributions ------------------------------------------- */
 
+#define CAL_MIN_SAMPLES 12
+#define CAL_MAX_DAYS 62
+
+struct period_cal {
+	int n;
+	double v[512];          /* samples of the period's value */
+	double bw;              /* kernel bandwidth */
+	double mean, sd;
+};
+
 struct engine {
 	const struct adjust_input *in;
 	const struct adjust_options *o;
@@ -164,6 +194,8 @@ struct engine {
 	double (*coef)[2];               /* [goal][day type]: daily minutes per goal minute */
 	char *err;
 	size_t errlen;
+	struct period_cal cal_cur;       /* the goal being evaluated, current period */
+	struct period_cal *cal_next;     /* [goal]: next period */
 };
 
 static int day_index(const struct engine *e, int32_t date)
@@ -292,6 +324,100 @@ static int goal_met(const struct adjust_goal *g, double value)
 	return goal_period_met(g->direction, g->minutes, value);
 }
 
+/* ---- the calibrated period value -------------------------------------- */
+
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Samples of the value of g's period [start, end) from the backtest errors;
+ * 0 when they do not cover it (then the normal model applies). */
+static int period_calibrate(const struct engine *e, const struct adjust_goal *g,
+			    int32_t start, int32_t end, struct period_cal *pc)
+{
+	const struct adjust_input *in = e->in;
+	const struct adjust_category *cat = &in->cats[g->category];
+	int hs[CAL_MAX_DAYS], nh = 0, r, k;
+	double so_far = 0, base = 0, sum = 0, ss = 0, iqr, spread;
+	int32_t d;
+
+	pc->n = 0;
+	if (!cat->errors || cat->nerr < CAL_MIN_SAMPLES)
+		return 0;
+	for (d = start; d < end; d++) {
+		int i = day_index(e, d), h = (int)(d - in->est_as_of);
+
+		if (i < 0)
+			return 0;
+		if (!day_type_matches(g->day_type, (enum day_type)in->day_type[i]))
+			continue;
+		if (actual_known(in, cat, i)) {
+			so_far += cat->actual[i];
+			continue;
+		}
+		if (d <= in->as_of || isnan(cat->est_mean[i]) || h < 1 || h > in->err_h ||
+		    nh >= CAL_MAX_DAYS)
+			return 0;
+		base += cat->est_mean[i];
+		hs[nh++] = h;
+	}
+	if (nh == 0)
+		return 0;
+	for (r = 0; r < cat->nerr && pc->n < (int)(sizeof(pc->v) / sizeof(pc->v[0])); r++) {
+		double s = 0;
+
+		for (k = 0; k < nh; k++) {
+			double x = cat->errors[(size_t)r * in->err_h + hs[k] - 1];
+
+			if (isnan(x))
+				break;
+			s += x;
+		}
+		if (k < nh)
+			continue;
+		pc->v[pc->n++] = so_far + (base + s > 0 ? base + s : 0);
+	}
+	if (pc->n < CAL_MIN_SAMPLES)
+		return 0;
+	for (k = 0; k < pc->n; k++)
+		sum += pc->v[k];
+	pc->mean = sum / pc->n;
+	for (k = 0; k < pc->n; k++)
+		ss += (pc->v[k] - pc->mean) * (pc->v[k] - pc->mean);
+	pc->sd = sqrt(ss / (pc->n - 1));
+	{
+		double sorted[512];
+
+		memcpy(sorted, pc->v, pc->n * sizeof(double));
+		qsort(sorted, pc->n, sizeof(double), cmp_double);
+		iqr = sorted[(3 * (pc->n - 1)) / 4] - sorted[(pc->n - 1) / 4];
+	}
+	/* Silverman's rule; at least a minute */
+	spread = iqr / 1.34 < pc->sd && iqr > 0 ? iqr / 1.34 : pc->sd;
+	pc->bw = 0.9 * spread * pow(pc->n, -0.2);
+	if (!(pc->bw >= 1))
+		pc->bw = 1;
+	return 1;
+}
+
+/* P(the calibrated value meets goal). */
+static double period_cal_prob(const struct period_cal *pc, enum goal_direction dir, double goal)
+{
+	double p = 0, x;
+	int k;
+
+	for (k = 0; k < pc->n; k++) {
+		x = (pc->v[k] - goal) / pc->bw;
+		/* P(V >= goal) for more, P(V <= goal) for less, V ~ N(v_k, bw) */
+		p += 0.5 * erfc((dir == DIR_MORE ? -x : x) / sqrt(2.0));
+	}
+	return p / pc->n;
+}
+
 /* ---- per goal --------------------------------------------------------- */
 
 static void hit_rate(const struct engine *e, const struct goal_result *r)
@@ -389,6 +515,19 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 	r->sd = sqrt(cur.var);
 	r->next_mean = next.mean;
 	r->next_sd = sqrt(next.var);
+	r->calibrated = 0;
+	if (g->direction != DIR_NEUTRAL) {
+		if (period_calibrate(e, g, r->start, r->end, &e->cal_cur)) {
+			r->calibrated |= 1;
+			r->mean = e->cal_cur.mean;
+			r->sd = e->cal_cur.sd;
+		}
+		if (period_calibrate(e, g, r->next_start, r->next_end, &e->cal_next[gi])) {
+			r->calibrated |= 2;
+			r->next_mean = e->cal_next[gi].mean;
+			r->next_sd = e->cal_next[gi].sd;
+		}
+	}
 	for (t = 0; t < 2; t++) {
 		r->days[t] = cur.days[t];
 		r->remaining[t] = cur.remaining[t];
@@ -426,8 +565,10 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 	} else {
 		int over = r->remaining[0] + r->remaining[1] == 0;
 
-		if (normal_prob_meet(g->direction, r->mean, r->sd, g->minutes, &r->prob,
-				     e->err, e->errlen) < 0)
+		if (r->calibrated & 1)
+			r->prob = period_cal_prob(&e->cal_cur, g->direction, g->minutes);
+		else if (normal_prob_meet(g->direction, r->mean, r->sd, g->minutes, &r->prob,
+					  e->err, e->errlen) < 0)
 			return -1;
 		r->status = goal_status_of_period(g->direction, over, g->minutes,
 						  over ? cur.mean : cur.so_far, r->prob,
@@ -449,6 +590,13 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 		r->calc.kind = PROPOSAL_NONE;
 		r->calc.proposed = g->minutes;
 		r->calc.changed = 0;
+	}
+	if (r->calibrated & 2) {
+		/* the proposal's value comes from the normal with the calibrated
+		 * mean and sd; its probabilities from the calibrated distribution */
+		r->calc.p_before = period_cal_prob(&e->cal_next[gi], g->direction, g->minutes);
+		r->calc.p_after = period_cal_prob(&e->cal_next[gi], g->direction,
+						  r->calc.proposed);
 	}
 	r->proposed = r->calc.proposed;
 	r->p_after = r->calc.p_after;
@@ -832,7 +980,7 @@ static void describe(const struct engine *e, struct goal_result *r)
 int adjust_compute(const struct adjust_input *in, const struct adjust_options *o,
 		   struct adjust_result *out, char *err, size_t errlen)
 {
-	struct engine e = { in, o, NULL, NULL, err, errlen };
+	struct engine e = { in, o, NULL, NULL, err, errlen, { 0 }, NULL };
 	size_t gi;
 	int t, rc = -1;
 
@@ -845,6 +993,7 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 		return -1;
 	}
 	e.model = xcalloc(in->ncats, sizeof(*e.model));
+	e.cal_next = xcalloc(in->ngoals, sizeof(*e.cal_next));
 	e.coef = xcalloc(in->ngoals, sizeof(*e.coef));
 	out->ngoals = in->ngoals;
 	out->goals = xcalloc(in->ngoals, sizeof(*out->goals));
@@ -869,9 +1018,11 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 		struct goal_result *r = &out->goals[gi];
 		const struct adjust_goal *g = r->goal;
 
-		if (r->proposed != r->calc.proposed &&
-		    normal_prob_meet(g->direction, r->next_mean, r->next_sd, r->proposed,
-				     &r->p_after, err, errlen) < 0)
+		if (r->proposed != r->calc.proposed && (r->calibrated & 2))
+			r->p_after = period_cal_prob(&e.cal_next[gi], g->direction, r->proposed);
+		else if (r->proposed != r->calc.proposed &&
+			 normal_prob_meet(g->direction, r->next_mean, r->next_sd, r->proposed,
+					  &r->p_after, err, errlen) < 0)
 			goto done;
 		describe(&e, r);
 		out->nproposals += r->propose;
@@ -880,6 +1031,7 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 done:
 	free(e.model);
 	free(e.coef);
+	free(e.cal_next);
 	if (rc < 0)
 		adjust_result_release(out);
 	return rc;

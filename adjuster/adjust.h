@@ -15,6 +15,14 @@
  * - proposals for the next period (the first period that starts after as_of),
  *   see proposal.h, fitted into the day budget, see budget.h.
  *
+ * When the analyzer left its backtest errors (adjust_category.errors), the
+ * value of a period whose remaining days all have estimates within the
+ * errors' horizon is calibrated instead: sum of the estimates + the sum of
+ * one backtest origin's errors on the same horizons, one sample per origin
+ * (so the days' correlation is kept), smoothed with a Gaussian kernel;
+ * P(met) is the share of that distribution that meets the goal, and the
+ * proposals see its mean and standard deviation.
+ *
  * A day without an estimate uses the category's model for its day type: the
  * mean estimate (and mean variance) of that day type over the snapshot, else
  * the mean and variance of the actuals of the last model_days days of that
@@ -59,6 +67,12 @@ struct adjust_category {
 	double *actual;
 	double *est_mean;
 	double *est_sd;
+	/* The analyzer's backtest errors of its points (analytics.
+	 * estimate_errors): nerr rows of err_h values, errors[r * err_h + h - 1]
+	 * = actual - point h days after that row's origin (NAN unknown).  NULL:
+	 * none, the period's value is then N(sum of means, sum of variances). */
+	double *errors;
+	int nerr;
 };
 
 struct adjust_goal {
@@ -84,6 +98,8 @@ struct adjust_input {
 	unsigned char *in_data;    /* per day: 1 when the marts hold the day */
 	size_t ncats;
 	struct adjust_category *cats;
+	int32_t est_as_of;         /* the as-of of the estimates and their errors */
+	int err_h;                 /* horizons per row of adjust_category.errors */
 	size_t ngoals;
 	struct adjust_goal *goals;
 };
@@ -95,6 +111,9 @@ void adjust_input_init(struct adjust_input *in);
 /* Allocates the day arrays (weekday, not in data) for the range. */
 void adjust_input_set_range(struct adjust_input *in, int32_t as_of,
 			    int32_t first_day, int ndays);
+/* Gives category c the backtest errors (copied): nerr rows of err_h. */
+void adjust_input_set_errors(struct adjust_input *in, size_t c, const double *errors,
+			     int nerr, int err_h, int32_t est_as_of);
 /* Appends a category with all-NAN series; returns its index. */
 size_t adjust_input_add_category(struct adjust_input *in, const char *name);
 /* Index of the category called name, or -1. */
@@ -122,6 +141,8 @@ struct goal_result {
 	struct proposal_calc calc;    /* before the day budget */
 	int proposed;                 /* after the day budget */
 	double p_after;               /* P(proposed met next period) */
+	int calibrated;               /* bit 0: the current period's P from the backtest
+	                                 errors, bit 1: the next one's */
 	int budget_cut;               /* minutes removed to fit the day budget */
 	int budget_cut_types;         /* bit t set: cut for day type t */
 	int budget_lowered;           /* minutes below the current goal so the

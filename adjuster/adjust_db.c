@@ -114,7 +114,7 @@ static int load_estimates(PGconn *db, struct adjust_input *in, const char *as_of
 	if (!res)
 		return -1;
 	for (r = 0; r < PQntuples(res); r++) {
-		double m = strtod(PQgetvalue(res, r, 2), NULL);
+		double m = strtod(PQgetvalue(res, r, 7), NULL);   /* the mean */
 		double lo = strtod(PQgetvalue(res, r, 3), NULL);
 		double hi = strtod(PQgetvalue(res, r, 4), NULL);
 		size_t c;

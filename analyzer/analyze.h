@@ -31,6 +31,9 @@ struct analyze_category {
 	struct bt_result backtest;
 	double month_actual;            /* month start .. as_of */
 	double month_projected, month_lower80, month_upper80, month_lower95, month_upper95;
+	/* backtest errors of the written points (backtest_point_errors),
+	 * BT_DAYS x BT_HORIZON; NULL without history */
+	double *errors;
 };
 
 struct analyze_result {
@@ -42,6 +45,7 @@ struct analyze_result {
 	int ncategories;
 	int64_t rows_read;
 	int64_t estimates, scores, projections, flows;
+	int64_t errors;                     /* analytics.estimate_errors rows */
 	int plan_days;                      /* days with plan data (flows) */
 };
 

@@ -1,53 +1,192 @@
 /*
- * backtest: rolling-origin scoring and the choice of method (backtest.h).
+ * backtest: rolling-origin scoring, calibration and the choice of method
+ * (backtest.h).
  *
  * A method that could not forecast some scored pair (too little history at
- * that origin, a singular fit) is not eligible: comparing its MAE over fewer,
- * easier days with another's over all days would be unfair.
+ * that origin, a singular fit) is not eligible: comparing its score over
+ * fewer, easier days with another's over all days would be unfair.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "analyzer/backtest.h"
+
+static int bucket_of(int h)
+{
+	return h <= 7 ? 0 : h <= 14 ? 1 : 2;
+}
+
+static int fold_of(int row)
+{
+	return (row / 7) % 2;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double quantile_sorted(const double *v, int n, double u)
+{
+	double pos = u * (n - 1);
+	int i = (int)floor(pos);
+
+	if (i >= n - 1)
+		return v[n - 1];
+	if (i < 0)
+		return v[0];
+	return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+/* Residual quantiles of method m from the rows not in fold `skip` (-1: all
+ * rows) into cal; 0 when there were too few errors. */
+static int calibrate_from(const struct bt_result *r, const struct est_series *s, int m,
+			  int skip, double cal[BT_NBUCKETS][2][EST_NQ], double *buf)
+{
+	int b, t, j, i, h, n, pooled;
+
+	for (b = 0; b < BT_NBUCKETS; b++)
+		for (t = 0; t < 2; t++) {
+			for (pooled = 0; pooled < 3; pooled++) {
+				n = 0;
+				for (i = 0; i < BT_DAYS; i++) {
+					int o = r->origin - BT_DAYS + i;
+
+					if (skip >= 0 && fold_of(i) == skip)
+						continue;
+					for (h = 1; h <= BT_HORIZON; h++) {
+						float e = r->err[m][i][h - 1];
+
+						if (!isfinite(e))
+							continue;
+						if (pooled < 2 && bucket_of(h) != b)
+							continue;
+						if (pooled < 1 && (s->holiday[o + h] != 0) != t)
+							continue;
+						buf[n++] = e;
+					}
+				}
+				if (n >= BT_MIN_CAL)
+					break;
+			}
+			if (n < BT_MIN_CAL)
+				return 0;
+			qsort(buf, n, sizeof(double), cmp_double);
+			for (j = 0; j < EST_NQ; j++) {
+				/* split-conformal's finite-sample step: the tails a little
+				 * wider, (n + 1) / n */
+				double tau = est_q_levels[j], u;
+
+				u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
+					      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
+				cal[b][t][j] = quantile_sorted(buf, n, u < 0 ? 0 : u > 1 ? 1 : u);
+			}
+		}
+	return 1;
+}
+
+static void apply_cal(const double cal[BT_NBUCKETS][2][EST_NQ], int h, int holiday,
+		      struct est_point *p)
+{
+	double raw = p->minutes;
+	int j, b = bucket_of(h);
+
+	for (j = 0; j < EST_NQ; j++)
+		p->q[j] = raw + cal[b][holiday != 0][j];
+	est_point_from_quantiles(p);
+	/* The point stays the method's forecast (its median shift is mostly
+	 * noise), kept inside the 80 % interval; a distribution with an atom at
+	 * 0 (lumpy days) gets its median, which is what minimises the MAE. */
+	if (p->lower80 > 0)
+		p->minutes = raw < p->lower80 ? p->lower80 : raw > p->upper80 ? p->upper80 : raw;
+}
+
+void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
+			struct est_point *p)
+{
+	double raw = p->minutes;
+
+	if (m == EST_HURDLE || !r->cal_ok[m])
+		est_point_from_quantiles(p);    /* the model's own distribution */
+	else
+		apply_cal(r->cal[m], h, holiday, p);
+	/* sums of days add the raw forecasts (the mean) and the backtest's
+	 * errors against them */
+	p->mean = raw;
+}
+
+/* The first origin at which a regression has EST_MIN_HISTORY training rows. */
+static int first_fit_origin(const struct est_series *s, int origin)
+{
+	int t, rows = 0;
+
+	for (t = 7; t <= origin; t++) {
+		rows += isfinite(s->y[t]) && isfinite(s->y[t - 7]);
+		if (rows >= EST_MIN_HISTORY)
+			return t;
+	}
+	return origin + 1;
+}
 
 int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		 char *err, size_t errlen)
 {
-	double abs_sum[EST_NMETHODS] = { 0 };
+	double abs_sum[EST_NMETHODS] = { 0 }, qsum[EST_NMETHODS] = { 0 };
 	int in80[EST_NMETHODS] = { 0 }, in95[EST_NMETHODS] = { 0 };
 	struct est_point pts[BT_HORIZON];
 	struct est_model *model[EST_NMETHODS] = { NULL };
+	double fold_cal[2][BT_NBUCKETS][2][EST_NQ];
+	int fold_ok[2];
 	int fit_at[EST_NMETHODS] = { 0 };
+	double *buf;
 	char why[256];
-	int o, h, m, i, start;
+	int o, h, m, i, start, fit0;
 
 	if (origin >= s->n) {
 		snprintf(err, errlen, "backtest origin %d outside the series of %d days", origin, s->n);
 		return -1;
 	}
-	for (m = 0; m < EST_NMETHODS; m++)
+	r->origin = origin;
+	for (m = 0; m < EST_NMETHODS; m++) {
 		r->score[m].n = 0;
+		r->cal_ok[m] = 0;
+		for (i = 0; i < BT_DAYS; i++)
+			for (h = 0; h < BT_HORIZON; h++)
+				r->err[m][i][h] = NAN;
+	}
 	r->n_scored = 0;
 	r->history_days = 0;
 	for (i = 0; i <= origin; i++)
 		r->history_days += isfinite(s->y[i]) != 0;
 
 	/* origins before the first known day cannot be forecast from by any
-	 * method; scoring them would only make every method ineligible */
+	 * method; scoring them would only make every method ineligible.  Nor
+	 * can the regressions forecast before they can be fitted: start there
+	 * when that leaves a few weeks of origins. */
 	start = origin - BT_DAYS;
 	for (i = 0; i <= origin && !isfinite(s->y[i]); i++)
 		;
 	if (start < i)
 		start = i;
+	fit0 = first_fit_origin(s, origin);
+	if (fit0 > start && fit0 <= origin - 21)
+		start = fit0;
+	if (start < 0)
+		start = 0;
 	for (o = start; o < origin; o++) {
 		int horizon = origin - o < BT_HORIZON ? origin - o : BT_HORIZON;
+		int row = o - (origin - BT_DAYS);
 
 		for (h = 1; h <= horizon; h++)
 			r->n_scored += isfinite(s->y[o + h]) != 0;
 		for (m = 0; m < EST_NMETHODS; m++) {
 			int rc;
 
-			if (est_is_baseline(m)) {
+			if (est_is_baseline(m) || m == EST_HURDLE) {
 				rc = est_forecast(m, s, o, horizon, pts, why, sizeof(why));
 			} else {
 				/* refit weekly; a failed fit is retried at the next origin */
@@ -68,29 +207,87 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 				continue;
 			for (h = 1; h <= horizon; h++) {
 				double a = s->y[o + h];
-				const struct est_point *p = &pts[h - 1];
+				struct est_point *p = &pts[h - 1];
 
 				if (!isfinite(a))
 					continue;
-				r->score[m].n++;
-				abs_sum[m] += fabs(a - p->minutes);
-				in80[m] += a >= p->lower80 && a <= p->upper80;
-				in95[m] += a >= p->lower95 && a <= p->upper95;
+				if (m == EST_HURDLE) {
+					/* its own distribution: scored here, its point is its
+					 * median; the error kept is against its mean */
+					double mean = p->minutes;
+
+					r->err[m][row][h - 1] = (float)(a - mean);
+					est_point_from_quantiles(p);
+					r->score[m].n++;
+					abs_sum[m] += fabs(a - p->minutes);
+					in80[m] += a >= p->lower80 && a <= p->upper80;
+					in95[m] += a >= p->lower95 && a <= p->upper95;
+					qsum[m] += est_quantile_loss(p, a);
+					continue;
+				}
+				r->err[m][row][h - 1] = (float)(a - p->minutes);
 			}
 		}
 	}
 	for (m = 0; m < EST_NMETHODS; m++)
 		est_model_free(model[m]);
+
+	/* calibration, and the out-of-fold scores of the calibrated methods */
+	buf = malloc(sizeof(double) * BT_DAYS * BT_HORIZON);
+	if (!buf) {
+		snprintf(err, errlen, "backtest: out of memory");
+		return -1;
+	}
+	for (m = 0; m < EST_NMETHODS; m++) {
+		if (m == EST_HURDLE)
+			continue;
+		r->cal_ok[m] = calibrate_from(r, s, m, -1, r->cal[m], buf);
+		fold_ok[0] = calibrate_from(r, s, m, 0, fold_cal[0], buf);
+		fold_ok[1] = calibrate_from(r, s, m, 1, fold_cal[1], buf);
+		for (i = 0; i < BT_DAYS; i++) {
+			int f = !fold_of(i);   /* the other fold's calibration */
+
+			o = origin - BT_DAYS + i;
+			for (h = 1; h <= BT_HORIZON; h++) {
+				float e = r->err[m][i][h - 1];
+				struct est_point p;
+				double a;
+				int j;
+
+				if (!isfinite(e))
+					continue;
+				a = s->y[o + h];
+				memset(&p, 0, sizeof(p));
+				p.minutes = a - e;
+				if (fold_ok[f])
+					apply_cal(fold_cal[f], h, s->holiday[o + h], &p);
+				else if (r->cal_ok[m])
+					apply_cal(r->cal[m], h, s->holiday[o + h], &p);
+				else {
+					for (j = 0; j < EST_NQ; j++)
+						p.q[j] = p.minutes;
+					est_point_from_quantiles(&p);
+				}
+				r->score[m].n++;
+				abs_sum[m] += fabs(a - p.minutes);
+				in80[m] += a >= p.lower80 - 1e-9 && a <= p.upper80 + 1e-9;
+				in95[m] += a >= p.lower95 - 1e-9 && a <= p.upper95 + 1e-9;
+				qsum[m] += est_quantile_loss(&p, a);
+			}
+		}
+	}
+	free(buf);
 	for (m = 0; m < EST_NMETHODS; m++) {
 		struct bt_score *sc = &r->score[m];
 
 		if (sc->n == 0) {
-			sc->mae = sc->coverage80 = sc->coverage95 = NAN;
+			sc->mae = sc->coverage80 = sc->coverage95 = sc->qscore = NAN;
 			continue;
 		}
 		sc->mae = abs_sum[m] / sc->n;
 		sc->coverage80 = (double)in80[m] / sc->n;
 		sc->coverage95 = (double)in95[m] / sc->n;
+		sc->qscore = qsum[m] / sc->n;
 	}
 	return 0;
 fail:
@@ -108,6 +305,7 @@ static int choose(const struct bt_result *r, int baselines_only)
 		return -1;
 	for (m = 0; m < EST_NMETHODS; m++) {
 		const struct bt_score *sc = &r->score[m];
+		double v, bv;
 
 		if (baselines_only && !est_is_baseline(m))
 			continue;
@@ -115,8 +313,10 @@ static int choose(const struct bt_result *r, int baselines_only)
 			continue;
 		if (sc->n != r->n_scored)
 			continue;
+		v = baselines_only ? sc->mae : sc->qscore;
+		bv = best < 0 ? 0 : baselines_only ? r->score[best].mae : r->score[best].qscore;
 		/* strictly better only: ties stay with the simpler, earlier method */
-		if (best < 0 || sc->mae < r->score[best].mae - 1e-9)
+		if (best < 0 || v < bv - 1e-9)
 			best = m;
 	}
 	return best;
@@ -137,6 +337,42 @@ const char *backtest_method_name(int method)
 	if (method == BT_NO_HISTORY)
 		return "no_history";
 	return est_method_name(method);
+}
+
+void backtest_point_errors(const struct bt_result *r, const struct est_series *s, int m,
+			   double *out)
+{
+	int i, h;
+
+	(void)s;
+	for (i = 0; i < BT_DAYS; i++)
+		for (h = 1; h <= BT_HORIZON; h++) {
+			float e = m >= 0 ? r->err[m][i][h - 1] : NAN;
+
+			out[i * BT_HORIZON + h - 1] = isfinite(e) ? e : NAN;
+		}
+}
+
+int backtest_sum_errors(const double *errors, int L, double *out)
+{
+	int i, h, n = 0;
+
+	if (L < 1 || L > BT_HORIZON)
+		return 0;
+	for (i = 0; i < BT_DAYS; i++) {
+		double sum = 0;
+
+		for (h = 1; h <= L; h++) {
+			double e = errors[i * BT_HORIZON + h - 1];
+
+			if (!isfinite(e))
+				break;
+			sum += e;
+		}
+		if (h > L)
+			out[n++] = sum;
+	}
+	return n;
 }
 
 int backtest_estimate(const struct est_series *s, int origin, int horizon,
@@ -161,6 +397,9 @@ int backtest_estimate(const struct est_series *s, int origin, int horizon,
 		}
 		if (rc == 0) {
 			*method = tries[i];
+			for (h = 1; h <= horizon; h++)
+				backtest_calibrate(r, tries[i], h, s->holiday[origin + h],
+						   &out[h - 1]);
 			return 0;
 		}
 	}

@@ -39,8 +39,50 @@ enum {
 #define MIN_DUMMY_ONES 2        /* an indicator seen fewer times is dropped */
 
 static const char *const method_names[EST_NMETHODS] = {
-	"mean_7d", "same_weekday_4w", "same_daytype_30d", "ols", "robust",
+	"mean_7d", "same_weekday_4w", "same_daytype_30d", "ols", "robust", "hurdle",
 };
+
+const double est_q_levels[EST_NQ] = {
+	0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975,
+};
+#define Q_LO95 0
+#define Q_LO80 2
+#define Q_80 9
+#define Q_HI80 10
+#define Q_95 11
+#define Q_HI95 12
+
+void est_point_from_quantiles(struct est_point *p)
+{
+	int j;
+
+	for (j = 0; j < EST_NQ; j++) {
+		if (!(p->q[j] > 0))
+			p->q[j] = 0;
+		if (j > 0 && p->q[j] < p->q[j - 1])
+			p->q[j] = p->q[j - 1];
+	}
+	p->minutes = p->q[EST_Q_MEDIAN];
+	p->lower80 = p->q[Q_LO80];
+	p->upper80 = p->q[Q_LO80] > 0 ? p->q[Q_HI80] : p->q[Q_80];
+	p->lower95 = p->q[Q_LO95];
+	p->upper95 = p->q[Q_LO95] > 0 ? p->q[Q_HI95] : p->q[Q_95];
+	if (p->upper95 < p->upper80)
+		p->upper95 = p->upper80;
+}
+
+double est_quantile_loss(const struct est_point *p, double y)
+{
+	double sum = 0;
+	int j;
+
+	for (j = 0; j < EST_NQ; j++) {
+		double d = y - p->q[j];
+
+		sum += d >= 0 ? est_q_levels[j] * d : (est_q_levels[j] - 1) * d;
+	}
+	return sum / EST_NQ;
+}
 
 void est_init(void)
 {
@@ -77,6 +119,11 @@ static double floor0(double v)
 /* Fills the bounds from mean, sd and the two quantile multipliers. */
 static void set_point(struct est_point *p, double mean, double sd, double q80, double q95)
 {
+	int j;
+
+	/* the model's own quantiles (normal, floored): what calibration starts from */
+	for (j = 0; j < EST_NQ; j++)
+		p->q[j] = floor0(mean + gsl_cdf_ugaussian_Pinv(est_q_levels[j]) * sd);
 	p->mean = mean;
 	p->sd = sd;
 	p->minutes = floor0(mean);
@@ -156,6 +203,89 @@ static int baseline(enum est_method m, const struct est_series *s, int origin,
 			return 1;
 		}
 		sample_point(v, k, &out[h - 1]);
+	}
+	return 0;
+}
+
+/* ---- hurdle ------------------------------------------------------------- */
+
+#define HURDLE_WEEKS 8
+#define HURDLE_PRIOR_DAYS 28
+#define HURDLE_AMOUNT_DAYS 56
+#define HURDLE_MIN_DAYS 14
+#define HURDLE_ANY 0.5          /* minutes: less than this is no time */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Linear-interpolated quantile u of the sorted v[0..n-1]. */
+static double sorted_quantile(const double *v, int n, double u)
+{
+	double pos = u * (n - 1);
+	int i = (int)floor(pos);
+
+	if (i >= n - 1)
+		return v[n - 1];
+	if (i < 0)
+		return v[0];
+	return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+static int hurdle(const struct est_series *s, int origin, int horizon, struct est_point *out,
+		  char *err, size_t errlen)
+{
+	double v[HURDLE_AMOUNT_DAYS], sum = 0, sumsq = 0;
+	int i, h, j, nv = 0, known = 0, n_all = 0, k_all = 0;
+
+	for (i = origin; i > origin - HURDLE_AMOUNT_DAYS && i >= 0; i--) {
+		if (!isfinite(s->y[i]))
+			continue;
+		known++;
+		if (s->y[i] >= HURDLE_ANY) {
+			v[nv++] = s->y[i];
+			sum += s->y[i];
+			sumsq += s->y[i] * s->y[i];
+		}
+		if (i > origin - HURDLE_PRIOR_DAYS) {
+			n_all++;
+			k_all += s->y[i] >= HURDLE_ANY;
+		}
+	}
+	if (known < HURDLE_MIN_DAYS) {
+		snprintf(err, errlen, "hurdle: %d days of history, %d needed", known,
+			 HURDLE_MIN_DAYS);
+		return 1;
+	}
+	qsort(v, nv, sizeof(double), cmp_double);
+	for (h = 1; h <= horizon; h++) {
+		int t = origin + h, n_wd = 0, k_wd = 0;
+		double p_all = (k_all + 0.5) / (n_all + 1.0), p, mean;
+		struct est_point *o = &out[h - 1];
+
+		/* the same weekday, and the same day type (a holiday on a weekday
+		 * is not a working day) */
+		i = origin - ((origin - t) % 7 + 7) % 7;
+		for (; i > origin - 7 * HURDLE_WEEKS && i >= 0; i -= 7)
+			if (isfinite(s->y[i]) && s->holiday[i] == s->holiday[t]) {
+				n_wd++;
+				k_wd += s->y[i] >= HURDLE_ANY;
+			}
+		p = nv ? (k_wd + 2.0 * p_all) / (n_wd + 2.0) : 0;
+		mean = nv ? p * sum / nv : 0;
+		memset(o, 0, sizeof(*o));
+		o->mean = mean;
+		o->sd = nv ? sqrt(fmax(0, p * sumsq / nv - mean * mean)) : 0;
+		for (j = 0; j < EST_NQ; j++) {
+			double tau = est_q_levels[j];
+
+			o->q[j] = nv && tau > 1 - p ? sorted_quantile(v, nv, (tau - (1 - p)) / p) : 0;
+		}
+		est_point_from_quantiles(o);
+		o->minutes = mean;      /* the raw point is the mean; calibration may change it */
 	}
 	return 0;
 }
@@ -494,6 +624,8 @@ int est_forecast(enum est_method m, const struct est_series *s, int origin,
 		return baseline(m, s, origin, horizon, out, err, errlen);
 	if (m == EST_OLS || m == EST_ROBUST)
 		return regression(m, s, origin, horizon, out, err, errlen);
+	if (m == EST_HURDLE)
+		return hurdle(s, origin, horizon, out, err, errlen);
 	snprintf(err, errlen, "unknown method %d", (int)m);
 	return -1;
 }

@@ -10,7 +10,11 @@
  * over the last 4 weeks, mean of the same day type over the last 30 days) and
  * two regressions on the same design (intercept, day-of-week indicators, a
  * public-holiday-on-a-weekday indicator, a linear trend and the lag-7 value):
- * ordinary least squares and a bisquare robust fit.  Regressions train on at
+ * ordinary least squares and a bisquare robust fit; and a hurdle model for
+ * lumpy categories: the chance of any time on the target's weekday (the last
+ * 8 such days, shrunk towards the last 28 days) times the minutes of the
+ * days with time (the last 56 days), as a mixture of an atom at 0 and the
+ * empirical distribution of those minutes.  Regressions train on at
  * most EST_TRAIN_DAYS days before the origin and need EST_MIN_HISTORY rows.
  */
 #ifndef DWHBI_ESTIMATORS_H
@@ -25,6 +29,7 @@ enum est_method {
 	EST_SAME_DAYTYPE_30D,
 	EST_OLS,
 	EST_ROBUST,
+	EST_HURDLE,             /* P(any time) x minutes when present */
 	EST_NMETHODS
 };
 
@@ -38,13 +43,29 @@ struct est_series {
 	const unsigned char *holiday;   /* 1 = day type 'holiday' (weekend or public) */
 };
 
+/* Quantile levels of every predictive distribution (est_point.q). */
+#define EST_NQ 13
+#define EST_Q_MEDIAN 6                  /* index of 0.5 */
+extern const double est_q_levels[EST_NQ];
+
 struct est_point {
 	double minutes;                 /* point estimate, >= 0 */
 	double sd;                      /* predictive standard deviation (unfloored) */
 	double mean;                    /* unfloored point estimate */
 	double lower80, upper80;        /* >= 0 */
 	double lower95, upper95;
+	double q[EST_NQ];               /* predictive quantiles at est_q_levels, >= 0, sorted */
 };
+
+/* Sets minutes to the median of p->q and the intervals from p->q: the
+ * central ones (q 0.1..0.9, 0.025..0.975) unless the distribution has an
+ * atom at 0 that holds the lower tail, then [0, q 0.8] and [0, q 0.95], so
+ * an interval holds 80 % / 95 % of the mass either way. */
+void est_point_from_quantiles(struct est_point *p);
+
+/* The mean quantile (pinball) loss of p->q for the value y: a proper score
+ * of the whole predictive distribution (twice it approximates the CRPS). */
+double est_quantile_loss(const struct est_point *p, double y);
 
 /* Calls gsl_set_error_handler_off() once; every entry point below does it
  * too, so callers need not. */

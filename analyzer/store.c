@@ -25,7 +25,8 @@ int store_check_finite(const struct analyze_work *w, const struct analyze_result
 		const struct est_point *p = &w->points[i];
 
 		if (!isfinite(p->minutes) || !isfinite(p->lower80) || !isfinite(p->upper80) ||
-		    !isfinite(p->lower95) || !isfinite(p->upper95) || !isfinite(p->sd))
+		    !isfinite(p->lower95) || !isfinite(p->upper95) || !isfinite(p->sd) ||
+		    !isfinite(p->mean))
 			goto bad;
 	}
 	for (k = 0; k < r->ncategories; k++) {
@@ -98,8 +99,8 @@ static int write_estimates(PGconn *db, const struct analyze_work *w, const struc
 	int k, h, failed = 0;
 
 	if (db_copy_begin(db, "COPY analytics.estimates (calculated_at, as_of, target_date, "
-			  "category, method, minutes, lower80, upper80, lower95, upper95) "
-			  "FROM STDIN", err, errlen) < 0)
+			  "category, method, minutes, lower80, upper80, lower95, upper95, "
+			  "mean_minutes) FROM STDIN", err, errlen) < 0)
 		return -1;
 	for (k = 0; k < r->ncategories && !failed; k++) {
 		const struct analyze_category *c = &r->categories[k];
@@ -118,6 +119,7 @@ static int write_estimates(PGconn *db, const struct analyze_work *w, const struc
 			put_num(b, p->upper80);
 			put_num(b, p->lower95);
 			put_num(b, p->upper95);
+			put_num(b, p->mean);
 			buf_putc(b, '\n');
 			(*count)++;
 			failed = copy_flush(db, b, 0, err, errlen) < 0;
@@ -133,7 +135,8 @@ static int write_scores(PGconn *db, const struct analyze_result *r, const char *
 	int k, m;
 
 	if (db_copy_begin(db, "COPY analytics.model_scores (calculated_at, as_of, category, "
-			  "method, mae, coverage80, coverage95, n_predictions, chosen) FROM STDIN",
+			  "method, mae, coverage80, coverage95, n_predictions, chosen, quantile_score) "
+			  "FROM STDIN",
 			  err, errlen) < 0)
 		return -1;
 	for (k = 0; k < r->ncategories; k++) {
@@ -153,7 +156,12 @@ static int write_scores(PGconn *db, const struct analyze_result *r, const char *
 			} else {
 				buf_puts(b, "\t\\N\t\\N\t\\N");     /* no prediction: no score */
 			}
-			buf_printf(b, "\t%d\t%s\n", s->n, c->method == m ? "t" : "f");
+			buf_printf(b, "\t%d\t%s", s->n, c->method == m ? "t" : "f");
+			if (s->n > 0 && isfinite(s->qscore))
+				put_num(b, s->qscore);
+			else
+				buf_puts(b, "\t\\N");
+			buf_putc(b, '\n');
 			(*count)++;
 		}
 	}
@@ -192,6 +200,52 @@ static int write_projections(PGconn *db, const struct analyze_result *r,
 		(*count)++;
 	}
 	return copy_finish(db, b, 0, err, errlen);
+}
+
+/* The backtest errors of the written points, one array per origin that has
+ * any (analytics.estimate_errors). */
+static int write_errors(PGconn *db, const struct analyze_result *r, const char *calc,
+			const char *as_of, struct buf *b, int64_t *count, char *err, size_t errlen)
+{
+	int k, i, h, failed = 0;
+
+	if (db_copy_begin(db, "COPY analytics.estimate_errors (calculated_at, as_of, category, "
+			  "method, origin, errors) FROM STDIN", err, errlen) < 0)
+		return -1;
+	for (k = 0; k < r->ncategories && !failed; k++) {
+		const struct analyze_category *c = &r->categories[k];
+
+		if (!c->errors || c->method < 0)
+			continue;
+		for (i = 0; i < BT_DAYS && !failed; i++) {
+			const double *e = c->errors + (size_t)i * BT_HORIZON;
+			char origin[16];
+			int any = 0;
+
+			for (h = 0; h < BT_HORIZON; h++)
+				any |= isfinite(e[h]);
+			if (!any)
+				continue;
+			time_format_date(r->as_of - BT_DAYS + i, origin, sizeof(origin));
+			put_prefix(b, calc, as_of);
+			put_text(b, c->name);
+			put_text(b, backtest_method_name(c->method));
+			put_text(b, origin);
+			buf_puts(b, "\t{");
+			for (h = 0; h < BT_HORIZON; h++) {
+				if (h)
+					buf_putc(b, ',');
+				if (isfinite(e[h]))
+					buf_printf(b, "%.15g", e[h]);
+				else
+					buf_puts(b, "NULL");
+			}
+			buf_puts(b, "}\n");
+			(*count)++;
+			failed = copy_flush(db, b, 0, err, errlen) < 0;
+		}
+	}
+	return copy_finish(db, b, failed, err, errlen);
 }
 
 static int write_flows(PGconn *db, const struct analyze_work *w, const char *calc, const char *as_of,
@@ -241,11 +295,12 @@ int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_resu
 	    write_estimates(db, w, r, calc, as_of, &b, &r->estimates, err, errlen) < 0 ||
 	    write_scores(db, r, calc, as_of, &b, &r->scores, err, errlen) < 0 ||
 	    write_projections(db, r, calc, as_of, &b, &r->projections, err, errlen) < 0 ||
+	    write_errors(db, r, calc, as_of, &b, &r->errors, err, errlen) < 0 ||
 	    (with_flows && write_flows(db, w, calc, as_of, &b, &r->flows, err, errlen) < 0) ||
 	    db_commit(db, err, errlen) < 0) {
 		buf_release(&b);
 		db_rollback(db);
-		r->estimates = r->scores = r->projections = r->flows = 0;
+		r->estimates = r->scores = r->projections = r->flows = r->errors = 0;
 		return -1;
 	}
 	buf_release(&b);

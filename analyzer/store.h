@@ -46,4 +46,16 @@ int store_check_finite(const struct analyze_work *w, const struct analyze_result
 int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_result *r,
 		   int with_flows, char *err, size_t errlen);
 
+/* The pieces of analyze_run() that `analyze --evaluate` (evaluate.c) reuses.
+ * analyze_load_days fills w->holiday for w->first_day .. + n - 1;
+ * analyze_load_history fills r->categories and w->y from w->first_day to
+ * r->as_of (indexes <= w->origin); analyze_estimate fills w->points and the
+ * month projections from y at indexes <= w->origin only. */
+int analyze_load_days(PGconn *db, struct analyze_work *w, char *err, size_t errlen);
+int analyze_load_history(PGconn *db, struct analyze_work *w, struct analyze_result *r,
+			 char *err, size_t errlen);
+void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *err, size_t errlen,
+		      int *rc);
+void analyze_work_release(struct analyze_work *w);
+
 #endif

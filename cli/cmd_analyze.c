@@ -6,11 +6,14 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cJSON.h>
 
 #include "analyzer/analyze.h"
+#include "analyzer/evaluate.h"
+#include "lib/buf.h"
 #include "cli/cmd.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -18,6 +21,7 @@
 const char cmd_analyze_summary[] = "estimate minutes per category for the coming days";
 const char cmd_analyze_usage[] =
 	"usage: dwhbi analyze [--as-of DATE]\n"
+	"       dwhbi analyze --evaluate FROM..TO [--every N]\n"
 	"\n"
 	"Estimates the minutes of every category for each day from the day after\n"
 	"DATE to the end of that day's month (and at least 14 days), with 80% and\n"
@@ -30,7 +34,17 @@ const char cmd_analyze_usage[] =
 	"\n"
 	"  --as-of DATE   use only data up to DATE (YYYY-MM-DD); the results for a\n"
 	"                 past DATE are reproducible.  Default: yesterday in\n"
-	"                 DWHBI_TIMEZONE.\n";
+	"                 DWHBI_TIMEZONE.\n"
+	"  --evaluate FROM..TO\n"
+	"                 writes nothing: recomputes the analysis as of FROM, FROM+N,\n"
+	"                 ... <= TO, each from the days up to its as-of only, and\n"
+	"                 compares it with the complete days in the marts: MAE of\n"
+	"                 every method and of the chosen one, its ratio to the\n"
+	"                 baseline the backtest picked, 80/95% interval coverage,\n"
+	"                 the 80% interval score, month-end coverage, and the\n"
+	"                 Brier score of the adjuster's P(met) for each goal's next\n"
+	"                 period against the goal's hit rate.\n"
+	"  --every N      days between as-of dates (default 7).\n";
 
 static void print_result(const struct analyze_result *r)
 {
@@ -66,7 +80,8 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 	struct analyze_result r;
 	char err[512] = "";
 	int32_t as_of = 0;
-	int have_as_of = 0, i;
+	int have_as_of = 0, i, every = 7, evaluate = 0;
+	int32_t ev_from = 0, ev_to = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--as-of") && i + 1 < argc) {
@@ -79,11 +94,53 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 				return cmd_bad_usage("analyze", "--as-of '%s' is not a date "
 						     "(YYYY-MM-DD)", argv[i] + 8);
 			have_as_of = 1;
+		} else if (!strcmp(argv[i], "--evaluate") && i + 1 < argc) {
+			char a[16], b[16];
+			const char *dots = strstr(argv[++i], "..");
+
+			if (!dots || dots - argv[i] >= (long)sizeof(a) ||
+			    strlen(dots + 2) >= sizeof(b))
+				return cmd_bad_usage("analyze", "--evaluate wants FROM..TO "
+						     "(YYYY-MM-DD..YYYY-MM-DD), not '%s'", argv[i]);
+			memcpy(a, argv[i], dots - argv[i]);
+			a[dots - argv[i]] = '\0';
+			strcpy(b, dots + 2);
+			if (time_parse_date(a, &ev_from) < 0 || time_parse_date(b, &ev_to) < 0 ||
+			    ev_from > ev_to || ev_to - ev_from > 3660)
+				return cmd_bad_usage("analyze", "--evaluate wants FROM..TO with "
+						     "FROM <= TO within ten years, not '%s'", argv[i]);
+			evaluate = 1;
+		} else if (!strcmp(argv[i], "--every") && i + 1 < argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+
+			if (*end || v < 1 || v > 366)
+				return cmd_bad_usage("analyze", "--every wants 1..366 days, not '%s'",
+						     argv[i]);
+			every = (int)v;
+		} else if (!strcmp(argv[i], "--evaluate") || !strcmp(argv[i], "--every")) {
+			return cmd_bad_usage("analyze", "%s needs a value", argv[i]);
 		} else if (!strcmp(argv[i], "--as-of")) {
 			return cmd_bad_usage("analyze", "--as-of needs a date (YYYY-MM-DD)");
 		} else {
 			return cmd_bad_usage("analyze", "unknown option '%s'", argv[i]);
 		}
+	}
+	if (evaluate) {
+		struct eval_summary es;
+		struct buf out = BUF_INIT;
+
+		if (have_as_of)
+			return cmd_bad_usage("analyze", "--evaluate and --as-of do not go together");
+		if (analyze_evaluate(ctx->db, ev_from, ev_to, every, &es, err, sizeof(err)) < 0) {
+			log_error("analyze --evaluate: %s", err);
+			return 1;
+		}
+		eval_summary_print(&es, ev_from, ev_to, every, &out);
+		fwrite(out.data, 1, out.len, stdout);
+		buf_release(&out);
+		eval_summary_release(&es);
+		return 0;
 	}
 	if (!have_as_of) {
 		int32_t today;
@@ -101,7 +158,7 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 		return 1;
 	}
 	ctx->rows_read = r.rows_read;
-	ctx->rows_written = r.estimates + r.scores + r.projections + r.flows;
+	ctx->rows_written = r.estimates + r.scores + r.projections + r.flows + r.errors;
 	ctx->detail = analyze_result_json(&r);
 	print_result(&r);
 	analyze_result_release(&r);

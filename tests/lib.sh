@@ -140,12 +140,14 @@ t_sql_eq() {
 	t_eq "$1" "$2" "$got"
 }
 
-# t_demo_person SEED FROM DAYS [TZ] — fake Toggl and Google serving the
-# synthetic person (tests/fake/person.h) from FROM for DAYS days, with the
+# t_demo_person SEED FROM DAYS [TZ [PROFILE]] — fake Toggl and Google serving
+# the synthetic person (tests/fake/person.h) from FROM for DAYS days, with the
 # connectors' settings exported (TOGGL_*, GOOGLE_*, the holiday calendar).
+# PROFILE (person.h: drift, life, messy, all) adds behaviours to the person.
 # Leaves FAKE_URL at the Google fake.
 t_demo_person() {
 	local seed=$1 from=$2 days=$3 tz=${4:-Asia/Tokyo}
+	[ -z "${5:-}" ] || days="$days:$5"
 	[ "$(type -t g_start_fake)" = function ] || . "$SRCDIR/tests/fake/scenarios/google-lib.sh"
 	T_TOKEN="tok-$RANDOM$RANDOM"
 	t_start_fake toggl --token "$T_TOKEN" --person "$seed:$from:$days" --tz "$tz"

@@ -349,19 +349,18 @@ static cJSON *when_json(int all_day, int64_t usec, int32_t day, const char *zone
 static int load_person(char *err, size_t errlen)
 {
 	struct person p;
-	unsigned long long seed;
-	char from[16];
-	int days, n;
+	uint64_t seed;
+	unsigned flags;
+	int days;
 	int32_t first;
 
-	n = sscanf(G.person_spec, "%llu:%10[0-9-]:%d", &seed, from, &days);
-	if (n != 3 || time_parse_date(from, &first) < 0 || days < 1 || days > 3660) {
-		snprintf(err, errlen, "--person wants SEED:YYYY-MM-DD:DAYS, not '%s'",
+	if (person_spec_parse(G.person_spec, &seed, &first, &days, &flags) < 0 || days > 3660) {
+		snprintf(err, errlen, "--person wants SEED:YYYY-MM-DD:DAYS[:PROFILE], not '%s'",
 			 G.person_spec);
 		return -1;
 	}
-	if (person_generate(&p, seed, first, days, G.tz, fake_now(G.server),
-			    err, errlen) < 0)
+	if (person_generate_profile(&p, seed, flags, first, days, G.tz, fake_now(G.server),
+				    err, errlen) < 0)
 		return -1;
 	cal_add(p.primary_calendar_id, p.fullname, G.tz, 1);
 	cal_add(p.holiday_calendar_id, "日本の祝日", G.tz, 0);
@@ -1572,7 +1571,7 @@ int main(int argc, char **argv)
 		.option = option,
 		.setup = setup,
 		.usage =
-		"  --person SEED:FROM:DAYS   serve the synthetic person's calendars\n"
+		"  --person SEED:FROM:DAYS[:PROFILE]   serve the synthetic person's calendars\n"
 		"  --tz ZONE                 the person's zone (default UTC)\n"
 		"  --scenario FILE           calendars and events from a JSON file\n"
 		"  --client-id ID --client-secret S --refresh-token T\n"

@@ -549,21 +549,20 @@ static int make_bulk(const char *spec)
  * generated as of the fake's clock. */
 static int load_person(const char *spec, int64_t now)
 {
-	unsigned long long seed;
-	char from[16];
+	uint64_t seed;
+	unsigned flags;
 	int ndays;
 	int32_t first;
 	struct person p;
 	char err[256];
 
-	if (sscanf(spec, "%llu:%10[0-9-]:%d", &seed, from, &ndays) != 3 ||
-	    time_parse_date(from, &first) < 0 || ndays <= 0) {
-		fprintf(stderr, "fake-toggl: bad --person '%s' (want SEED:YYYY-MM-DD:DAYS)\n",
-			spec);
+	if (person_spec_parse(spec, &seed, &first, &ndays, &flags) < 0) {
+		fprintf(stderr, "fake-toggl: bad --person '%s' (want "
+			"SEED:YYYY-MM-DD:DAYS[:PROFILE])\n", spec);
 		return -1;
 	}
-	if (person_generate(&p, (uint64_t)seed, first, ndays, T.tz, now, err,
-			    sizeof(err)) < 0) {
+	if (person_generate_profile(&p, seed, flags, first, ndays, T.tz, now, err,
+				    sizeof(err)) < 0) {
 		fprintf(stderr, "fake-toggl: person: %s\n", err);
 		return -1;
 	}
@@ -1325,7 +1324,8 @@ int main(int argc, char **argv)
 		.usage =
 		"  --token T          the API token the fake accepts (default fake-toggl-token)\n"
 		"  --tz ZONE          the user's time zone (default UTC)\n"
-		"  --person S:D:N     data: the synthetic person of seed S, N days from date D\n"
+		"  --person S:D:N[:P] data: the synthetic person of seed S, N days from date D\n"
+		"                     (profile P: default, drift, life, messy, all)\n"
 		"  --scenario FILE    data: JSON with me, projects, clients, tags, time_entries\n"
 		"  --bulk N[:DATE]    add N synthetic entries from DATE (benchmark)\n"
 		"  --history-days N   oldest start_date accepted, in days (default 90)\n"

@@ -85,7 +85,7 @@ static const char *const tag_tab[NTAG] = {
 
 /* ---- deterministic randomness ---------------------------------------------- */
 
-enum { S_WAKE = 1, S_PLAN, S_ACTUAL, S_LEAVE, S_BED, S_SERIES };
+enum { S_WAKE = 1, S_PLAN, S_ACTUAL, S_LEAVE, S_BED, S_SERIES, S_ENERGY, S_MESS };
 
 struct rng { uint64_t s; };
 
@@ -126,6 +126,119 @@ static const char *rng_pick(struct rng *r, const char *const *list, int n)
 	return list[rng_next(r) % (uint64_t)n];
 }
 #define PICK(r, arr) rng_pick((r), (arr), (int)(sizeof(arr) / sizeof((arr)[0])))
+
+/* ---- profiles (person.h): behaviours beyond the default routine ------------ */
+
+/* The behaviours of the profile being generated.  person_generate_profile()
+ * sets it for the duration of one call (the generators are not reentrant
+ * across threads; the fakes generate once at start-up). */
+static unsigned P_FLAGS;
+
+#define HAS(f) ((P_FLAGS & (f)) != 0)
+
+static const struct { const char *name; unsigned flags; } profile_tab[] = {
+	{ "default", 0 },
+	{ "drift", PERSON_TREND | PERSON_HABIT | PERSON_CORRELATED },
+	{ "life", PERSON_SICK | PERSON_TRIP | PERSON_DAYSOFF | PERSON_CORRELATED },
+	{ "messy", PERSON_GAPS | PERSON_TIMERS | PERSON_CORRELATED | PERSON_TREND },
+	{ "all", PERSON_TREND | PERSON_HABIT | PERSON_SICK | PERSON_TRIP | PERSON_DAYSOFF |
+		 PERSON_GAPS | PERSON_TIMERS | PERSON_CORRELATED },
+};
+
+int person_profile_parse(const char *name, unsigned *flags)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(profile_tab) / sizeof(profile_tab[0]); i++)
+		if (!strcmp(name, profile_tab[i].name)) {
+			*flags = profile_tab[i].flags;
+			return 0;
+		}
+	return -1;
+}
+
+int person_spec_parse(const char *spec, uint64_t *seed, int32_t *first, int *ndays,
+		      unsigned *flags)
+{
+	unsigned long long sd;
+	char from[16], prof[32] = "default";
+	int n = sscanf(spec, "%llu:%10[0-9-]:%d:%31[a-z]", &sd, from, ndays, prof);
+
+	if (n < 3 || time_parse_date(from, first) < 0 || *ndays <= 0 ||
+	    person_profile_parse(prof, flags) < 0)
+		return -1;
+	*seed = sd;
+	return 0;
+}
+
+/* Days since 2026-01-01: the clock of the slow changes, so that a day's
+ * content still depends on the day alone. */
+static int32_t epoch_days(int32_t day)
+{
+	return day - time_days_from_civil(2026, 1, 1);
+}
+
+static int32_t pmod(int32_t a, int32_t m)
+{
+	return ((a % m) + m) % m;
+}
+
+/* A sick week every 97 days. */
+static int is_sick(int32_t day)
+{
+	return HAS(PERSON_SICK) && pmod(epoch_days(day), 97) >= 30 && pmod(epoch_days(day), 97) < 37;
+}
+
+/* A trip abroad every 131 days: 13 days whose rhythm shifts by up to 8 hours
+ * of the home zone, two hours a day out and back (jet lag). */
+static int trip_hours(int32_t day)
+{
+	static const int ramp[13] = { 2, 4, 6, 8, 8, 8, 8, 8, 8, 8, 6, 4, 2 };
+	int32_t k = pmod(epoch_days(day), 131) - 60;
+
+	if (!HAS(PERSON_TRIP) || k < 0 || k >= 13)
+		return 0;
+	return ramp[k];
+}
+
+/* A company day off on a weekday every 53 days. */
+static int is_company_off(int32_t day)
+{
+	return HAS(PERSON_DAYSOFF) && pmod(epoch_days(day), 53) == 11 && time_weekday(day) < 5;
+}
+
+/* Exercise is a habit of three months in six (calendar months). */
+static int gym_habit(int32_t day)
+{
+	int y, m, d;
+
+	time_civil_from_days(day, &y, &m, &d);
+	return pmod(y * 12 + m, 6) >= 2 && pmod(y * 12 + m, 6) <= 4;
+}
+
+/* Energy: an AR(1) process over days (about -2..2), so good and bad days
+ * come in runs. */
+static double energy(uint64_t seed, int32_t day)
+{
+	double e = 0;
+	int32_t d;
+
+	if (!HAS(PERSON_CORRELATED))
+		return 0;
+	for (d = day - 30; d <= day; d++) {
+		struct rng r;
+
+		rng_init(&r, seed, d, S_ENERGY);
+		e = 0.75 * e + (rng_range(&r, -1000, 1000) / 1000.0);
+	}
+	return e;
+}
+
+/* Months since 2026-01-01 (for the slow trends). */
+static double trend_months(int32_t day)
+{
+	return HAS(PERSON_TREND) ? epoch_days(day) / 30.44 : 0;
+}
 
 /* Google event ids use base32hex (a-v, 0-9). */
 static void event_base_id(uint64_t seed, uint64_t salt, char *out, size_t outlen)
@@ -256,6 +369,8 @@ struct dayinfo {
 	int one_on_one, one_on_one_cancelled;
 	int drinks, movie, dentist, late_release;
 	int study_shift, gym_shift;     /* minutes an instance was moved */
+	int sick, trip, company_off;    /* profiles */
+	double energy;
 };
 
 static int is_vacation(int m, int d)
@@ -274,7 +389,12 @@ static void dayinfo_get(uint64_t seed, int32_t day, struct dayinfo *di)
 	di->vacation = is_vacation(di->m, di->d);
 	rng_init(&r, seed, day, S_LEAVE);
 	di->leave = di->wd < 5 && !di->holiday && !di->vacation && rng_chance(&r, 3);
-	di->work = di->wd < 5 && !di->holiday && !di->vacation && !di->leave;
+	di->sick = is_sick(day);
+	di->trip = trip_hours(day) > 0;
+	di->company_off = is_company_off(day);
+	di->energy = energy(seed, day);
+	di->work = di->wd < 5 && !di->holiday && !di->vacation && !di->leave && !di->sick &&
+		   !di->trip && !di->company_off;
 
 	rng_init(&r, seed, day, S_PLAN);
 	if (di->work) {
@@ -305,6 +425,9 @@ static int wake_sec(uint64_t seed, int32_t day)
 	} else {
 		t = 7 * HOUR + 30 * MIN + rng_range(&r, 0, 2 * HOUR);
 	}
+	if (di.sick)
+		t = 9 * HOUR + rng_range(&r, 0, 90 * MIN);
+	t -= (int)(di.energy * 8 * MIN);        /* a good run of days starts earlier */
 	return t;
 }
 
@@ -446,6 +569,9 @@ static void workday(struct daybuf *db, const struct dayinfo *di, int64_t wake)
 					: rng_range(r, 0, 20 * MIN));
 	if (di->drinks)
 		end = 18 * HOUR + rng_range(r, 0, 20 * MIN);
+	/* profiles: work creeps longer over the months; good runs last longer */
+	end += (int64_t)(trend_months(time_days_from_civil(di->y, di->m, di->d)) * 3 * MIN +
+			 di->energy * 10 * MIN);
 	if (di->wd == 2) {
 		b = add_until(db, P_DEEP, PICK(r, deep_desc), 16 * HOUR + rng_range(r, 0, 30 * MIN));
 		add_tag(b, T_FOCUS);
@@ -470,7 +596,11 @@ static void workday(struct daybuf *db, const struct dayinfo *di, int64_t wake)
 		if (rng_chance(r, 40))
 			add_tag(b, T_FAMILY);
 		int gym_planned = di->wd == 1 || di->wd == 3;
-		if (gym_planned && rng_chance(r, end > 19 * HOUR ? 30 : 60)) {
+		int gym_pct = end > 19 * HOUR ? 30 : 60;
+		if (HAS(PERSON_HABIT))
+			gym_pct = gym_habit(time_days_from_civil(di->y, di->m, di->d)) ? 85 : 8;
+		gym_pct += (int)(di->energy * 8);
+		if (gym_planned && rng_chance(r, gym_pct)) {
 			add_min(db, P_EXERCISE, "ジム", 55, 80);
 		} else if (rng_chance(r, 10)) {
 			add_min(db, P_EXERCISE, "ストレッチ", 10, 20);
@@ -491,6 +621,21 @@ static void workday(struct daybuf *db, const struct dayinfo *di, int64_t wake)
 	}
 }
 
+/* A sick day: meals, rest (sleep in the afternoon counts as sleep), a little
+ * leisure; nothing else. */
+static void sickday(struct daybuf *db, int64_t wake)
+{
+	struct rng *r = db->r;
+
+	db->t = wake;
+	add_min(db, P_MEAL, "朝食", 15, 30);
+	fill_leisure(db, 12 * HOUR + rng_range(r, 0, 30 * MIN));
+	add_min(db, P_MEAL, "昼食", 20, 40);
+	add_min(db, P_SLEEP, "昼寝", 90, 180);
+	fill_leisure(db, 19 * HOUR + rng_range(r, 0, 30 * MIN));
+	add_min(db, P_MEAL, "夕食", 25, 45);
+}
+
 static void dayoff(struct daybuf *db, const struct dayinfo *di, int64_t wake)
 {
 	struct rng *r = db->r;
@@ -500,7 +645,12 @@ static void dayoff(struct daybuf *db, const struct dayinfo *di, int64_t wake)
 	b = add_min(db, P_MEAL, "朝食", 20, 40);
 	if (rng_chance(r, 50))
 		add_tag(b, T_FAMILY);
-	if (di->wd == 5 && rng_chance(r, 55))
+	int run_pct = 55;
+	if (HAS(PERSON_HABIT))
+		run_pct = gym_habit(time_days_from_civil(di->y, di->m, di->d)) ? 75 : 5;
+	if (di->sick)
+		run_pct = 0;
+	if (di->wd == 5 && rng_chance(r, run_pct))
 		add_min(db, P_EXERCISE, "朝ラン", 30, 45);
 	else if (rng_chance(r, 15))
 		add_min(db, P_EXERCISE, "散歩", 30, 60);
@@ -578,8 +728,12 @@ static int actual_day(struct gen *g, int32_t day)
 	db.r = &r;
 	db.place_tag = -1;
 
+	/* on a trip the day's rhythm runs some hours later in the home zone */
+	midnight += (int64_t)trip_hours(day) * HOUR * USEC_PER_SEC;
 	int64_t wake = wake_sec(g->seed, day);
-	if (di.work)
+	if (di.sick)
+		sickday(&db, wake);
+	else if (di.work)
 		workday(&db, &di, wake);
 	else
 		dayoff(&db, &di, wake);
@@ -595,6 +749,11 @@ static int actual_day(struct gen *g, int32_t day)
 		bed += rng_range(&rb, -40 * MIN, 0);
 	else
 		bed += rng_range(&rb, 0, 60 * MIN);
+	/* profiles: bedtime creeps later over the months (sleep creeps down);
+	 * a good run of days goes to bed later; a sick one early */
+	bed += (int64_t)(trend_months(day) * 4 * MIN + di.energy * 10 * MIN);
+	if (di.sick)
+		bed -= 90 * MIN;
 	if (bed < db.t + 5 * MIN)
 		bed = db.t + rng_range(&rb, 5 * MIN, 20 * MIN);
 	/* The night ends when the next day starts, counted from the next local
@@ -602,6 +761,7 @@ static int actual_day(struct gen *g, int32_t day)
 	int64_t next_midnight;
 	if (tz_day_start(g->tz, day + 1, &next_midnight) < 0)
 		return -1;
+	next_midnight += (int64_t)trip_hours(day + 1) * HOUR * USEC_PER_SEC;
 	int64_t next_wake = (next_midnight - midnight) / USEC_PER_SEC + wake_sec(g->seed, day + 1);
 	if (bed > next_wake - 3 * HOUR)
 		bed = next_wake - 3 * HOUR;
@@ -626,6 +786,42 @@ static int actual_day(struct gen *g, int32_t day)
 				break;
 			}
 		}
+	}
+
+	/* profiles: a timer left running for hours (what happened meanwhile was
+	 * never tracked), an afternoon or a whole day not tracked */
+	struct rng rm;
+	rng_init(&rm, g->seed, day, S_MESS);
+	if (HAS(PERSON_TIMERS) && rng_chance(&rm, 4) && db.n > 3) {
+		int i = rng_range(&rm, 1, db.n - 3);
+		int64_t stop = db.b[i].stop + 9 * HOUR, limit = db.b[db.n - 1].start;
+		if (stop > limit)
+			stop = limit;
+		db.b[i].stop = stop;
+		int k = i + 1;
+		for (int j = i + 1; j < db.n; j++) {
+			if (db.b[j].stop <= stop)
+				continue;       /* swallowed by the running timer */
+			if (db.b[j].start < stop)
+				db.b[j].start = stop;
+			db.b[k++] = db.b[j];
+		}
+		db.n = k;
+	}
+	if (HAS(PERSON_GAPS)) {
+		int whole = rng_chance(&rm, 3), part = rng_chance(&rm, 8);
+		int64_t from = 13 * HOUR + rng_range(&rm, 0, 3 * HOUR);
+		int64_t to = from + rng_range(&rm, 2 * HOUR, 5 * HOUR);
+		int k = 0;
+		for (int j = 0; j < db.n; j++) {
+			/* the night's sleep is the one thing always tracked */
+			if (db.b[j].proj != P_SLEEP || db.b[j].desc) {
+				if (whole || (part && db.b[j].start >= from && db.b[j].start < to))
+					continue;
+			}
+			db.b[k++] = db.b[j];
+		}
+		db.n = k;
 	}
 
 	for (int i = 0; i < db.n; i++) {
@@ -807,6 +1003,11 @@ static int plan_day(struct gen *g, int32_t day)
 		if (allday_event(g, PRIMARY_CAL, id, "有給休暇", day, day + 1) < 0)
 			return -1;
 	}
+	if (di.company_off) {
+		event_base_id(g->seed, ((uint64_t)(uint32_t)day << 16) | 10, id, 27);
+		if (allday_event(g, PRIMARY_CAL, id, "会社休日", day, day + 1) < 0)
+			return -1;
+	}
 	if (di.m == 6 && di.d == 14) {
 		event_base_id(g->seed, ((uint64_t)(uint32_t)day << 16) | 8, id, 27);
 		if (allday_event(g, PRIMARY_CAL, id, "母の誕生日", day, day + 1) < 0)
@@ -921,6 +1122,29 @@ static void apply_now(struct person *p, int64_t now)
 }
 
 int person_generate(struct person *p, uint64_t seed, int32_t first_day,
+		    int ndays, const char *tz, int64_t now_usec,
+		    char *err, size_t errlen)
+{
+	return person_generate_profile(p, seed, 0, first_day, ndays, tz, now_usec, err, errlen);
+}
+
+static int generate(struct person *p, uint64_t seed, int32_t first_day,
+		    int ndays, const char *tz, int64_t now_usec,
+		    char *err, size_t errlen);
+
+int person_generate_profile(struct person *p, uint64_t seed, unsigned flags,
+			    int32_t first_day, int ndays, const char *tz, int64_t now_usec,
+			    char *err, size_t errlen)
+{
+	int rc;
+
+	P_FLAGS = flags;
+	rc = generate(p, seed, first_day, ndays, tz, now_usec, err, errlen);
+	P_FLAGS = 0;
+	return rc;
+}
+
+static int generate(struct person *p, uint64_t seed, int32_t first_day,
 		    int ndays, const char *tz, int64_t now_usec,
 		    char *err, size_t errlen)
 {

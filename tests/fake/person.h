@@ -86,6 +86,46 @@ int person_generate(struct person *p, uint64_t seed, int32_t first_day,
 		    char *err, size_t errlen);
 void person_release(struct person *p);
 
+/* Profiles: behaviours beyond the default routine, each behind a flag, all
+ * deterministic in (seed, day).  The default (0) is the person above.
+ * - TREND: bedtime creeps 4 minutes later a month (sleep creeps down) and
+ *   work 3 minutes longer, counted from 2026-01-01;
+ * - HABIT: exercise is a habit in three calendar months of six (the gym
+ *   85 % of planned evenings, the Saturday run 75 %) and nearly stops in
+ *   the others;
+ * - SICK: a sick week every 97 days (no work, sleeps in, naps, early nights);
+ * - TRIP: a 13-day trip every 131 days whose rhythm runs up to 8 hours later
+ *   in the home zone (2 hours a day out and back), no work;
+ * - DAYSOFF: a company day off on a weekday every 53 days ("会社休日");
+ * - GAPS: 3 % of days not tracked at all but for the night, 8 % with an
+ *   afternoon of 2-5 hours untracked;
+ * - TIMERS: 4 % of days a timer left running for 9 hours (capped at bedtime),
+ *   swallowing what happened meanwhile;
+ * - CORRELATED: an AR(1) "energy" (0.75 a day) moves waking, bedtime,
+ *   overtime and the gym together, so days come in runs.
+ * GAPS and TIMERS break the "gaps mostly 0" promise on purpose. */
+#define PERSON_TREND 0x01u
+#define PERSON_HABIT 0x02u
+#define PERSON_SICK 0x04u
+#define PERSON_TRIP 0x08u
+#define PERSON_DAYSOFF 0x10u
+#define PERSON_GAPS 0x20u
+#define PERSON_TIMERS 0x40u
+#define PERSON_CORRELATED 0x80u
+
+/* Named profiles: "default" (0), "drift" (TREND, HABIT, CORRELATED), "life"
+ * (SICK, TRIP, DAYSOFF, CORRELATED), "messy" (GAPS, TIMERS, CORRELATED,
+ * TREND), "all".  -1 for another name. */
+int person_profile_parse(const char *name, unsigned *flags);
+
+/* "SEED:YYYY-MM-DD:DAYS[:PROFILE]" (the fakes' --person); -1 when bad. */
+int person_spec_parse(const char *spec, uint64_t *seed, int32_t *first, int *ndays,
+		      unsigned *flags);
+
+int person_generate_profile(struct person *p, uint64_t seed, unsigned flags,
+			    int32_t first_day, int ndays, const char *tz, int64_t now_usec,
+			    char *err, size_t errlen);
+
 /* The Japanese public holiday on a day (e.g. "春分の日", "振替休日"), or NULL.
  * Rules of the 2007 law with the 2019-2021 exceptions; valid 1980-2099. */
 const char *person_jp_holiday(int32_t day);

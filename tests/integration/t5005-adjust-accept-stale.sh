@@ -8,7 +8,7 @@
 . "$SRCDIR/tests/fixtures/adjuster/demo-lib.sh"
 
 demo_db
-demo_goals "Sleep,weekday,day,600,more" "Sleep,any,week,2400,more" "Sleep,any,month,9000,more"
+demo_goals "Sleep,weekday,day,600,more" "Sleep,any,week,2400,more" "Sleep,any,month,9500,more"
 DAY=$(goal_of Sleep weekday day)
 WEEK=$(goal_of Sleep any week)
 MONTH=$(goal_of Sleep any month)

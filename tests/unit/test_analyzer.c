@@ -261,8 +261,9 @@ static void test_short_history_uses_baseline(void **state)
 	assert_true(est_is_baseline(m));
 }
 
-/* On a realistic series the chosen method is never worse than the best
- * baseline, and the regression wins when a trend makes baselines lag. */
+/* On a realistic series the chosen method scores no worse than the best
+ * baseline (the quantile score it is chosen by), and the regression wins
+ * when a trend makes baselines lag. */
 static void test_choice_never_worse_than_baseline(void **state)
 {
 	struct synth x;
@@ -280,7 +281,7 @@ static void test_choice_never_worse_than_baseline(void **state)
 	print_message("chosen %s mae %.1f, best baseline %s mae %.1f\n",
 		      est_method_name(method), r.score[method].mae,
 		      est_method_name(b), r.score[b].mae);
-	assert_true(r.score[method].mae <= r.score[b].mae);
+	assert_true(r.score[method].qscore <= r.score[b].qscore + 1e-9);
 	assert_false(est_is_baseline(method));
 	synth_release(&x);
 }
