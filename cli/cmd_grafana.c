@@ -653,6 +653,7 @@ static cJSON *templating(struct gen *g, int with_category)
 }
 
 static cJSON *dashboard(struct gen *g, const char *uid, const char *title, const char *from,
+			const char *to,
 			int with_category, void (*build)(struct gen *, cJSON *))
 {
 	cJSON *d = cJSON_CreateObject(), *in = cJSON_AddArrayToObject(d, "__inputs");
@@ -687,7 +688,7 @@ static cJSON *dashboard(struct gen *g, const char *uid, const char *title, const
 	cJSON_AddNumberToObject(d, "graphTooltip", 1);
 	time = cJSON_AddObjectToObject(d, "time");
 	cJSON_AddStringToObject(time, "from", from);
-	cJSON_AddStringToObject(time, "to", "now");
+	cJSON_AddStringToObject(time, "to", to);
 	cJSON_AddStringToObject(d, "refresh", "");
 	cJSON_AddItemToObject(d, "templating", templating(g, with_category));
 	ann = cJSON_AddObjectToObject(d, "annotations");
@@ -763,13 +764,13 @@ int cmd_grafana(struct cmd_ctx *ctx, int argc, char **argv)
 	struct gen g;
 	int rc = 0;
 	static const struct {
-		const char *file, *uid, *title, *from;
+		const char *file, *uid, *title, *from, *to;
 		int with_category;
 		void (*build)(struct gen *, cJSON *);
 	} boards[] = {
-		{ "dwhbi-overview.json", "dwhbi-overview", "dwhbi — overview", "now-30d", 1, overview },
-		{ "dwhbi-goals.json", "dwhbi-goals", "dwhbi — goals, plan and estimates", "now-90d", 1, goals },
-		{ "dwhbi-runs.json", "dwhbi-runs", "dwhbi — runs and freshness", "now-14d", 0, runs },
+		{ "dwhbi-overview.json", "dwhbi-overview", "dwhbi — overview", "now-30d", "now", 1, overview },
+		{ "dwhbi-goals.json", "dwhbi-goals", "dwhbi — goals, plan and estimates", "now-90d", "now+14d", 1, goals },
+		{ "dwhbi-runs.json", "dwhbi-runs", "dwhbi — runs and freshness", "now-14d", "now", 0, runs },
 	};
 
 	if (argc < 2 || strcmp(argv[1], "dashboards") != 0)
@@ -815,7 +816,7 @@ int cmd_grafana(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(boards) / sizeof(boards[0]) && rc == 0; i++) {
 		cJSON *d = dashboard(&g, boards[i].uid, boards[i].title, boards[i].from,
-				     boards[i].with_category, boards[i].build);
+				     boards[i].to, boards[i].with_category, boards[i].build);
 		if (write_json(dir, boards[i].file, d) < 0)
 			rc = 1;
 		cJSON_Delete(d);

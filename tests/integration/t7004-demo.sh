@@ -34,7 +34,7 @@ hm() {  # minutes (numeric) -> H:MM, rounded to the minute
 }
 if command -v pdftotext >/dev/null; then
 	text=$(pdftotext -layout "$pdf" - 2>/dev/null)
-	figures=$(grep -A2 "Tracked time" <<<"$text" | grep -oE '[0-9]+:[0-9]{2} h' | head -2 | tr '\n' ' ')
+	figures=$(grep -E -A2 "Tracked time|記録した時間" <<<"$text" | grep -oE '[0-9]+:[0-9]{2} h' | head -2 | tr '\n' ' ')
 	tracked=$(t_psql "SELECT sum(actual_minutes) FROM marts.monthly_category WHERE month = '$month-01' AND category <> 'Untracked'")
 	planned=$(t_psql "SELECT sum(plan_minutes) FROM marts.monthly_category WHERE month = '$month-01'")
 	t_eq "the PDF's tracked and planned hours are the marts'" "$(hm "$tracked") h $(hm "$planned") h " "$figures"

@@ -80,7 +80,11 @@ else
 	t_skip "queries run as a marts-only role" "cannot create roles in this cluster; the relation check below still runs"
 	setrole() { :; }
 fi
-NOW=$(date -u +%FT%TZ)
+# The range ends 14 days ahead, as the goals board's does (time.to
+# now+14d), so the estimate panel has the days after today to show.
+NOW=$(date -u -d "+14 days" +%FT%TZ)
+t_eq "the goals board's range reaches 14 days ahead, where the estimates are" "now+14d" \
+	"$(jq -r .time.to "$D/dwhbi-goals.json")"
 mkdir -p "$T_TMP/q"
 n=$(perl "$EXPAND" "$T_TMP/q" "${FROM}T00:00:00Z" "$NOW" 1h "$D"/*.json) || { echo "cannot expand the queries"; exit 1; }
 t_ok "the dashboards hold panel queries ($n)" '[ "$n" -ge 18 ]'
