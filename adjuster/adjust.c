@@ -35,7 +35,8 @@ void adjust_input_range(int32_t as_of, const struct adjust_options *o,
 {
 	/* History: `history` months at most, plus the model window; future:
 	 * the month holding as_of + 1 and the next one (at most 62 days). */
-	int32_t first = as_of - 31 * (o->history + 1) - o->model_days - 7;
+	int back = o->model_days > o->unmanaged_days ? o->model_days : o->unmanaged_days;
+	int32_t first = as_of - 31 * (o->history + 1) - back - 7;
 	int32_t last = as_of + 70;
 
 	*first_day = first;
@@ -172,6 +173,14 @@ int adjust_options_check(const struct adjust_options *o, char *err, size_t errle
 		snprintf(err, errlen, "model-days must be 7..366 (got %d)", o->model_days);
 		return -1;
 	}
+	if (!(o->unmanaged_q >= 0 && o->unmanaged_q <= 0.5)) {
+		snprintf(err, errlen, "unmanaged-quantile must be 0..0.5 (got %g)", o->unmanaged_q);
+		return -1;
+	}
+	if (o->unmanaged_days < 7 || o->unmanaged_days > 366) {
+		snprintf(err, errlen, "unmanaged-days must be 7..366 (got %d)", o->unmanaged_days);
+		return -1;
+	}
 	return 0;
 }
 
@@ -196,6 +205,11 @@ struct engine {
 	size_t errlen;
 	struct period_cal cal_cur;       /* the goal being evaluated, current period */
 	struct period_cal *cal_next;     /* [goal]: next period */
+	double unmanaged[2];             /* measured unmanaged minimum per day type */
+	int unmanaged_days[2];           /* ... measured on that many days (0: expected) */
+	unsigned char *frozen;           /* [goal]: a lowered value cannot be stored, so
+	                                    the budget never counts it below its
+	                                    current value */
 };
 
 static int day_index(const struct engine *e, int32_t date)
@@ -605,40 +619,114 @@ static int evaluate_goal(struct engine *e, size_t gi, struct goal_result *r)
 
 /* ---- day budget ------------------------------------------------------- */
 
-static double budget_total(const struct engine *e, const struct adjust_result *res,
-			   int t, int use_proposed)
+enum budget_mode {
+	BUDGET_CURRENT,    /* the current goals */
+	BUDGET_PROPOSED,   /* the proposals as they stand (frozen goals: current) */
+	BUDGET_STORED      /* only the proposals that are stored */
+};
+
+/* The daily minutes goal gi asks for on day type t in mode m. */
+static double goal_eq(const struct engine *e, const struct adjust_result *res, size_t gi,
+		      int t, enum budget_mode m)
+{
+	const struct adjust_goal *g = &e->in->goals[gi];
+	const struct goal_result *r = &res->goals[gi];
+	double v = g->minutes;
+
+	if (m == BUDGET_PROPOSED && (!e->frozen[gi] || r->proposed > v))
+		v = r->proposed;
+	else if (m == BUDGET_STORED && r->propose)
+		v = r->proposed;
+	return v * e->coef[gi][t];
+}
+
+/* Category c has a `more` goal on day type t: its minimum is the goal's. */
+static int managed(const struct engine *e, size_t c, int t)
+{
+	size_t gi;
+
+	for (gi = 0; gi < e->in->ngoals; gi++)
+		if (e->in->goals[gi].category == c && e->in->goals[gi].direction == DIR_MORE &&
+		    e->coef[gi][t] > 0)
+			return 1;
+	return 0;
+}
+
+static int is_untracked(const struct adjust_category *c)
+{
+	return !strcmp(c->name, "Untracked");
+}
+
+/* The measured unmanaged minimum of each day type (see adjust.h). */
+static void measure_unmanaged(struct engine *e)
+{
+	const struct adjust_input *in = e->in;
+	double *tot = xcalloc((size_t)e->o->unmanaged_days, sizeof(*tot));
+	size_t c;
+	int t, i, n;
+
+	for (t = 0; t < 2; t++) {
+		n = 0;
+		for (i = day_index(e, in->as_of); i >= 0 &&
+		     in->first_day + i > in->as_of - e->o->unmanaged_days; i--) {
+			double sum = 0;
+
+			if (in->day_type[i] != t || !in->in_data[i])
+				continue;
+			for (c = 0; c < in->ncats; c++)
+				if (!is_untracked(&in->cats[c]) && !managed(e, c, t) &&
+				    !isnan(in->cats[c].actual[i]))
+					sum += in->cats[c].actual[i];
+			tot[n++] = sum;
+		}
+		e->unmanaged_days[t] = n;
+		if (n > 0) {
+			int k = (int)ceil(e->o->unmanaged_q * n - 1e-9);
+
+			qsort(tot, (size_t)n, sizeof(*tot), cmp_double);
+			e->unmanaged[t] = tot[k > 0 ? k - 1 : 0];
+		} else {
+			e->unmanaged[t] = 0;
+			for (c = 0; c < in->ncats; c++)
+				if (!is_untracked(&in->cats[c]) && !managed(e, c, t))
+					e->unmanaged[t] += e->model[c][t].mean;
+		}
+	}
+	free(tot);
+}
+
+/* Daily-equivalent `more` goals of day type t: per category the largest. */
+static double budget_more(const struct engine *e, const struct adjust_result *res, int t,
+			  enum budget_mode m)
 {
 	const struct adjust_input *in = e->in;
 	double total = 0;
 	size_t c, gi;
 
 	for (c = 0; c < in->ncats; c++) {
-		double more = 0, less = INFINITY, expected = e->model[c][t].mean;
-		int has_more = 0;
+		double more = 0;
 
-		if (!strcmp(in->cats[c].name, "Untracked"))
+		if (is_untracked(&in->cats[c]))
 			continue;
 		for (gi = 0; gi < in->ngoals; gi++) {
-			const struct adjust_goal *g = &in->goals[gi];
 			double eq;
 
-			if (g->category != c || e->coef[gi][t] <= 0)
+			if (in->goals[gi].category != c || in->goals[gi].direction != DIR_MORE ||
+			    e->coef[gi][t] <= 0)
 				continue;
-			eq = (use_proposed ? res->goals[gi].proposed : g->minutes) * e->coef[gi][t];
-			if (g->direction == DIR_MORE) {
-				has_more = 1;
-				if (eq > more)
-					more = eq;
-			} else if (g->direction == DIR_LESS && eq < less) {
-				less = eq;
-			}
+			eq = goal_eq(e, res, gi, t, m);
+			if (eq > more)
+				more = eq;
 		}
-		if (has_more)
-			total += more;
-		else
-			total += expected < less ? expected : less;
+		total += more;
 	}
 	return total;
+}
+
+static double budget_total(const struct engine *e, const struct adjust_result *res,
+			   int t, enum budget_mode m)
+{
+	return budget_more(e, res, t, m) + e->unmanaged[t];
 }
 
 static int fit_budget(struct engine *e, struct adjust_result *res, int t)
@@ -649,7 +737,7 @@ static int fit_budget(struct engine *e, struct adjust_result *res, int t)
 	int rc;
 
 	limit = res->budget[t].current > DAY_MINUTES ? res->budget[t].current : DAY_MINUTES;
-	excess = budget_total(e, res, t, 1) - limit;
+	excess = budget_total(e, res, t, BUDGET_PROPOSED) - limit;
 	if (excess <= 1e-9)
 		return 0;
 	inc = xcalloc(n, sizeof(*inc));
@@ -674,7 +762,7 @@ static int fit_budget(struct engine *e, struct adjust_result *res, int t)
 			if (gj == gi || h->category != g->category || h->direction != DIR_MORE ||
 			    e->coef[gj][t] <= 0)
 				continue;
-			other = res->goals[gj].proposed * e->coef[gj][t];
+			other = goal_eq(e, res, gj, t, BUDGET_PROPOSED);
 			if (other > floor_eq)
 				floor_eq = other;
 		}
@@ -711,12 +799,13 @@ static int fit_budget(struct engine *e, struct adjust_result *res, int t)
 
 /*
  * The current goals themselves do not fit the day: after fit_budget the
- * day type still needs more than 1440 minutes.  Lowers the `more` goals
- * that ask for more than the person spends (each counted goal down to at
- * most the category's expected minutes of that day type, never below what
- * the category's other `more` goals ask), sharing the excess equally
- * (water-filling), so the day is 24 hours again.  What cannot be lowered
- * that way stays flagged in the budget.
+ * `more` goals of day type t still ask for more than 1440 minutes minus the
+ * measured unmanaged minimum.  Lowers the counted `more` goals, sharing the
+ * excess equally (water-filling): first each down to at most the category's
+ * expected minutes of that day type, then, if that is not enough, further
+ * (to zero at the most); never below what the category's other `more` goals
+ * ask.  Goals whose proposal cannot be stored (frozen) stay as they are.
+ * What cannot be lowered that way stays flagged in the budget.
  */
 static int restore_budget(struct engine *e, struct adjust_result *res, int t)
 {
@@ -728,12 +817,8 @@ static int restore_budget(struct engine *e, struct adjust_result *res, int t)
 	room = xcalloc(n, sizeof(*room));
 	wt = xcalloc(n, sizeof(*wt));
 	cut = xcalloc(n, sizeof(*cut));
-	/* Goals come down to what the person usually spends, no further: an
-	 * excess that is left comes from the expected minutes themselves
-	 * (estimates of different categories are made apart) and stays
-	 * flagged rather than making goals easier than the usual day. */
-	for (pass = 0; pass < 1 && rc == 0; pass++) {
-		excess = budget_total(e, res, t, 1) - DAY_MINUTES;
+	for (pass = 0; pass < 2 && rc == 0; pass++) {
+		excess = budget_total(e, res, t, BUDGET_PROPOSED) - DAY_MINUTES;
 		if (excess <= 1e-9)
 			break;
 		for (gi = 0; gi < n; gi++) {
@@ -745,10 +830,10 @@ static int restore_budget(struct engine *e, struct adjust_result *res, int t)
 			wt[gi] = 1;
 			room[gi] = 0;
 			if (g->direction != DIR_MORE || e->coef[gi][t] <= 0 || !g->open ||
-			    r->no_data)
+			    r->no_data || e->frozen[gi])
 				continue;
 			eq = r->proposed * e->coef[gi][t];
-			floor_eq = expected < eq ? expected : eq;
+			floor_eq = pass == 0 && expected < eq ? expected : pass == 0 ? eq : 0;
 			if (floor_eq < 0)
 				floor_eq = 0;
 			/* Only the category's largest `more` goal counts in the day;
@@ -760,7 +845,7 @@ static int restore_budget(struct engine *e, struct adjust_result *res, int t)
 				if (gj == gi || h->category != g->category ||
 				    h->direction != DIR_MORE || e->coef[gj][t] <= 0)
 					continue;
-				other = res->goals[gj].proposed * e->coef[gj][t];
+				other = goal_eq(e, res, gj, t, BUDGET_PROPOSED);
 				if (other > eq || (other == eq && gj < gi))
 					counted = 0;
 				else if (other > floor_eq)
@@ -917,7 +1002,7 @@ static void describe(const struct engine *e, struct goal_result *r)
 	const struct adjust_options *o = e->o;
 	const struct adjust_goal *g = r->goal;
 	const char *per = goal_period_name(g->period), *why, *what;
-	char cur[16], prop[16], exp[16], full[16], note[400];
+	char cur[16], prop[16], exp[16], full[16], note[400], um[16];
 	size_t len;
 	int up = r->proposed > g->minutes;
 
@@ -929,6 +1014,7 @@ static void describe(const struct engine *e, struct goal_result *r)
 	hm(r->proposed, prop, sizeof(prop));
 	hm(r->next_mean, exp, sizeof(exp));
 	hm(r->calc.target_value, full, sizeof(full));
+	hm(e->unmanaged[(r->budget_lowered_types & 1) ? 0 : 1], um, sizeof(um));
 	what = r->budget_lowered > 0 && in_band(o, r->calc.p_before) ? "Does not fit the day" :
 	       r->calc.kind == PROPOSAL_TOO_HARD ? "Too hard" : "Too easy";
 	if (r->periods > 0)
@@ -963,10 +1049,13 @@ static void describe(const struct engine *e, struct goal_result *r)
 	len = strlen(r->reason);
 	if (r->budget_lowered > 0)
 		snprintf(r->reason + len, sizeof(r->reason) - len,
-			 " With the current goals a %s needs more than 24 hours (the goals "
-			 "plus the time the other categories take); %d min less here makes "
-			 "the goals fit the 1440-minute day.",
+			 " With the current goals a %s needs more than 24 hours: the `more` "
+			 "goals plus the %s that the categories without one take on at "
+			 "least %d %% of recent %ss; %d min less here makes the goals fit "
+			 "the 1440-minute day.",
 			 r->budget_lowered_types == 3 ? "weekday and a holiday each" :
+			 r->budget_lowered_types == 2 ? "holiday" : "weekday", um,
+			 100 - pct(o->unmanaged_q),
 			 r->budget_lowered_types == 2 ? "holiday" : "weekday",
 			 r->budget_lowered);
 	why = not_stored(e, r, note, sizeof(note));
@@ -980,9 +1069,10 @@ static void describe(const struct engine *e, struct goal_result *r)
 int adjust_compute(const struct adjust_input *in, const struct adjust_options *o,
 		   struct adjust_result *out, char *err, size_t errlen)
 {
-	struct engine e = { in, o, NULL, NULL, err, errlen, { 0 }, NULL };
+	struct engine e = { in, o, NULL, NULL, err, errlen, { 0 }, NULL, { 0, 0 }, { 0, 0 }, NULL };
+	struct proposal_calc *calc0 = NULL;
 	size_t gi;
-	int t, rc = -1;
+	int t, rc = -1, round, again;
 
 	memset(out, 0, sizeof(*out));
 	normal_init();
@@ -995,43 +1085,90 @@ int adjust_compute(const struct adjust_input *in, const struct adjust_options *o
 	e.model = xcalloc(in->ncats, sizeof(*e.model));
 	e.cal_next = xcalloc(in->ngoals, sizeof(*e.cal_next));
 	e.coef = xcalloc(in->ngoals, sizeof(*e.coef));
+	e.frozen = xcalloc(in->ngoals, 1);
+	calc0 = xcalloc(in->ngoals, sizeof(*calc0));
 	out->ngoals = in->ngoals;
 	out->goals = xcalloc(in->ngoals, sizeof(*out->goals));
 	build_models(&e);
-	for (gi = 0; gi < in->ngoals; gi++)
+	for (gi = 0; gi < in->ngoals; gi++) {
 		if (evaluate_goal(&e, gi, &out->goals[gi]) < 0)
 			goto done;
+		calc0[gi] = out->goals[gi].calc;
+	}
+	measure_unmanaged(&e);
 	for (t = 0; t < 2; t++) {
-		out->budget[t].current = budget_total(&e, out, t, 0);
-		out->budget[t].proposed = budget_total(&e, out, t, 1);
+		out->budget[t].current = budget_total(&e, out, t, BUDGET_CURRENT);
+		out->budget[t].proposed = budget_total(&e, out, t, BUDGET_PROPOSED);
 		out->budget[t].over = out->budget[t].current > DAY_MINUTES + 1e-9;
+		out->budget[t].unmanaged = e.unmanaged[t];
+		out->budget[t].unmanaged_days = e.unmanaged_days[t];
+		out->budget[t].more_current = budget_more(&e, out, t, BUDGET_CURRENT);
 	}
-	for (t = 0; t < 2; t++)
-		if (fit_budget(&e, out, t) < 0)
-			goto done;
-	for (t = 0; t < 2; t++)
-		if (restore_budget(&e, out, t) < 0)
-			goto done;
-	for (t = 0; t < 2; t++)
-		out->budget[t].fitted = budget_total(&e, out, t, 1);
-	for (gi = 0; gi < in->ngoals; gi++) {
-		struct goal_result *r = &out->goals[gi];
-		const struct adjust_goal *g = r->goal;
+	/* Fit the proposals into the day; when a proposal the fit counted on
+	 * (a lowered `more` goal) cannot be stored and the stored ones leave
+	 * the day over, that goal keeps its current value and the fit runs
+	 * again without it (at most once per goal). */
+	for (round = 0; round <= (int)in->ngoals; round++) {
+		for (gi = 0; gi < in->ngoals; gi++) {
+			struct goal_result *r = &out->goals[gi];
 
-		if (r->proposed != r->calc.proposed && (r->calibrated & 2))
-			r->p_after = period_cal_prob(&e.cal_next[gi], g->direction, r->proposed);
-		else if (r->proposed != r->calc.proposed &&
-			 normal_prob_meet(g->direction, r->next_mean, r->next_sd, r->proposed,
-					  &r->p_after, err, errlen) < 0)
-			goto done;
-		describe(&e, r);
-		out->nproposals += r->propose;
+			r->calc = calc0[gi];
+			r->proposed = r->calc.proposed;
+			r->p_after = r->calc.p_after;
+			r->budget_cut = r->budget_cut_types = 0;
+			r->budget_lowered = r->budget_lowered_types = 0;
+			r->propose = 0;
+			r->reason[0] = '\0';
+		}
+		for (t = 0; t < 2; t++)
+			if (fit_budget(&e, out, t) < 0)
+				goto done;
+		for (t = 0; t < 2; t++)
+			if (restore_budget(&e, out, t) < 0)
+				goto done;
+		for (gi = 0; gi < in->ngoals; gi++) {
+			struct goal_result *r = &out->goals[gi];
+			const struct adjust_goal *g = r->goal;
+
+			if (r->proposed != r->calc.proposed && (r->calibrated & 2))
+				r->p_after = period_cal_prob(&e.cal_next[gi], g->direction,
+							     r->proposed);
+			else if (r->proposed != r->calc.proposed &&
+				 normal_prob_meet(g->direction, r->next_mean, r->next_sd,
+						  r->proposed, &r->p_after, err, errlen) < 0)
+				goto done;
+			describe(&e, r);
+		}
+		again = 0;
+		for (t = 0; t < 2; t++) {
+			if (budget_total(&e, out, t, BUDGET_STORED) <= DAY_MINUTES + 1e-9)
+				continue;
+			for (gi = 0; gi < in->ngoals; gi++) {
+				const struct goal_result *r = &out->goals[gi];
+
+				if (!r->propose && !e.frozen[gi] && r->goal->direction == DIR_MORE &&
+				    e.coef[gi][t] > 0 && r->proposed < r->goal->minutes) {
+					e.frozen[gi] = 1;
+					again = 1;
+				}
+			}
+		}
+		if (!again)
+			break;
 	}
+	for (t = 0; t < 2; t++) {
+		out->budget[t].fitted = budget_total(&e, out, t, BUDGET_STORED);
+		out->budget[t].more_fitted = budget_more(&e, out, t, BUDGET_STORED);
+	}
+	for (gi = 0; gi < in->ngoals; gi++)
+		out->nproposals += out->goals[gi].propose;
 	rc = 0;
 done:
 	free(e.model);
 	free(e.coef);
 	free(e.cal_next);
+	free(e.frozen);
+	free(calc0);
 	if (rc < 0)
 		adjust_result_release(out);
 	return rc;

@@ -28,11 +28,19 @@
  * the mean and variance of the actuals of the last model_days days of that
  * type.
  *
- * Day budget per day type: for each category except Untracked, the largest
- * daily minimum of its `more` goals; else the smaller of its expected minutes
- * and its `less` goals' daily allowance; else (neutral or no goal) its
- * expected minutes.  Week/month goals count through their breakdown over the
- * next period.
+ * Day budget per day type: the daily-equivalent `more` goals (for each
+ * category the largest of its `more` goals valid on that day type; week and
+ * month goals through their breakdown over the next period) plus the
+ * measured unmanaged minimum: the categories without a `more` goal on that
+ * day type (Untracked excluded; `less` and neutral goals do not manage a
+ * minimum) are summed per day over the complete days of the type among the
+ * last unmanaged_days days up to as_of, and the minimum is the unmanaged_q
+ * quantile of those totals, taken as the ceil(q * n)-th smallest (what SQL's
+ * percentile_disc(q) gives): on at least 90 % of such days (q = 0.1) the
+ * person spent at least that much on them.  Without a single such day the
+ * sum of those categories' expected minutes stands in (unmanaged_days = 0 in
+ * the budget says so).  The `more` goals after the stored proposals must fit
+ * in 1440 minus that minimum.
  */
 #ifndef DWHBI_ADJUSTER_ADJUST_H
 #define DWHBI_ADJUSTER_ADJUST_H
@@ -56,10 +64,14 @@ struct adjust_options {
 	                      least this much since (default 0.15) */
 	int expire_days;   /* a pending proposal expires when a later adjust runs
 	                      more than this many days after its as-of (default 7) */
+	double unmanaged_q; /* the measured unmanaged minimum of a day type is this
+	                       low quantile of its per-day totals (default 0.1) */
+	int unmanaged_days; /* ... over the complete days of the type among the
+	                       last this many days up to as_of (default 56) */
 };
 
 #define ADJUST_OPTIONS_INIT { PROPOSAL_OPTIONS_INIT, GOAL_STATUS_ON_TRACK, \
-			      GOAL_STATUS_AT_RISK, 8, 28, 0.15, 7 }
+			      GOAL_STATUS_AT_RISK, 8, 28, 0.15, 7, 0.1, 56 }
 
 /* Per-day series of one category over the input range; NAN = unknown. */
 struct adjust_category {
@@ -156,8 +168,12 @@ struct goal_result {
 struct day_budget {
 	double current;         /* minutes a day with the current goals */
 	double proposed;        /* with the proposals as computed */
-	double fitted;          /* after fitting the proposals */
+	double fitted;          /* with the stored proposals only (after fitting) */
 	int over;               /* over 1440 even with the current goals */
+	double unmanaged;       /* measured unmanaged minimum (see above) */
+	int unmanaged_days;     /* days it was measured on; 0: expected minutes */
+	double more_current;    /* daily-equivalent `more` goals: current goals */
+	double more_fitted;     /* ... with the stored proposals */
 };
 
 struct adjust_result {

@@ -139,6 +139,88 @@ static int load_estimates(PGconn *db, struct adjust_input *in, const char *as_of
 	return 0;
 }
 
+/* The backtest errors of the estimates' snapshot: the engine's calibrated
+ * P(met).  Without them (no snapshot, an analyzer from before 0115, too
+ * little history) the engine uses the normal model and src->errors_note
+ * says why. */
+static int load_errors(PGconn *db, struct adjust_input *in, const char *as_of,
+		       struct adjust_source *src, int64_t *rows, char *err, size_t errlen)
+{
+	const char *p[1] = { as_of };
+	PGresult *res;
+	double *buf = NULL;
+	int r, start, h = 0, ex;
+	int32_t est_as_of = 0;
+
+	src->errors_note[0] = '\0';
+	if (!src->estimate_rows) {
+		snprintf(src->errors_note, sizeof(src->errors_note), "no estimates snapshot "
+			 "(run 'dwhbi analyze')");
+		return 0;
+	}
+	ex = query_relation_exists(db, "analytics.estimate_errors", err, errlen);
+	if (ex < 0)
+		return -1;
+	if (!ex) {
+		snprintf(src->errors_note, sizeof(src->errors_note), "analytics.estimate_errors "
+			 "does not exist (run 'dwhbi migrate', then 'dwhbi analyze')");
+		return 0;
+	}
+	res = query_file(db, "adjuster/load_errors.sql", 1, p, err, errlen);
+	if (!res)
+		return -1;
+	for (r = 0; r < PQntuples(res); r++)
+		if (atoi(PQgetvalue(res, r, 2)) > h)
+			h = atoi(PQgetvalue(res, r, 2));
+	if (PQntuples(res) == 0 || h < 1 ||
+	    time_parse_date(PQgetvalue(res, 0, 1), &est_as_of) < 0) {
+		snprintf(src->errors_note, sizeof(src->errors_note), "the estimates snapshot "
+			 "as of %s has no backtest errors (too little history, or made before "
+			 "they were stored: run 'dwhbi analyze' again)", src->estimates_as_of);
+		PQclear(res);
+		return 0;
+	}
+	buf = calloc((size_t)PQntuples(res) * h, sizeof(*buf));
+	if (!buf)
+		abort();
+	for (start = 0; start < PQntuples(res); ) {
+		const char *cat = PQgetvalue(res, start, 0);
+		int end = start, k;
+
+		while (end < PQntuples(res) && !strcmp(PQgetvalue(res, end, 0), cat))
+			end++;
+		for (r = start; r < end; r++) {
+			const char *v = PQgetvalue(res, r, 3);
+			double *row = buf + (size_t)(r - start) * h;
+
+			for (k = 0; k < h; k++)
+				row[k] = NAN;
+			for (k = 0; k < h && *v; k++) {
+				char *e;
+				double x = strtod(v, &e);
+
+				if (e == v) {
+					snprintf(err, errlen, "analytics.estimate_errors: bad errors "
+						 "array for %s", cat);
+					free(buf);
+					PQclear(res);
+					return -1;
+				}
+				row[k] = isfinite(x) ? x : NAN;
+				v = *e == ',' ? e + 1 : e;
+			}
+		}
+		adjust_input_set_errors(in, category_index(in, cat), buf, end - start, h, est_as_of);
+		src->error_categories++;
+		start = end;
+	}
+	src->error_rows = PQntuples(res);
+	*rows += PQntuples(res);
+	free(buf);
+	PQclear(res);
+	return 0;
+}
+
 static int load_goals(PGconn *db, struct adjust_input *in, const char *as_of,
 		      int64_t *rows, char *err, size_t errlen)
 {
@@ -201,6 +283,7 @@ int adjust_db_load(PGconn *db, int32_t as_of, const struct adjust_options *o,
 	    load_categories(db, in, rows_read, err, errlen) < 0 ||
 	    load_actuals(db, in, from, asof, rows_read, err, errlen) < 0 ||
 	    load_estimates(db, in, asof, to, src, rows_read, err, errlen) < 0 ||
+	    load_errors(db, in, asof, src, rows_read, err, errlen) < 0 ||
 	    load_goals(db, in, asof, rows_read, err, errlen) < 0)
 		return -1;
 	return 0;

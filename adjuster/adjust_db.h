@@ -22,6 +22,9 @@ struct adjust_source {
 	char estimates_as_of[16];
 	char estimates_calculated_at[32];
 	int estimate_rows;
+	int error_rows;             /* analytics.estimate_errors rows loaded */
+	int error_categories;       /* categories that got backtest errors */
+	char errors_note[192];      /* why there are none ("" when loaded) */
 };
 
 /* Fills in (initialised by the caller) for as_of; *rows_read counts the rows

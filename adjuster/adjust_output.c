@@ -13,9 +13,26 @@
 
 #include "lib/timeutil.h"
 
-static const char model_text[] =
+static const char model_normal[] =
 	"probabilities come from a normal model: actual minutes so far plus the "
 	"analyzer's estimates (sd from the 80% interval), days independent";
+static const char model_calibrated[] =
+	"probabilities come from the analyzer's calibrated predictive distribution: "
+	"actual minutes so far plus the estimates' means plus the summed backtest "
+	"errors of one origin over the same horizons, one sample per origin (so the "
+	"days' correlation is kept), kernel-smoothed; a period the errors do not "
+	"cover (marked [normal]) uses the normal model (sd from the 80% interval, "
+	"days independent)";
+
+static int calibrated_input(const struct adjust_report *rep)
+{
+	return rep->src->error_rows > 0;
+}
+
+static const char *model_text(const struct adjust_report *rep)
+{
+	return calibrated_input(rep) ? model_calibrated : model_normal;
+}
 
 static const char *category_name(const struct adjust_report *rep, const struct goal_result *g)
 {
@@ -51,7 +68,13 @@ void adjust_output_text(const struct adjust_report *rep, struct buf *out)
 	int t, any;
 
 	time_format_date(rep->in->as_of, asof, sizeof(asof));
-	buf_printf(out, "adjust as of %s\n%s\n", asof, model_text);
+	buf_printf(out, "adjust as of %s\n%s\n", asof, model_text(rep));
+	if (calibrated_input(rep))
+		buf_printf(out, "backtest errors: %d origins over %d categories, same snapshot\n",
+			   rep->src->error_rows, rep->src->error_categories);
+	else
+		buf_printf(out, "backtest errors: none, so the normal model throughout: %s\n",
+			   rep->src->errors_note);
 	if (rep->src->estimate_rows)
 		buf_printf(out, "estimates: snapshot as of %s (%d rows)\n",
 			   rep->src->estimates_as_of, rep->src->estimate_rows);
@@ -81,12 +104,14 @@ void adjust_output_text(const struct adjust_report *rep, struct buf *out)
 			snprintf(hits, sizeof(hits), "- (%d periods)", g->periods);
 		else
 			snprintf(hits, sizeof(hits), "%d/%d", g->hits, g->periods);
-		buf_printf(out, "%6" PRId64 "  %-16s %-8s %-6s %-7s %6d  %-22s %7.1f %17s %6s  %-9s %s%s\n",
+		buf_printf(out, "%6" PRId64 "  %-16s %-8s %-6s %-7s %6d  %-22s %7.1f %17s %6s  %-9s %s%s%s\n",
 			   g->goal->goal_id, category_name(rep, g),
 			   day_type_name(g->goal->day_type), goal_period_name(g->goal->period),
 			   goal_direction_name(g->goal->direction), g->goal->minutes, per,
 			   g->actual_so_far, exp, prob, goal_status_name(g->status), hits,
-			   g->no_data ? "  (no data: no proposal)" : "");
+			   g->no_data ? "  (no data: no proposal)" : "",
+			   calibrated_input(rep) && g->goal->direction != DIR_NEUTRAL &&
+			   !(g->calibrated & 1) ? "  [normal]" : "");
 	}
 
 	any = 0;
@@ -106,17 +131,28 @@ void adjust_output_text(const struct adjust_report *rep, struct buf *out)
 			   g->remainder_per_day[1]);
 	}
 
-	buf_puts(out, "\nday budget (minutes a day: largest `more` goal per category, "
-		 "else expected minutes capped by `less` goals; Untracked excluded)\n");
+	buf_printf(out, "\nday budget (minutes a day: the largest `more` goal per category "
+		   "plus the measured unmanaged minimum, the %.0f %% quantile of the daily "
+		   "minutes of the categories without a `more` goal over the last %d days of "
+		   "the type; Untracked excluded)\n", rep->o->unmanaged_q * 100,
+		   rep->o->unmanaged_days);
 	for (t = 0; t < 2; t++) {
 		const struct day_budget *b = &r->budget[t];
+		char um[64];
 
-		buf_printf(out, "  %-8s current %.1f, with proposals %.1f, fitted %.1f of 1440%s%s\n",
-			   day_type_name((enum day_type)t), b->current, b->proposed, b->fitted,
+		if (b->unmanaged_days)
+			snprintf(um, sizeof(um), "%.1f (%d days)", b->unmanaged, b->unmanaged_days);
+		else
+			snprintf(um, sizeof(um), "%.1f (no days measured: expected minutes)",
+				 b->unmanaged);
+		buf_printf(out, "  %-8s `more` goals %.1f -> %.1f with the stored proposals, "
+			   "unmanaged minimum %s; total: current %.1f, with proposals %.1f, "
+			   "fitted %.1f of 1440%s%s\n",
+			   day_type_name((enum day_type)t), b->more_current, b->more_fitted, um,
+			   b->current, b->proposed, b->fitted,
 			   b->over ? " (over already with the current goals)" : "",
-			   b->fitted > 1440.05 ? "; the rest is the expected time of the "
-			   "categories, which adds up to more than a day even with every "
-			   "`more` goal at the usual minutes" : "");
+			   b->fitted > 1440.05 ? "; still over: the goals that would have to "
+			   "come down cannot get a stored proposal (see their reasons)" : "");
 	}
 
 	buf_puts(out, "\nproposals\n");
@@ -191,7 +227,11 @@ void adjust_output_json(const struct adjust_report *rep, struct buf *out)
 	int t;
 
 	add_date(root, "as_of", rep->in->as_of);
-	cJSON_AddStringToObject(root, "model", model_text);
+	cJSON_AddStringToObject(root, "model", model_text(rep));
+	cJSON_AddBoolToObject(root, "calibrated", calibrated_input(rep));
+	cJSON_AddNumberToObject(root, "error_rows", rep->src->error_rows);
+	if (!calibrated_input(rep))
+		cJSON_AddStringToObject(root, "calibration_note", rep->src->errors_note);
 	est = cJSON_AddObjectToObject(root, "estimates");
 	if (rep->src->estimate_rows) {
 		cJSON_AddStringToObject(est, "as_of", rep->src->estimates_as_of);
@@ -208,6 +248,8 @@ void adjust_output_json(const struct adjust_report *rep, struct buf *out)
 	cJSON_AddNumberToObject(opt, "round_to", o->prop.round_to);
 	cJSON_AddNumberToObject(opt, "history", o->history);
 	cJSON_AddNumberToObject(opt, "model_days", o->model_days);
+	cJSON_AddNumberToObject(opt, "unmanaged_quantile", o->unmanaged_q);
+	cJSON_AddNumberToObject(opt, "unmanaged_days", o->unmanaged_days);
 
 	goals = cJSON_AddArrayToObject(root, "goals");
 	props = cJSON_AddArrayToObject(root, "proposals");
@@ -242,6 +284,10 @@ void adjust_output_json(const struct adjust_report *rep, struct buf *out)
 		cJSON_AddNumberToObject(j, "next_expected", r1(g->next_mean));
 		cJSON_AddNumberToObject(j, "next_sd", r1(g->next_sd));
 		add_prob(j, "next_probability", g->calc.p_before);
+		cJSON_AddStringToObject(j, "model", g->goal->direction == DIR_NEUTRAL ? "none" :
+					(g->calibrated & 1) ? "calibrated" : "normal");
+		cJSON_AddStringToObject(j, "next_model", g->goal->direction == DIR_NEUTRAL ?
+					"none" : (g->calibrated & 2) ? "calibrated" : "normal");
 		cJSON_AddBoolToObject(j, "no_data", g->no_data);
 		cJSON_AddItemToArray(goals, j);
 
@@ -275,6 +321,10 @@ void adjust_output_json(const struct adjust_report *rep, struct buf *out)
 		cJSON_AddNumberToObject(b, "with_proposals", r1(r->budget[t].proposed));
 		cJSON_AddNumberToObject(b, "fitted", r1(r->budget[t].fitted));
 		cJSON_AddBoolToObject(b, "over_with_current_goals", r->budget[t].over);
+		cJSON_AddNumberToObject(b, "more_goals_current", r1(r->budget[t].more_current));
+		cJSON_AddNumberToObject(b, "more_goals_fitted", r1(r->budget[t].more_fitted));
+		cJSON_AddNumberToObject(b, "unmanaged_minimum", r1(r->budget[t].unmanaged));
+		cJSON_AddNumberToObject(b, "unmanaged_days", r->budget[t].unmanaged_days);
 	}
 	text = cJSON_Print(root);
 	if (!text)

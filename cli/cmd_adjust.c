@@ -42,12 +42,18 @@ const char cmd_adjust_usage[] =
 	"away, rounded; it is stored only when its probability lies in the band\n"
 	"(else the output says why the goal is out of reach, with the steps it\n"
 	"would take).  Raised `more` goals must fit a 1440-minute day per day type\n"
-	"(largest `more` goal per category plus the expected minutes of the other\n"
-	"categories, Untracked excluded); increases that do not fit are cut by\n"
+	"(largest `more` goal per category plus the measured unmanaged minimum:\n"
+	"the categories without a `more` goal on that day type, Untracked\n"
+	"excluded, summed per day over the complete days of the type in the last\n"
+	"--unmanaged-days days; the minimum is the --unmanaged-quantile quantile\n"
+	"of those daily totals, the ceil(q*n)-th smallest, i.e. what the person\n"
+	"spent on them on at least 90 % of those days by default; `less` and\n"
+	"neutral goals manage no minimum); increases that do not fit are cut by\n"
 	"water-filling and the reason says so.  When the current goals already\n"
 	"ask for more than a day, the `more` goals above what the person usually\n"
-	"spends come down (shared equally, no lower than the usual minutes), and\n"
-	"such a proposal is stored even outside the band.  Proposals are stored\n"
+	"spends come down (shared equally, first no lower than the usual minutes,\n"
+	"further only if that is not enough), and such a proposal is stored even\n"
+	"outside the band.  Proposals are stored\n"
 	"as pending in analytics.goal_proposals; running again for the same as-of\n"
 	"updates them (same ids) instead of adding duplicates.  A goal has at\n"
 	"most one pending proposal: a new one supersedes the older (kept as\n"
@@ -73,6 +79,10 @@ const char cmd_adjust_usage[] =
 	"  --round-to N       round proposals to N minutes (default 5)\n"
 	"  --history N        periods for the hit rate (default 8)\n"
 	"  --model-days N     days of actuals for days without an estimate (default 28)\n"
+	"  --unmanaged-quantile Q  low quantile of the daily minutes of unmanaged\n"
+	"                     categories that the day budget keeps free (0..0.5,\n"
+	"                     default 0.1)\n"
+	"  --unmanaged-days N days of history it is measured on (default 56)\n"
 	"  --expire-days N    pending proposals expire N days after their as-of\n"
 	"                     (default: ref.settings adjust.expire_days, else 7)\n"
 	"  --material F       move of the probability that re-opens a rejected change\n"
@@ -270,6 +280,15 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 			bad = parse_int(a, v, 1, 60, &o.history);
 		else if (!strcmp(a, "--model-days"))
 			bad = parse_int(a, v, 7, 366, &o.model_days);
+		else if (!strcmp(a, "--unmanaged-days"))
+			bad = parse_int(a, v, 7, 366, &o.unmanaged_days);
+		else if (!strcmp(a, "--unmanaged-quantile")) {
+			char *end;
+			o.unmanaged_q = strtod(v, &end);
+			if (!*v || *end || !(o.unmanaged_q >= 0 && o.unmanaged_q <= 0.5))
+				return cmd_bad_usage("adjust", "--unmanaged-quantile needs a "
+						     "fraction from 0 to 0.5, got '%s'", v);
+		}
 		else if (!strcmp(a, "--expire-days")) {
 			bad = parse_int(a, v, 1, 366, &o.expire_days);
 			set_expire = 1;

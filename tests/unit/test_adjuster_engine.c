@@ -74,7 +74,7 @@ static void goal(struct adjust_input *in, int64_t id, const char *cat, enum day_
 static const struct series person[] = {
 	{ "Sleep", 400, 480, 30 },
 	{ "Work", 600, 0, 20 },
-	{ "Other", 440, 960, 10 },
+	{ "Other", 420, 930, 10 },
 	{ "Exercise", 20, 30, 10 },
 	{ "Untracked", 0, 0, 0 },
 };
@@ -107,12 +107,17 @@ static void test_day_goal_too_hard(void **state)
 	assert_true(g->propose);
 	assert_int_equal(r.nproposals, 1);
 	assert_non_null(strstr(g->reason, "Too hard: met in 0 of the last 8 days"));
-	/* Weekday budget: 420 + 600 (Work) + 440 (Other) + 20 (Exercise);
-	 * Untracked does not count. */
-	near(r.budget[DAYTYPE_WEEKDAY].current, 1480, 1e-9);
+	/* Weekday budget: the goal 420 plus the measured unmanaged minimum,
+	 * 600 (Work) + 420 (Other) + 20 (Exercise) every weekday; Untracked
+	 * does not count.  Holidays have no `more` goal: all unmanaged. */
+	near(r.budget[DAYTYPE_WEEKDAY].unmanaged, 1040, 1e-9);
+	assert_int_equal(r.budget[DAYTYPE_WEEKDAY].unmanaged_days, 40);
+	near(r.budget[DAYTYPE_WEEKDAY].current, 1460, 1e-9);
 	assert_true(r.budget[DAYTYPE_WEEKDAY].over);
-	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1445, 1e-9);
-	near(r.budget[DAYTYPE_HOLIDAY].current, 480 + 0 + 960 + 30, 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1425, 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].more_fitted, 385, 1e-9);
+	near(r.budget[DAYTYPE_HOLIDAY].current, 480 + 0 + 930 + 30, 1e-9);
+	near(r.budget[DAYTYPE_HOLIDAY].more_current, 0, 0);
 	adjust_result_release(&r);
 	adjust_input_release(&in);
 }
@@ -146,7 +151,9 @@ static void test_budget_violation_fitted(void **state)
 	assert_int_equal(r.goals[1].proposed, 535);
 	assert_int_equal(r.goals[0].budget_cut, 40);
 	assert_int_equal(r.goals[1].budget_cut, 40);
-	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1440, 1e-9);
+	/* The fitted figure counts stored proposals only: none is stored
+	 * (below), so it is the current 1400. */
+	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1400, 1e-9);
 	assert_true(r.budget[DAYTYPE_WEEKDAY].fitted <= DAY_MINUTES);
 	assert_true(r.budget[DAYTYPE_HOLIDAY].fitted <= DAY_MINUTES);
 	/* The smallest total change: what was removed equals the excess. */
@@ -262,7 +269,9 @@ static void test_week_goal_budget_over_already(void **state)
 	near(r.budget[DAYTYPE_HOLIDAY].current, 3000 * ch + 1000, 1e-9);
 	near(r.budget[DAYTYPE_HOLIDAY].proposed, 3450 * ch + 1000, 1e-9);
 	/* Holidays are over 1440 already: the whole increase goes, nothing is
-	 * stored, and the reason names the holiday budget. */
+	 * stored, and the reason names the holiday budget.  (Lowering the goal
+	 * to fit would leave its chance at 100 % either way, so that cannot be
+	 * stored; the day stays flagged.) */
 	assert_true(r.budget[DAYTYPE_HOLIDAY].over);
 	assert_int_equal(r.goals[0].proposed, 3000);
 	assert_int_equal(r.goals[0].budget_cut, 450);
@@ -301,6 +310,9 @@ static void test_current_goals_over_the_day_lowered(void **state)
 	assert_int_equal(r.goals[1].proposed, 490);
 	assert_int_equal(r.goals[0].budget_lowered, 10);
 	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1440, 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].more_fitted, 900, 1e-9);
+	assert_true(r.budget[DAYTYPE_WEEKDAY].more_fitted <=
+		    DAY_MINUTES - r.budget[DAYTYPE_WEEKDAY].unmanaged + 1e-9);
 	/* Stored, with a reason a person understands. */
 	assert_int_equal(r.goals[0].propose, 1);
 	assert_int_equal(r.goals[1].propose, 1);
@@ -334,6 +346,101 @@ static void test_no_data_no_proposal(void **state)
 	adjust_input_release(&in);
 }
 
+/* The budget keeps free the measured unmanaged minimum: the ceil(0.1 n)-th
+ * smallest daily total of the categories without a `more` goal over the
+ * days of the type in the last 56 days, not their expected minutes. */
+static void test_unmanaged_minimum_is_a_low_quantile(void **state)
+{
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	int32_t as_of = time_days_from_civil(2026, 11, 20);
+	long other;
+	int i, low = 0;
+	char err[300];
+
+	(void)state;
+	build(&in, &o, person, 5);
+	other = adjust_input_find_category(&in, "Other");
+	/* Weekdays in the window: Other 120 on three of them, 220 on one,
+	 * 420 on the other 36; and 0 on the Friday just outside it. */
+	for (i = in.ndays - 1; i >= 0; i--) {
+		int32_t d = in.first_day + i;
+
+		if (d > as_of || in.day_type[i] != DAYTYPE_WEEKDAY)
+			continue;
+		if (d == as_of - 56)
+			in.cats[other].actual[i] = 0;
+		else if (d > as_of - 56 && low < 4)
+			in.cats[other].actual[i] = low++ < 3 ? 120 : 220;
+	}
+	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 420, DIR_MORE);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	/* 40 weekdays: totals 740 (x3), 840, 1040 (x36); ceil(4) = the 4th
+	 * smallest is 840.  With the expected minutes (mean of Other ~ 397)
+	 * the weekday would look over. */
+	assert_int_equal(r.budget[DAYTYPE_WEEKDAY].unmanaged_days, 40);
+	near(r.budget[DAYTYPE_WEEKDAY].unmanaged, 600 + 220 + 20, 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].current, 420 + 840, 1e-9);
+	assert_false(r.budget[DAYTYPE_WEEKDAY].over);
+	/* Holidays: Sleep's goal is for weekdays, so all of it is unmanaged. */
+	near(r.budget[DAYTYPE_HOLIDAY].unmanaged, 480 + 930 + 30, 1e-9);
+	assert_int_equal(r.budget[DAYTYPE_HOLIDAY].unmanaged_days, 16);
+	adjust_result_release(&r);
+	/* The median instead: 1040. */
+	o.unmanaged_q = 0.5;
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	near(r.budget[DAYTYPE_WEEKDAY].unmanaged, 1040, 1e-9);
+	adjust_result_release(&r);
+	o.unmanaged_q = 0.6;
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unmanaged-quantile"));
+	adjust_input_release(&in);
+}
+
+/* The day is over with the current goals, and the goal that would come
+ * down has a rejected lowering: its cut cannot be stored, so the other
+ * goal takes the whole reduction, and the stored proposals fit the day. */
+static void test_lowering_that_cannot_be_stored_goes_elsewhere(void **state)
+{
+	static const struct series full[] = {
+		{ "Sleep", 400, 480, 30 },
+		{ "Work", 480, 0, 20 },
+		{ "Other", 540, 900, 10 },
+	};
+	struct adjust_options o = ADJUST_OPTIONS_INIT;
+	struct adjust_input in;
+	struct adjust_result r;
+	char err[300];
+
+	(void)state;
+	o.prop.band_low = 0.15;
+	build(&in, &o, full, 3);
+	goal(&in, 1, "Sleep", DAYTYPE_WEEKDAY, PERIOD_DAY, 420, DIR_MORE);
+	goal(&in, 2, "Work", DAYTYPE_WEEKDAY, PERIOD_DAY, 500, DIR_MORE);
+	in.goals[0].rejected_sign = -1;
+	in.goals[0].rejected_p = 0.25;
+	in.goals[0].rejected_as_of = time_days_from_civil(2026, 11, 19);
+	assert_int_equal(adjust_compute(&in, &o, &r, err, sizeof(err)), 0);
+	/* 420 + 500 + 540 = 1460: 20 over 1440 - 540. */
+	assert_true(r.budget[DAYTYPE_WEEKDAY].over);
+	near(r.budget[DAYTYPE_WEEKDAY].unmanaged, 540, 1e-9);
+	assert_int_equal(r.goals[0].propose, 0);
+	assert_int_equal(r.goals[0].proposed, 420);
+	assert_int_equal(r.goals[1].propose, 1);
+	assert_int_equal(r.goals[1].proposed, 480);
+	assert_int_equal(r.goals[1].budget_lowered, 20);
+	near(r.goals[1].p_after, 0.5, 1e-9);
+	assert_non_null(strstr(r.goals[1].reason, "20 min less here makes the goals fit"));
+	/* The inequality, with the stored proposals only. */
+	near(r.budget[DAYTYPE_WEEKDAY].more_fitted, 900, 1e-9);
+	assert_true(r.budget[DAYTYPE_WEEKDAY].more_fitted <=
+		    DAY_MINUTES - r.budget[DAYTYPE_WEEKDAY].unmanaged + 1e-9);
+	near(r.budget[DAYTYPE_WEEKDAY].fitted, 1440, 1e-9);
+	adjust_result_release(&r);
+	adjust_input_release(&in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +451,8 @@ int main(void)
 		cmocka_unit_test(test_no_data_no_proposal),
 		cmocka_unit_test(test_week_goal_budget_over_already),
 		cmocka_unit_test(test_current_goals_over_the_day_lowered),
+		cmocka_unit_test(test_unmanaged_minimum_is_a_low_quantile),
+		cmocka_unit_test(test_lowering_that_cannot_be_stored_goes_elsewhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
