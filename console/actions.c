@@ -15,7 +15,7 @@
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "ref/goals.h"
-#include "console/web.h"
+#include "console/state.h"
 
 static void fail(struct action_result *r, unsigned status, const char *fmt, const char *arg)
 {

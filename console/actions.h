@@ -1,6 +1,6 @@
 /*
  * actions: the console's state-changing operations, shared by the HTML forms
- * (pages.c) and the JSON API (api.c) so both behave the same.  Each fills an
+ * (page_*.c) and the JSON API (api.c) so both behave the same.  Each fills an
  * action_result with the HTTP status to answer, a word for the outcome and
  * a one-line message for a person; none of them checks authorization (the
  * server did that before).

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/api.h"
 #include "console/actions.h"
 #include "console/data.h"
 #include "console/form.h"

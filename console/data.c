@@ -18,7 +18,7 @@
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
-#include "console/web.h"
+#include "console/state.h"
 
 /* PostgreSQL type OIDs (pg_type.h) the JSON conversion cares about. */
 enum {
