@@ -124,6 +124,30 @@ static void add_note(cJSON *obj, const char *note)
 	cJSON_AddItemToArray(notes, cJSON_CreateString(note));
 }
 
+int data_snapshot_begin(struct console *c, char *err, size_t errlen)
+{
+	if (PQtransactionStatus(c->db) != PQTRANS_IDLE)
+		db_rollback(c->db);   /* never read inside a leftover transaction */
+	return db_exec(c->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen);
+}
+
+void data_snapshot_end(struct console *c)
+{
+	char err[256];
+
+	switch (PQtransactionStatus(c->db)) {
+	case PQTRANS_INTRANS:
+		if (db_commit(c->db, err, sizeof(err)) < 0)
+			log_warn("console: cannot end a page's snapshot: %s", err);
+		break;
+	case PQTRANS_INERROR:
+		db_rollback(c->db);
+		break;
+	default:
+		break;
+	}
+}
+
 static const char *str_of(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);

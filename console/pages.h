@@ -8,7 +8,9 @@
  * request to one of these after its checks.
  *
  * Each page renders the JSON of data.c, so it shows exactly what the API
- * returns.
+ * returns; every GET (page or API) reads in one REPEATABLE READ READ ONLY
+ * snapshot (data_snapshot_begin, started by server.c), so a transform
+ * committing meanwhile never shows half of its change.
  * Form posts answer with 303 to a page (post/redirect/get), carrying the
  * outcome as the session's flash message.
  */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "console/api.h"
+#include "console/data.h"
 #include "console/form.h"
 #include "console/html.h"
 #include "console/pages.h"
@@ -266,8 +267,22 @@ static void route(struct console *c, struct request *rq, struct response *rs)
 	/* The connection may have dropped since the last request. */
 	if (PQstatus(c->db) != CONNECTION_OK)
 		PQreset(c->db);
-	if (api ? api_handle(c, rq, rs) : route_page(c, rq, rs, post))
+	/* Every read of one page (or one GET of the API) shares one
+	 * snapshot (data.h). */
+	if (get) {
+		char serr[256];
+		int handled;
+		int snap = data_snapshot_begin(c, serr, sizeof(serr)) == 0;
+		if (!snap)
+			log_warn("console: %s %s reads without a snapshot: %s", rq->method, url, serr);
+		handled = api ? api_handle(c, rq, rs) : route_page(c, rq, rs, 0);
+		if (snap)
+			data_snapshot_end(c);
+		if (handled)
+			return;
+	} else if (api ? api_handle(c, rq, rs) : route_page(c, rq, rs, 1)) {
 		return;
+	}
 	if (api)
 		return plain_error(rs, MHD_HTTP_NOT_FOUND, "no such API endpoint", 1);
 	page_not_found(c, rq, rs);
