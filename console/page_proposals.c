@@ -10,14 +10,11 @@
 #include <string.h>
 
 #include "console/pages.h"
-#include "adjuster/period.h"
 #include "console/actions.h"
 #include "console/data.h"
 #include "console/page.h"
 #include "console/state.h"
 #include "console/web.h"
-#include "lib/goal_status.h"
-#include "lib/timeutil.h"
 
 /* GET /proposals/{id}/confirm?action=accept|reject: what the decision
  * changes, and the form that makes it. */
@@ -73,15 +70,10 @@ void page_proposal_confirm(struct console *c, struct request *rq, struct respons
 		E(b, str_of(p, "state"));
 		P(b, ": there is nothing to decide.</p><p><a class=\"button\" href=\"/goals\">Back to goals</a></p>");
 	} else {
-		enum goal_period per;
-		int32_t today, as_of, eff;
 		char effs[16] = "";
-		if (accept && goal_period_parse(str_of(p, "period"), &per) == 0 &&
-		    tz_local_day(c->zone, time_now_usec(), &today) == 0 &&
-		    time_parse_date(str_of(p, "as_of"), &as_of) == 0) {
-			eff = period_next_start(per, as_of > today ? as_of : today);
-			time_format_date(eff, effs, sizeof(effs));
-		}
+		if (accept && action_takes_effect(c, str_of(p, "period"), str_of(p, "as_of"),
+						  effs, sizeof(effs)) < 0)
+			effs[0] = '\0';
 		if (accept) {
 			P(b, "<p>The goal changes from the start of the next period");
 			if (effs[0]) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "console/auth.h"
+#include "console/confirm.h"
 #include "console/guard.h"
 #include "console/jobs.h"
 #include "lib/config.h"
@@ -25,6 +26,7 @@ struct console {
 	struct auth auth;
 	struct jobs jobs;
 	struct guard guard;            /* slow-client limits (guard.h) */
+	struct confirms confirms;      /* the API's pending confirmations */
 };
 
 #endif
