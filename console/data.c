@@ -407,7 +407,7 @@ cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen)
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(run, "status");
 	if (have_log && cJSON_GetArraySize(log) == 0)
 		add_note(out, cJSON_IsString(st) && strcmp(st->valuestring, "running") == 0 ?
-			 "the log lines are stored when the run ends" :
+			 "no log lines yet (they are stored as the run logs them)" :
 			 "this run kept no log lines");
 	return out;
 fail:
