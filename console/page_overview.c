@@ -34,11 +34,13 @@ void page_overview(struct console *c, struct request *rq, struct response *rs)
 	buf_printf(b, " A source is stale when its last sync is older than %.0f hours.</p>\n",
 		   num_of(st, "stale_hours"));
 	P(b, "<p class=\"hint\" data-testid=\"freshness-source\">Sync times are read live from "
-	     "<code>ops.sync_state</code>; <code>marts.source_freshness</code> was built ");
-	if (str_of(st, "freshness_mart_built_at"))
+	     "<code>ops.sync_state</code>; <code>marts.source_freshness</code> ");
+	if (str_of(st, "freshness_mart_built_at")) {
+		P(b, "was built ");
 		page_when(c, b, str_of(st, "freshness_mart_built_at"));
-	else
-		P(b, "<span class=\"muted\">never</span>");
+	} else {
+		P(b, "<span class=\"muted\">has not been built yet</span>");
+	}
 	P(b, ".</p>\n");
 	page_login_hint(rq, b, "/", "sync a source or refresh the marts");
 	P(b, "<table class=\"sources stack\"><thead><tr><th>Source</th><th>State</th><th>Last sync</th>"
