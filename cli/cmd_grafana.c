@@ -500,14 +500,14 @@ static void goals(struct gen *g, cJSON *panels)
 		}
 	}
 	target(g, p, "A", "time_series",
-	       "SELECT (e.target_date::timestamp AT TIME ZONE %Z) AS \"time\",\n"
+	       "SELECT (e.date::timestamp AT TIME ZONE %Z) AS \"time\",\n"
 	       "       e.minutes AS estimate,\n"
 	       "       e.lower80 AS \"low 80%\",\n"
 	       "       e.upper80 AS \"high 80%\",\n"
 	       "       e.lower95 AS \"low 95%\",\n"
 	       "       e.upper95 AS \"high 95%\"\n"
-	       "FROM analytics.latest_estimates e\n"
-	       "WHERE $__timeFilter(e.target_date)\n"
+	       "FROM marts.estimate_bands e\n"
+	       "WHERE $__timeFilter(e.date)\n"
 	       "  AND e.category IN ($category)\n"
 	       "ORDER BY 1");
 	target(g, p, "B", "time_series",

@@ -10,12 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "adjuster/period.h"
 #include "lib/db.h"
 #include "console/form.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "ref/goals.h"
-#include "console/web.h"
+#include "console/state.h"
 
 static void fail(struct action_result *r, unsigned status, const char *fmt, const char *arg)
 {
@@ -66,6 +67,20 @@ void action_sync(struct console *c, const char *service, struct action_result *r
 			 (long long)r->run_id);
 	else
 		snprintf(r->message, sizeof(r->message), "started %s", s->job);
+}
+
+int action_takes_effect(const struct console *c, const char *period, const char *as_of,
+			char *out, size_t outlen)
+{
+	enum goal_period per;
+	int32_t today, day;
+
+	if (!period || !as_of || goal_period_parse(period, &per) < 0 ||
+	    tz_local_day(c->zone, time_now_usec(), &today) < 0 ||
+	    time_parse_date(as_of, &day) < 0)
+		return -1;
+	time_format_date(period_next_start(per, day > today ? day : today), out, outlen);
+	return 0;
 }
 
 /* The last non-empty line of a command's output, redacted, into out. */

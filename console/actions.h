@@ -1,6 +1,6 @@
 /*
  * actions: the console's state-changing operations, shared by the HTML forms
- * (pages.c) and the JSON API (api.c) so both behave the same.  Each fills an
+ * (page_*.c) and the JSON API (api.c) so both behave the same.  Each fills an
  * action_result with the HTTP status to answer, a word for the outcome and
  * a one-line message for a person; none of them checks authorization (the
  * server did that before).
@@ -8,6 +8,7 @@
 #ifndef DWHBI_CONSOLE_ACTIONS_H
 #define DWHBI_CONSOLE_ACTIONS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct console;
@@ -29,6 +30,13 @@ void action_sync(struct console *c, const char *service, struct action_result *r
  * `dwhbi adjust accept|reject ID`. */
 void action_decide(struct console *c, int64_t proposal_id, int accept,
 		   struct action_result *r);
+/* The day ("YYYY-MM-DD" into out) from which accepting a proposal of
+ * period ("day", "week", "month") decided on as_of ("YYYY-MM-DD") would
+ * change the goal: the start of the period after today (or after as_of
+ * when that is later) in the console's zone.  0, or -1 when period or
+ * as_of do not parse. */
+int action_takes_effect(const struct console *c, const char *period, const char *as_of,
+			char *out, size_t outlen);
 /* Undoes an accepted proposal whose new goal version has not taken effect
  * yet (its valid_from is after today in the console's zone): the previous
  * goal version is in effect again (ref/goals.c goals_undo_version) and the

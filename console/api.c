@@ -9,7 +9,10 @@
  *   GET  /api/proposals?state=
  *   GET  /api/reports
  *   POST /api/sync/{service}          toggl | gcal | transform
- *   POST /api/proposals/{id}/accept | /reject | /undo  (undo: before it takes effect)
+ *   POST /api/proposals/{id}/accept | /reject   two steps: without confirm
+ *        it changes nothing and answers 428 with the change and a token
+ *        (confirm.h); again with confirm=<token> it decides
+ *   POST /api/proposals/{id}/undo     (before the accepted change takes effect)
  *   POST /api/reports/render?month=YYYY-MM   (or a JSON body {"month": ...})
  */
 #include <cjson/cJSON.h>
@@ -17,10 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/api.h"
 #include "console/actions.h"
 #include "console/data.h"
 #include "console/form.h"
+#include "console/state.h"
 #include "lib/log.h"
+#include "lib/timeutil.h"
 #include "console/web.h"
 
 static void answer(struct response *rs, cJSON *data, const char *err)
@@ -102,7 +108,84 @@ static void get_run(struct console *c, const char *id_s, struct response *rs)
 	answer(rs, data, err);
 }
 
-static void post_decide(struct console *c, const char *rest, struct response *rs)
+/* The confirm field of a decision: form field or query argument, else a
+ * JSON body's "confirm" (caller frees), or NULL. */
+static char *confirm_field(const struct request *rq)
+{
+	char *v = req_form(rq, "confirm");
+	cJSON *body;
+	const cJSON *f;
+
+	if (v || !rq->body.len)
+		return v;
+	body = cJSON_ParseWithLength(rq->body.data, rq->body.len);
+	f = cJSON_GetObjectItemCaseSensitive(body, "confirm");
+	if (cJSON_IsString(f))
+		v = strdup(f->valuestring);
+	cJSON_Delete(body);
+	return v;
+}
+
+/* The first step of accept/reject: 428 with what the decision would change
+ * and a token to send back (confirm.h); nothing changes. */
+static void ask_confirmation(struct console *c, int64_t id, int accept, struct response *rs)
+{
+	char err[512], token[33], when[32], effs[16], msg[300];
+	int64_t expires;
+	cJSON *data = data_proposal(c, id, err, sizeof(err)), *o, *ch;
+	const cJSON *p;
+	const char *state;
+
+	if (!data)
+		return answer(rs, NULL, err);
+	p = cJSON_GetObjectItemCaseSensitive(data, "proposal");
+	if (!cJSON_IsObject(p)) {
+		cJSON_Delete(data);
+		return resp_json_error(rs, 404, "no such proposal");
+	}
+	state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "state"));
+	if (!state || strcmp(state, "pending") != 0) {
+		snprintf(msg, sizeof(msg), "proposal %lld is %s, not pending: nothing to decide",
+			 (long long)id, state ? state : "unknown");
+		cJSON_Delete(data);
+		return resp_json_error(rs, 409, msg);
+	}
+	if (confirm_issue(&c->confirms, id, accept, time_now_usec(), token, &expires) < 0) {
+		cJSON_Delete(data);
+		return resp_json_error(rs, 500, "cannot make a confirmation token (no randomness)");
+	}
+	time_format_rfc3339(expires, when, sizeof(when));
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "status", "confirm");
+	snprintf(msg, sizeof(msg), "nothing changed yet: POST again with confirm=%s (form field, "
+		 "query or JSON body) before %s to %s proposal %lld", token, when,
+		 accept ? "accept" : "reject", (long long)id);
+	cJSON_AddStringToObject(o, "error", msg);
+	cJSON_AddStringToObject(o, "action", accept ? "accept" : "reject");
+	cJSON_AddNumberToObject(o, "proposal_id", (double)id);
+	ch = cJSON_AddObjectToObject(o, "change");
+	static const char *const keys[] = { "category", "display_name", "period", "day_type",
+					    "direction", "current_minutes", "proposed_minutes",
+					    "probability_before", "probability_after", "reason" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, keys[i]);
+		cJSON_AddItemToObject(ch, keys[i], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+	}
+	if (accept && action_takes_effect(c, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "period")),
+					  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "as_of")),
+					  effs, sizeof(effs)) == 0)
+		cJSON_AddStringToObject(o, "takes_effect", effs);
+	else
+		cJSON_AddNullToObject(o, "takes_effect");
+	cJSON_AddStringToObject(o, "confirm", token);
+	cJSON_AddStringToObject(o, "confirm_expires_at", when);
+	resp_json(rs, 428, o);
+	cJSON_Delete(o);
+	cJSON_Delete(data);
+}
+
+static void post_decide(struct console *c, struct request *rq, const char *rest,
+			struct response *rs)
 {
 	char id_s[32];
 	const char *slash = strchr(rest, '/');
@@ -114,14 +197,25 @@ static void post_decide(struct console *c, const char *rest, struct response *rs
 	snprintf(id_s, sizeof(id_s), "%.*s", (int)(slash - rest), rest);
 	if (form_parse_id(id_s, &id) < 0)
 		return resp_json_error(rs, 400, "bad proposal id");
-	if (strcmp(slash, "/accept") == 0)
-		action_decide(c, id, 1, &r);
-	else if (strcmp(slash, "/reject") == 0)
-		action_decide(c, id, 0, &r);
-	else if (strcmp(slash, "/undo") == 0)
+	if (strcmp(slash, "/accept") == 0 || strcmp(slash, "/reject") == 0) {
+		int accept = strcmp(slash, "/accept") == 0;
+		char *confirm = confirm_field(rq);
+		int ok;
+
+		if (!confirm)
+			return ask_confirmation(c, id, accept, rs);
+		ok = confirm_take(&c->confirms, confirm, id, accept, time_now_usec()) == 0;
+		free(confirm);
+		if (!ok)
+			return resp_json_error(rs, 409, "that confirmation token is unknown, used, "
+					       "expired or for another decision: POST without "
+					       "confirm for a new one");
+		action_decide(c, id, accept, &r);
+	} else if (strcmp(slash, "/undo") == 0) {
 		action_undo(c, id, &r);
-	else
+	} else {
 		return resp_json_error(rs, 404, "no such API endpoint: use .../accept, .../reject or .../undo");
+	}
 	answer_action(rs, &r);
 }
 
@@ -185,7 +279,7 @@ int api_handle(struct console *c, struct request *rq, struct response *rs)
 		action_sync(c, url + 6, &r);
 		answer_action(rs, &r);
 	} else if (strncmp(url, "/proposals/", 11) == 0) {
-		post_decide(c, url + 11, rs);
+		post_decide(c, rq, url + 11, rs);
 	} else if (strcmp(url, "/reports/render") == 0) {
 		post_render(c, rq, rs);
 	} else {

@@ -18,7 +18,7 @@
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
-#include "console/web.h"
+#include "console/state.h"
 
 /* PostgreSQL type OIDs (pg_type.h) the JSON conversion cares about. */
 enum {
@@ -122,6 +122,30 @@ static void add_note(cJSON *obj, const char *note)
 	if (!notes)
 		notes = cJSON_AddArrayToObject(obj, "notes");
 	cJSON_AddItemToArray(notes, cJSON_CreateString(note));
+}
+
+int data_snapshot_begin(struct console *c, char *err, size_t errlen)
+{
+	if (PQtransactionStatus(c->db) != PQTRANS_IDLE)
+		db_rollback(c->db);   /* never read inside a leftover transaction */
+	return db_exec(c->db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, errlen);
+}
+
+void data_snapshot_end(struct console *c)
+{
+	char err[256];
+
+	switch (PQtransactionStatus(c->db)) {
+	case PQTRANS_INTRANS:
+		if (db_commit(c->db, err, sizeof(err)) < 0)
+			log_warn("console: cannot end a page's snapshot: %s", err);
+		break;
+	case PQTRANS_INERROR:
+		db_rollback(c->db);
+		break;
+	default:
+		break;
+	}
 }
 
 static const char *str_of(const cJSON *obj, const char *key)
@@ -383,7 +407,7 @@ cJSON *data_run(struct console *c, int64_t id, char *err, size_t errlen)
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(run, "status");
 	if (have_log && cJSON_GetArraySize(log) == 0)
 		add_note(out, cJSON_IsString(st) && strcmp(st->valuestring, "running") == 0 ?
-			 "the log lines are stored when the run ends" :
+			 "no log lines yet (they are stored as the run logs them)" :
 			 "this run kept no log lines");
 	return out;
 fail:

@@ -18,6 +18,16 @@
 struct console;
 struct cJSON;
 
+/* One REPEATABLE READ READ ONLY transaction around every read of one
+ * page or one GET of the API, as `dwhbi status` and the report do: a
+ * transform (or a sync, an analyze, an adjust) committing while a page is
+ * read never shows half of its change.  begin returns -1 with the reason
+ * when the snapshot cannot start (the page then reads without one and
+ * reports its own database error); end commits it, or rolls it back when a
+ * read failed. */
+int data_snapshot_begin(struct console *c, char *err, size_t errlen);
+void data_snapshot_end(struct console *c);
+
 /* Sources with freshness state, marts with their last refresh. */
 struct cJSON *data_status(struct console *c, char *err, size_t errlen);
 /* Runs newest first; job/status NULL = all, before 0 = from the newest. */

@@ -4,7 +4,9 @@
  * share one database connection and the job table without locks, and the
  * loop also collects finished background jobs.  This file owns the request
  * lifecycle — body limits, Host/Origin checks, authentication, the security
- * headers on every response — and hands each request to api.c or pages.c.
+ * headers on every response — and routes each request to the JSON API
+ * (api.h) or to one page (pages.h).  Reading requests and filling
+ * responses is web.c's.
  */
 #include "console/console.h"
 
@@ -18,8 +20,12 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "console/api.h"
+#include "console/data.h"
 #include "console/form.h"
 #include "console/html.h"
+#include "console/pages.h"
+#include "console/state.h"
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/timeutil.h"
@@ -33,89 +39,10 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-const char *req_arg(const struct request *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
-}
-
-const char *req_header(const struct request *rq, const char *name)
-{
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
-}
-
-char *req_form(const struct request *rq, const char *name)
-{
-	const char *ct = req_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
-	const char *q;
-
-	if (rq->body.len && ct &&
-	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
-		char *v = form_get(rq->body.data, rq->body.len, name);
-		if (v)
-			return v;
-	}
-	q = req_arg(rq, name);
-	return q ? strdup(q) : NULL;
-}
-
-int req_can_write(const struct request *rq)
-{
-	const char *hdr;
-	char *field;
-	int ok;
-
-	if (rq->bearer)
-		return 1;
-	if (!rq->session)
-		return 0;
-	hdr = req_header(rq, "X-CSRF-Token");
-	if (hdr)
-		return form_secret_equal(hdr, rq->session->csrf);
-	field = req_form(rq, "csrf");
-	ok = field && form_secret_equal(field, rq->session->csrf);
-	free(field);
-	return ok;
-}
-
-int req_can_read(const struct console *c, const struct request *rq)
+/* 1 when the request may read pages and data. */
+static int req_can_read(const struct console *c, const struct request *rq)
 {
 	return c->loopback || rq->session || rq->bearer;
-}
-
-void resp_html(struct response *rs, unsigned status)
-{
-	rs->status = status;
-	rs->content_type = "text/html; charset=utf-8";
-}
-
-void resp_json(struct response *rs, unsigned status, const cJSON *json)
-{
-	char *text = cJSON_PrintUnformatted(json);
-
-	rs->status = status;
-	rs->content_type = "application/json";
-	buf_reset(&rs->body);
-	if (text) {
-		buf_puts(&rs->body, text);
-		free(text);
-	}
-	buf_putc(&rs->body, '\n');
-}
-
-void resp_json_error(struct response *rs, unsigned status, const char *msg)
-{
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "error", msg);
-	resp_json(rs, status, o);
-	cJSON_Delete(o);
-}
-
-void resp_redirect(struct response *rs, const char *path)
-{
-	rs->status = MHD_HTTP_SEE_OTHER;
-	snprintf(rs->location, sizeof(rs->location), "%s",
-		 form_safe_redirect(path) ? path : "/");
-	buf_reset(&rs->body);
 }
 
 static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind,
@@ -216,6 +143,71 @@ static void plain_error(struct response *rs, unsigned status, const char *msg,
 	}
 }
 
+/* The id of "/proposals/{id}/..." in *id and the rest ("/confirm",
+ * "/accept", ...) in *rest; -1 when the path is not of that form. */
+static int proposal_path(const char *url, int64_t *id, const char **rest)
+{
+	char id_s[32];
+	const char *slash;
+
+	if (strncmp(url, "/proposals/", 11) != 0)
+		return -1;
+	slash = strchr(url + 11, '/');
+	if (!slash || (size_t)(slash - url - 11) >= sizeof(id_s))
+		return -1;
+	snprintf(id_s, sizeof(id_s), "%.*s", (int)(slash - url - 11), url + 11);
+	if (form_parse_id(id_s, id) < 0)
+		return -1;
+	*rest = slash;
+	return 0;
+}
+
+/* The HTML pages and their form posts (pages.h); 0 when no page has the
+ * path. */
+static int route_page(struct console *c, struct request *rq, struct response *rs,
+		      int post)
+{
+	const char *url = rq->url, *rest;
+	int64_t id;
+
+	if (post) {
+		if (strcmp(url, "/login") == 0)
+			page_login_post(c, rq, rs);
+		else if (strcmp(url, "/logout") == 0)
+			page_logout_post(c, rq, rs);
+		else if (strncmp(url, "/sync/", 6) == 0)
+			page_sync_post(c, rq, rs, url + 6);
+		else if (proposal_path(url, &id, &rest) == 0 &&
+			 (strcmp(rest, "/accept") == 0 || strcmp(rest, "/reject") == 0 ||
+			  strcmp(rest, "/undo") == 0))
+			page_proposal_post(c, rq, rs, id, rest + 1);
+		else if (strcmp(url, "/reports/render") == 0)
+			page_report_render_post(c, rq, rs);
+		else
+			return 0;
+		return 1;
+	}
+	if (strcmp(url, "/") == 0)
+		page_overview(c, rq, rs);
+	else if (strcmp(url, "/runs") == 0)
+		page_runs(c, rq, rs);
+	else if (strncmp(url, "/runs/", 6) == 0)
+		page_run(c, rq, rs, url + 6);
+	else if (strcmp(url, "/goals") == 0)
+		page_goals(c, rq, rs);
+	else if (strcmp(url, "/reports") == 0)
+		page_reports(c, rq, rs);
+	else if (strncmp(url, "/reports/files/", 15) == 0)
+		page_report_file(c, rq, rs, url + 15);
+	else if (proposal_path(url, &id, &rest) == 0 && strcmp(rest, "/confirm") == 0)
+		page_proposal_confirm(c, rq, rs, id, req_arg(rq, "action"));
+	else if (strcmp(url, "/login") == 0)
+		page_login(c, rq, rs, req_arg(rq, "next"));
+	else
+		return 0;
+	return 1;
+}
+
 /* Decides what a request may do, then hands it to the API or the pages. */
 static void route(struct console *c, struct request *rq, struct response *rs)
 {
@@ -268,18 +260,32 @@ static void route(struct console *c, struct request *rq, struct response *rs)
 			if (api)
 				return plain_error(rs, MHD_HTTP_UNAUTHORIZED,
 						   "this action needs the console token: send Authorization: Bearer <DWHBI_CONSOLE_TOKEN> (or log in and send X-CSRF-Token)", 1);
-			return pages_unauthorized(c, rq, rs);
+			return page_unauthorized(c, rq, rs);
 		}
 	}
 
 	/* The connection may have dropped since the last request. */
 	if (PQstatus(c->db) != CONNECTION_OK)
 		PQreset(c->db);
-	if (api ? api_handle(c, rq, rs) : pages_handle(c, rq, rs))
+	/* Every read of one page (or one GET of the API) shares one
+	 * snapshot (data.h). */
+	if (get) {
+		char serr[256];
+		int handled;
+		int snap = data_snapshot_begin(c, serr, sizeof(serr)) == 0;
+		if (!snap)
+			log_warn("console: %s %s reads without a snapshot: %s", rq->method, url, serr);
+		handled = api ? api_handle(c, rq, rs) : route_page(c, rq, rs, 0);
+		if (snap)
+			data_snapshot_end(c);
+		if (handled)
+			return;
+	} else if (api ? api_handle(c, rq, rs) : route_page(c, rq, rs, 1)) {
 		return;
+	}
 	if (api)
 		return plain_error(rs, MHD_HTTP_NOT_FOUND, "no such API endpoint", 1);
-	pages_not_found(c, rq, rs);
+	page_not_found(c, rq, rs);
 }
 
 static struct MHD_Response *make_response(struct response *rs)
@@ -340,21 +346,6 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct respons
 	return ret;
 }
 
-static void response_init(struct response *rs)
-{
-	memset(rs, 0, sizeof(*rs));
-	buf_init(&rs->body);
-	rs->status = MHD_HTTP_OK;
-	rs->file_fd = -1;
-}
-
-static void response_release(struct response *rs)
-{
-	buf_release(&rs->body);
-	if (rs->file_fd >= 0)
-		close(rs->file_fd);
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -382,11 +373,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > CONSOLE_MAX_BODY) {
 			guard_request_read(conn);
-			response_init(&rs);
+			resp_init(&rs);
 			plain_error(&rs, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large",
 				    strncmp(url, "/api/", 5) == 0);
 			ret = send_response(conn, &rs);
-			response_release(&rs);
+			resp_release(&rs);
 			return ret;
 		}
 		return MHD_YES;
@@ -400,10 +391,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	guard_request_read(conn);
-	response_init(&rs);
+	resp_init(&rs);
 	route(c, rq, &rs);
 	ret = send_response(conn, &rs);
-	response_release(&rs);
+	resp_release(&rs);
 	return ret;
 }
 

@@ -28,6 +28,13 @@ static int progress_open;
 static struct log_line head[LOG_KEEP_HEAD], tail[LOG_KEEP_TAIL];
 static unsigned nhead, ntail, tail_next;
 static unsigned long dropped;
+static void (*keep_hook)(enum log_level);
+static int in_keep_hook;
+
+void log_set_keep_hook(void (*hook)(enum log_level))
+{
+	keep_hook = hook;
+}
 
 static void keep(enum log_level l, const char *msg)
 {
@@ -52,6 +59,11 @@ static void keep(enum log_level l, const char *msg)
 	slot->usec = (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 	slot->level = l;
 	slot->text = copy;
+	if (keep_hook && !in_keep_hook) {
+		in_keep_hook = 1;
+		keep_hook(l);
+		in_keep_hook = 0;
+	}
 }
 
 unsigned log_kept_count(void)

@@ -52,7 +52,7 @@ void log_clear_last_error(void);
 
 /* Every message of this process at level INFO or more severe (DEBUG too
  * when the level is DEBUG) is also kept, redacted, for the run's log
- * (ops.run_logs, written by run_finish): the first LOG_KEEP_HEAD lines and
+ * (ops.run_logs, written as they come by lib/runs.c): the first LOG_KEEP_HEAD lines and
  * the last LOG_KEEP_TAIL, each cut at LOG_KEEP_LINE_BYTES bytes; the lines
  * in between are counted in log_kept_dropped(). */
 #define LOG_KEEP_HEAD 100
@@ -71,5 +71,9 @@ const struct log_line *log_kept_line(unsigned n);
 unsigned long log_kept_dropped(void);
 /* The index of the first tail line (lines before it are the head). */
 unsigned log_kept_head(void);
+/* Called after each line is kept (with its level), so the run's log can be
+ * stored while the run goes on (lib/runs.c); NULL removes it.  The hook
+ * may log (such lines are kept but do not call it again). */
+void log_set_keep_hook(void (*hook)(enum log_level));
 
 #endif

@@ -7,12 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+static void live_begin(PGconn *db, int64_t id);
 
 int64_t run_start(PGconn *db, const char *job, const char *args,
 		  int64_t parent_id, char *err, size_t errlen)
@@ -37,6 +43,7 @@ int64_t run_start(PGconn *db, const char *job, const char *args,
 				   "RETURNING id",
 				   3, params, id, sizeof(id), err, errlen) != 1)
 			return -1;
+		live_begin(db, strtoll(id, NULL, 10));
 		return strtoll(id, NULL, 10);
 	}
 	if (db_query_value(db,
@@ -47,6 +54,7 @@ int64_t run_start(PGconn *db, const char *job, const char *args,
 			   "RETURNING id",
 			   3, params, id, sizeof(id), err, errlen) != 1)
 		return -1;
+	live_begin(db, strtoll(id, NULL, 10));
 	return strtoll(id, NULL, 10);
 }
 
@@ -88,31 +96,137 @@ static char *clean_utf8(const char *text)
 	return out;
 }
 
-/* Stores the kept log lines of this process (log.h) as the run's log.  A
- * database without ops.run_logs (before migration 0130) keeps none. */
-static void store_log(PGconn *db, const char *sid)
+/*
+ * The run's log lines land in ops.run_logs while the run goes on, so a run
+ * that is killed (SIGKILL, a crash) keeps what it had logged.  Each line
+ * kept by lib/log.c gets seq = its number in the run (from 1) for the first
+ * LOG_KEEP_HEAD lines and number + 1 after them; seq LOG_KEEP_HEAD + 1 is
+ * the note counting the lines dropped between head and tail, and the tail
+ * lines that fall out of the last LOG_KEEP_TAIL are deleted again, so the
+ * table never holds more than the bounds of log.h.  Lines are written on
+ * the run's own connection when it is idle (raw libpq, so lib/db's last
+ * error is left alone), else on a second connection with the same
+ * parameters (a transform or a sync holds a transaction open for long).
+ * The head lines, warnings and errors are written at once; after the head
+ * at most every LIVE_FLUSH_USEC, and everything at run_finish.
+ */
+#define LIVE_FLUSH_USEC 250000LL
+#define NOTE_SEQ (LOG_KEEP_HEAD + 1)
+
+static struct {
+	PGconn *db;              /* the run's connection */
+	PGconn *side;            /* opened when db is busy */
+	int off;                 /* no table, or it failed: only run_finish writes */
+	int side_failed;
+	char sid[32];
+	unsigned long written;   /* lines (numbered in the run) already stored */
+	long long last_usec;
+} live;
+
+static long long now_usec(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The second connection, made from the parameters of the first (TLS
+ * settings, password and all); NULL when it cannot be made. */
+static PGconn *side_connection(void)
+{
+	PQconninfoOption *opts, *o;
+	const char *keys[64], *vals[64];
+	int n = 0, have_timeout = 0;
+
+	if (live.side && PQstatus(live.side) == CONNECTION_OK)
+		return live.side;
+	if (live.side_failed)
+		return NULL;
+	opts = PQconninfo(live.db);
+	if (!opts) {
+		live.side_failed = 1;
+		return NULL;
+	}
+	for (o = opts; o->keyword && n < 62; o++) {
+		if (!o->val || !*o->val)
+			continue;
+		if (!strcmp(o->keyword, "connect_timeout"))
+			have_timeout = 1;
+		keys[n] = o->keyword;
+		vals[n++] = o->val;
+	}
+	if (!have_timeout) {
+		keys[n] = "connect_timeout";
+		vals[n++] = "10";
+	}
+	keys[n] = NULL;
+	vals[n] = NULL;
+	if (live.side)
+		PQfinish(live.side);
+	live.side = PQconnectdbParams(keys, vals, 0);
+	PQconninfoFree(opts);
+	if (PQstatus(live.side) != CONNECTION_OK) {
+		fprintf(stderr, "warning: run %s: cannot open a second connection for its log "
+			"lines; they are stored when the run ends\n", live.sid);
+		PQfinish(live.side);
+		live.side = NULL;
+		live.side_failed = 1;
+	} else {
+		/* A log line never holds the run up for long. */
+		PQclear(PQexec(live.side, "SET statement_timeout = '5s'"));
+	}
+	return live.side;
+}
+
+/* One statement on conn; 0, or -1 (and the feature off when the table is
+ * missing or the write fails, with one warning). */
+static int live_exec(PGconn *conn, const char *sql, int n, const char *const *params)
+{
+	PGresult *res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	if (!ok) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (!state || strcmp(state, "42P01") != 0) {
+			char *safe = log_redact(PQresultErrorMessage(res));
+			if (safe)
+				safe[strcspn(safe, "\n")] = '\0';
+			fprintf(stderr, "warning: cannot store the log of run %s: %s\n", live.sid,
+				safe ? safe : "out of memory");
+			free(safe);
+		}
+		live.off = 1;
+	}
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* Writes the lines not stored yet, the note and the deletion of tail lines
+ * that fell out; conn must be idle. */
+static void live_write(PGconn *conn)
 {
 	static const char *names[] = { "error", "warning", "info", "debug" };
-	cJSON *lines = cJSON_CreateArray();
-	char err[256], *json;
-	unsigned n = log_kept_count();
+	unsigned n = log_kept_count(), head = log_kept_head();
+	unsigned long dropped = log_kept_dropped(), total = n + dropped;
+	cJSON *lines;
+	char *json;
 
+	if (live.off || (total <= live.written && !dropped))
+		return;
+	lines = cJSON_CreateArray();
 	for (unsigned i = 0; i < n; i++) {
-		const struct log_line *l = log_kept_line(i);
-		char *safe = log_redact(l->text), *clean = safe ? clean_utf8(safe) : NULL;
-		cJSON *o = cJSON_CreateObject();
+		unsigned long num = i < head ? i : i + dropped;   /* 0-based in the run */
+		const struct log_line *l;
+		char *safe, *clean;
+		cJSON *o;
 
-		if (i == log_kept_head() && log_kept_dropped()) {
-			char note[96];
-			cJSON *d = cJSON_CreateObject();
-			snprintf(note, sizeof(note), "%lu lines not kept here (a run keeps its "
-				 "first %d and last %d lines)", log_kept_dropped(),
-				 LOG_KEEP_HEAD, LOG_KEEP_TAIL);
-			cJSON_AddNumberToObject(d, "usec", (double)l->usec);
-			cJSON_AddStringToObject(d, "level", "note");
-			cJSON_AddStringToObject(d, "message", note);
-			cJSON_AddItemToArray(lines, d);
-		}
+		if (num < live.written)
+			continue;
+		l = log_kept_line(i);
+		safe = log_redact(l->text);
+		clean = safe ? clean_utf8(safe) : NULL;
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "seq", (double)(num < LOG_KEEP_HEAD ? num + 1 : num + 2));
 		cJSON_AddNumberToObject(o, "usec", (double)l->usec);
 		cJSON_AddStringToObject(o, "level", l->level >= LOG_ERROR && l->level <= LOG_DEBUG ?
 					names[l->level] : "info");
@@ -121,20 +235,94 @@ static void store_log(PGconn *db, const char *sid)
 		free(safe);
 		free(clean);
 	}
-	json = n ? cJSON_PrintUnformatted(lines) : NULL;
+	json = cJSON_GetArraySize(lines) ? cJSON_PrintUnformatted(lines) : NULL;
 	cJSON_Delete(lines);
-	if (!json)
+	if (json) {
+		const char *params[2] = { live.sid, json };
+		int rc = live_exec(conn,
+				   "INSERT INTO ops.run_logs (run_id, seq, at, level, message) "
+				   "SELECT $1::bigint, (e.v->>'seq')::int, "
+				   "       to_timestamp((e.v->>'usec')::float8 / 1e6), "
+				   "       e.v->>'level', e.v->>'message' "
+				   "FROM jsonb_array_elements($2::jsonb) AS e(v) "
+				   "ON CONFLICT (run_id, seq) DO NOTHING", 2, params);
+		free(json);
+		if (rc < 0)
+			return;
+	}
+	live.written = total;
+	if (dropped && n > head) {
+		char note[128], first_tail[32], at[32];
+		const char *params[4] = { live.sid, note, first_tail, at };
+
+		snprintf(note, sizeof(note), "%lu lines not kept here (a run keeps its "
+			 "first %d and last %d lines)", dropped, LOG_KEEP_HEAD, LOG_KEEP_TAIL);
+		/* The oldest tail line still kept; those before it went. */
+		snprintf(first_tail, sizeof(first_tail), "%lu", (unsigned long)head + dropped + 2);
+		snprintf(at, sizeof(at), "%lld", log_kept_line(head)->usec);
+		live_exec(conn,
+			  "WITH gone AS (DELETE FROM ops.run_logs WHERE run_id = $1::bigint "
+			  "              AND seq > " STRINGIFY(NOTE_SEQ) " AND seq < $3::int) "
+			  "INSERT INTO ops.run_logs (run_id, seq, at, level, message) "
+			  "VALUES ($1::bigint, " STRINGIFY(NOTE_SEQ) ", to_timestamp($4::float8 / 1e6), "
+			  "        'note', $2) "
+			  "ON CONFLICT (run_id, seq) DO UPDATE SET message = EXCLUDED.message, "
+			  "    at = EXCLUDED.at", 4, params);
+	}
+}
+
+static void live_hook(enum log_level l)
+{
+	unsigned long total = log_kept_count() + log_kept_dropped();
+	long long now = now_usec();
+	PGconn *conn;
+
+	if (!live.db || live.off)
 		return;
-	const char *params[2] = { sid, json };
-	if (db_exec_params(db,
-			   "INSERT INTO ops.run_logs (run_id, seq, at, level, message) "
-			   "SELECT $1::bigint, e.n, to_timestamp((e.v->>'usec')::float8 / 1e6), "
-			   "       e.v->>'level', e.v->>'message' "
-			   "FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(v, n) "
-			   "ON CONFLICT (run_id, seq) DO NOTHING",
-			   2, params, err, sizeof(err)) < 0 && !db_failed_with(DB_UNDEFINED_TABLE))
-		fprintf(stderr, "warning: cannot store the log of run %s: %s\n", sid, err);
-	free(json);
+	if (l > LOG_WARN && total > LOG_KEEP_HEAD && now - live.last_usec < LIVE_FLUSH_USEC)
+		return;
+	if (PQstatus(live.db) == CONNECTION_OK && PQtransactionStatus(live.db) == PQTRANS_IDLE)
+		conn = live.db;
+	else
+		conn = side_connection();
+	if (!conn)
+		return;
+	live.last_usec = now;
+	live_write(conn);
+}
+
+/* From run_start: this run's lines go to ops.run_logs as they come. */
+static void live_begin(PGconn *db, int64_t id)
+{
+	if (live.side)
+		PQfinish(live.side);
+	memset(&live, 0, sizeof(live));
+	live.db = db;
+	snprintf(live.sid, sizeof(live.sid), "%" PRId64, id);
+	log_set_keep_hook(live_hook);
+}
+
+/* From run_finish: the rest of the lines on db (idle by then), then the
+ * second connection is closed. */
+static void live_end(PGconn *db, int64_t id)
+{
+	char sid[32];
+
+	snprintf(sid, sizeof(sid), "%" PRId64, id);
+	if (!live.db || strcmp(live.sid, sid) != 0) {
+		/* A run this process did not start (or started on another
+		 * connection): store all of its kept lines now. */
+		if (live.side)
+			PQfinish(live.side);
+		memset(&live, 0, sizeof(live));
+		snprintf(live.sid, sizeof(live.sid), "%s", sid);
+	}
+	log_set_keep_hook(NULL);
+	live.off = 0;    /* one last try, on the run's own connection */
+	live_write(db);
+	if (live.side)
+		PQfinish(live.side);
+	memset(&live, 0, sizeof(live));
 }
 
 int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
@@ -181,7 +369,7 @@ int run_finish(PGconn *db, int64_t id, int ok, int64_t rows_read,
 	free(clean);
 	free(detail);
 	if (rc == 0)
-		store_log(db, sid);
+		live_end(db, id);
 	return rc;
 }
 

@@ -5,6 +5,10 @@
  * finished_at, counts, detail and the (redacted) error text.
  * run_start() first marks as failed ("interrupted") the runs whose database
  * session ended without finishing them (a killed or crashed process).
+ * Between the two, the log lines this process keeps (lib/log.h) land in
+ * ops.run_logs as they come (redacted, within log.h's bounds), on a second
+ * connection while the caller's is inside a transaction, so a killed run
+ * keeps what it had logged.
  * args must already be free of secrets (main builds it from argv, which never
  * holds secrets: they come from the environment).
  */

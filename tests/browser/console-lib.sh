@@ -55,3 +55,18 @@ http_status() { cat "$T_TMP/status"; }
 adjust_available() {
 	! "$DWHBI" adjust accept 999999999 2>&1 | grep -q 'not implemented'
 }
+
+# api_decide ID accept|reject [curl args...] — the API's two steps: the
+# first POST answers 428 with a confirmation token, the second sends it
+# back.  Prints the second body; its status goes to $T_TMP/status (the
+# first answer's when it was not 428).
+api_decide() {
+	local id=$1 what=$2 token
+	shift 2
+	token=$(http POST "/api/proposals/$id/$what" "$@" | jq -r '.confirm // empty')
+	if [ "$(http_status)" != 428 ] || [ -z "$token" ]; then
+		cat "$T_TMP/body"
+		return 0
+	fi
+	http POST "/api/proposals/$id/$what" "$@" -d "confirm=$token"
+}

@@ -21,7 +21,7 @@ export DWHBI_CONSOLE_TOKEN=$TOKEN
 console_start
 t_ok "a pending proposal ($PID) is accepted in the console" '
 	[ -n "$PID" ]
-	http POST "/api/proposals/$PID/accept" -H "Authorization: Bearer $TOKEN" > /dev/null
+	api_decide "$PID" accept -H "Authorization: Bearer $TOKEN" > /dev/null
 	[ "$(http_status)" = 200 ]
 	[ "$(t_psql "SELECT state FROM analytics.goal_proposals WHERE proposal_id = '"$PID"'")" = accepted ]
 '

@@ -102,21 +102,21 @@ if adjust_available; then
 	cat_=$(t_psql "SELECT category FROM analytics.goal_proposals WHERE proposal_id = 1")
 	proposed=$(t_psql "SELECT proposed_minutes FROM analytics.goal_proposals WHERE proposal_id = 1")
 	versions=$(t_psql "SELECT count(*) FROM ref.goals WHERE category = '$cat_'")
-	body=$(http POST /api/proposals/1/accept "${auth[@]}")
+	body=$(api_decide 1 accept "${auth[@]}")
 	t_eq "accept answers 200" 200 "$(http_status)"
 	t_eq "the proposal is accepted" accepted "$(t_psql "SELECT state FROM analytics.goal_proposals WHERE proposal_id = 1")"
 	t_ok "the old goal version is closed" '[ -n "$(t_psql "SELECT valid_to FROM ref.goals WHERE goal_id = $goal")" ]'
 	t_eq "a new goal version holds the proposed minutes" "$proposed" \
 		"$(t_psql "SELECT minutes FROM ref.goals WHERE category = '$cat_' AND valid_to IS NULL")"
 	t_eq "one version more than before" $((versions + 1)) "$(t_psql "SELECT count(*) FROM ref.goals WHERE category = '$cat_'")"
-	http POST /api/proposals/1/accept "${auth[@]}" >/dev/null
+	api_decide 1 accept "${auth[@]}" >/dev/null
 	t_eq "accepting it again: 409" 409 "$(http_status)"
 	goals_before=$(t_psql "SELECT count(*) FROM ref.goals")
-	http POST /api/proposals/2/reject "${auth[@]}" >/dev/null
+	api_decide 2 reject "${auth[@]}" >/dev/null
 	t_eq "reject answers 200" 200 "$(http_status)"
 	t_eq "the proposal is rejected" rejected "$(t_psql "SELECT state FROM analytics.goal_proposals WHERE proposal_id = 2")"
 	t_eq "rejecting adds no goal version" "$goals_before" "$(t_psql "SELECT count(*) FROM ref.goals")"
-	http POST /api/proposals/424242/accept "${auth[@]}" >/dev/null
+	api_decide 424242 accept "${auth[@]}" >/dev/null
 	t_eq "an unknown proposal: 404" 404 "$(http_status)"
 	t_ok "the decisions are in the run history" \
 		'[ "$(t_psql "SELECT count(*) FROM ops.runs WHERE job IN ('"'"'adjust accept'"'"', '"'"'adjust reject'"'"') AND status = '"'"'success'"'"'")" = 2 ]'

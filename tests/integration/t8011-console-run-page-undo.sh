@@ -130,7 +130,7 @@ http POST /proposals/1/undo -d "csrf=x" >/dev/null
 t_eq "an undo without a session is refused" 401 "$(http_status)"
 
 # After the version took effect, the undo is refused and changes nothing.
-http POST /api/proposals/1/accept "${auth[@]}" >/dev/null
+api_decide 1 accept "${auth[@]}" >/dev/null
 new_goal=$(t_psql "SELECT new_goal_id FROM analytics.goal_proposals WHERE proposal_id = 1")
 t_psql "UPDATE analytics.goal_proposals SET valid_from = (now() AT TIME ZONE 'Asia/Tokyo')::date WHERE proposal_id = 1" >/dev/null
 snap=$(t_psql "SELECT string_agg(concat_ws(' ', goal_id, minutes, valid_from, coalesce(valid_to::text, 'open')), ',' ORDER BY goal_id) FROM ref.goals")
