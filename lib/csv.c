@@ -221,3 +221,46 @@ char *csv_read_file(const char *path, size_t *len)
 		*len = b.len;
 	return buf_detach(&b);
 }
+
+int csv_read_table(const char *name, const char *text, size_t len, struct csv_table *t,
+		   csv_row_fn row, void *arg, char *err, size_t errlen)
+{
+	struct csv_reader r;
+	struct csv_record rec;
+	char why[512];
+	int rc, line;
+
+	csv_reader_init(&r, text, len);
+	csv_record_init(&rec);
+	if (t->n < 0 || t->n > CSV_MAX_COLUMNS || t->nrequired > t->n) {
+		snprintf(why, sizeof(why), "the reader expects at most %d columns", CSV_MAX_COLUMNS);
+		line = 1;
+		goto fail;
+	}
+	rc = csv_next(&r, &rec, why, sizeof(why));
+	if (rc <= 0) {
+		if (rc == 0)
+			snprintf(why, sizeof(why), "the file is empty");
+		line = rc < 0 ? rec.line : 1;
+		goto fail;
+	}
+	line = rec.line;
+	if (csv_header(&rec, t->names, t->n, t->nrequired, t->idx, why, sizeof(why)))
+		goto fail;
+	t->ncols = rec.n;
+	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
+		line = rec.line;
+		if (row(arg, &rec, t, why, sizeof(why)))
+			goto fail;
+	}
+	if (rc < 0) {
+		line = rec.line;
+		goto fail;
+	}
+	csv_record_release(&rec);
+	return 0;
+fail:
+	snprintf(err, errlen, "%s:%d: %s", name, line, why);
+	csv_record_release(&rec);
+	return -1;
+}
