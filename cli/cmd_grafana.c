@@ -24,6 +24,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
+#include "lib/xalloc.h"
 
 const char cmd_grafana_summary[] = "generate the Grafana dashboards for this warehouse";
 const char cmd_grafana_usage[] =
@@ -763,9 +764,9 @@ static int load_categories(PGconn *db, struct gen *g)
 		return log_error("out of memory");
 	}
 	for (int i = 0; i < g->ncats; i++) {
-		g->cats[i].key = strdup(PQgetvalue(r, i, 0));
-		g->cats[i].name = strdup(PQgetvalue(r, i, 1));
-		g->cats[i].color = strdup(PQgetvalue(r, i, 2));
+		g->cats[i].key = xstrdup(PQgetvalue(r, i, 0));
+		g->cats[i].name = xstrdup(PQgetvalue(r, i, 1));
+		g->cats[i].color = xstrdup(PQgetvalue(r, i, 2));
 	}
 	PQclear(r);
 	return 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/xalloc.h"
 
 void csv_reader_init(struct csv_reader *r, const char *data, size_t len)
 {
@@ -37,12 +38,9 @@ void csv_record_release(struct csv_record *rec)
 
 static void push_field(struct csv_record *rec, struct buf *f, int quoted)
 {
-	char **grown = realloc(rec->fields, sizeof(*rec->fields) * (size_t)(rec->n + 1));
 	char *s;
 
-	if (!grown)
-		abort();
-	rec->fields = grown;
+	rec->fields = xreallocarray(rec->fields, (size_t)rec->n + 1, sizeof(*rec->fields));
 	if (!quoted) {
 		/* trim surrounding blanks of an unquoted field */
 		size_t start = 0, end = f->len;
@@ -50,15 +48,9 @@ static void push_field(struct csv_record *rec, struct buf *f, int quoted)
 			start++;
 		while (end > start && (f->data[end - 1] == ' ' || f->data[end - 1] == '\t'))
 			end--;
-		s = malloc(end - start + 1);
-		if (!s)
-			abort();
-		memcpy(s, f->data + start, end - start);
-		s[end - start] = '\0';
+		s = xstrndup(f->data + start, end - start);
 	} else {
-		s = malloc(f->len + 1);
-		if (!s)
-			abort();
+		s = xmalloc(f->len + 1);
 		memcpy(s, f->data, f->len + 1);
 	}
 	rec->fields[rec->n++] = s;
@@ -199,24 +191,14 @@ const char *csv_field(const struct csv_record *rec, int idx)
 
 char *csv_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	int saved;
 
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	if (ferror(f)) {
-		saved = errno;
-		fclose(f);
+	if (buf_read_file(&b, path, 0) < 0) {
+		int saved = errno;
 		buf_release(&b);
-		errno = saved ? saved : EIO;
+		errno = saved;
 		return NULL;
 	}
-	fclose(f);
 	if (len)
 		*len = b.len;
 	return buf_detach(&b);

@@ -15,6 +15,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
+#include "lib/xalloc.h"
 
 #define OPEN_END INT32_MAX
 #define DAY_MINUTES 1440
@@ -61,7 +62,7 @@ static int goal_csv_row(void *arg, const struct csv_record *rec, const struct cs
 {
 	struct goal_parse *gp = arg;
 	const int *idx = t->idx;
-	struct goal_row g, *grown;
+	struct goal_row g;
 	const char *cat = csv_field(rec, idx[0]), *mins = csv_field(rec, idx[3]);
 	const char *from = csv_field(rec, idx[5]), *to = csv_field(rec, idx[6]);
 	char *end;
@@ -119,10 +120,7 @@ static int goal_csv_row(void *arg, const struct csv_record *rec, const struct cs
 		if (same_key(&gp->rows[i], &g) && g.from < gp->rows[i].to && gp->rows[i].from < g.to)
 			CSV_ROW_FAIL("this %s goal for %s (%s) overlaps the version on line %d",
 				     g.period, g.category, g.day_type, gp->rows[i].line);
-	grown = realloc(gp->rows, sizeof(*gp->rows) * (size_t)(gp->n + 1));
-	if (!grown)
-		abort();
-	gp->rows = grown;
+	gp->rows = xreallocarray(gp->rows, (size_t)gp->n + 1, sizeof(*gp->rows));
 	gp->rows[gp->n++] = g;
 	return 0;
 }

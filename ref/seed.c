@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/utf8.h"
+#include "lib/xalloc.h"
 
 #define MAX_NAME 200
 
@@ -41,16 +42,6 @@ static const char *const match_kinds[] = {
 	"toggl_project", "toggl_client", "toggl_tag", "toggl_project_color",
 	"gcal_summary", "gcal_color_id", "keyword",
 };
-
-static char *dup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (!d)
-		abort();
-	memcpy(d, s, n);
-	return d;
-}
 
 static void seed_data_release(struct seed_data *d)
 {
@@ -120,17 +111,12 @@ static char *read_config(const char *dir, const char *file, size_t *len, struct 
 static void append_category(struct seed_data *d, const char *cat, const char *disp,
 			    const char *group, const char *color, const char *order)
 {
-	struct category_row *grown;
-
-	grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
-	if (!grown)
-		abort();
-	d->cats = grown;
-	d->cats[d->ncats].category = dup(cat);
-	d->cats[d->ncats].display_name = dup(disp);
-	d->cats[d->ncats].coarse_group = dup(group);
-	d->cats[d->ncats].color = dup(color);
-	d->cats[d->ncats].sort_order = dup(order);
+	d->cats = xreallocarray(d->cats, (size_t)d->ncats + 1, sizeof(*d->cats));
+	d->cats[d->ncats].category = xstrdup(cat);
+	d->cats[d->ncats].display_name = xstrdup(disp);
+	d->cats[d->ncats].coarse_group = xstrdup(group);
+	d->cats[d->ncats].color = xstrdup(color);
+	d->cats[d->ncats].sort_order = xstrdup(order);
 	d->ncats++;
 }
 
@@ -183,7 +169,6 @@ static int rule_row(void *arg, const struct csv_record *rec, const struct csv_ta
 	struct seed_data *d = arg;
 	const char *prio = csv_field(rec, t->idx[0]), *kind = csv_field(rec, t->idx[1]);
 	const char *pattern = csv_field(rec, t->idx[2]), *cat = csv_field(rec, t->idx[3]);
-	struct rule_row *grown;
 	int known = 0;
 
 	if (rec->n != 4)
@@ -205,14 +190,11 @@ static int rule_row(void *arg, const struct csv_record *rec, const struct csv_ta
 		known |= !strcmp(d->cats[i].category, cat);
 	if (!known)
 		CSV_ROW_FAIL("unknown category '%s' (add it to categories.csv)", cat);
-	grown = realloc(d->rules, sizeof(*d->rules) * (size_t)(d->nrules + 1));
-	if (!grown)
-		abort();
-	d->rules = grown;
-	d->rules[d->nrules].priority = dup(prio);
-	d->rules[d->nrules].match_on = dup(kind);
-	d->rules[d->nrules].pattern = dup(pattern);
-	d->rules[d->nrules].category = dup(cat);
+	d->rules = xreallocarray(d->rules, (size_t)d->nrules + 1, sizeof(*d->rules));
+	d->rules[d->nrules].priority = xstrdup(prio);
+	d->rules[d->nrules].match_on = xstrdup(kind);
+	d->rules[d->nrules].pattern = xstrdup(pattern);
+	d->rules[d->nrules].category = xstrdup(cat);
 	d->rules[d->nrules].line = rec->line;
 	d->nrules++;
 	return 0;

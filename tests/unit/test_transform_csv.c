@@ -8,9 +8,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/buf.h"
 #include "lib/csv.h"
 
 static int next(struct csv_reader *r, struct csv_record *rec)
@@ -186,6 +191,46 @@ static void table_rows_and_errors(void **state)
 	assert_string_equal(err, "c.csv:2: the header lacks the column 'category'");
 }
 
+/* The whole-file reading under csv_read_file (and resource_read): all the
+ * bytes, NULs included; a bound that is passed or a missing file leaves the
+ * buffer as it was, with errno saying why. */
+static void read_file_bounds(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/dwhbi-test-csv-XXXXXX";
+	int fd = mkstemp(path);
+	struct buf b = BUF_INIT;
+	size_t len = 0;
+	char *text;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "a,b\n\0x\n", 7), 7);
+	close(fd);
+	text = csv_read_file(path, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 7);
+	assert_memory_equal(text, "a,b\n\0x\n", 7);
+	free(text);
+
+	buf_puts(&b, "kept");
+	assert_int_equal(buf_read_file(&b, path, 7), 0);
+	assert_int_equal(b.len, 11);
+	assert_memory_equal(b.data, "kepta,b\n\0x\n", 11);
+	buf_reset(&b);
+	buf_puts(&b, "kept");
+	errno = 0;
+	assert_int_equal(buf_read_file(&b, path, 6), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(b.data, "kept");
+	unlink(path);
+	assert_int_equal(buf_read_file(&b, path, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(b.data, "kept");
+	assert_null(csv_read_file(path, &len));
+	assert_int_equal(errno, ENOENT);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +238,7 @@ int main(void)
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(header_mapping),
 		cmocka_unit_test(table_rows_and_errors),
+		cmocka_unit_test(read_file_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
