@@ -24,19 +24,6 @@ static struct script_server srv = {
 	.after = { 200, NULL, "{\"end\":true}" },
 };
 
-static int server_up(void **state)
-{
-	(void)state;
-	return script_server_start(&srv, "x");
-}
-
-static int server_down(void **state)
-{
-	(void)state;
-	script_server_stop(&srv);
-	return 0;
-}
-
 static int64_t waits[32];
 static int nwaits;
 
@@ -280,5 +267,13 @@ int main(void)
 		cmocka_unit_test(test_body_bound),
 		cmocka_unit_test(test_unreachable_host_fails_soon),
 	};
-	return cmocka_run_group_tests(tests, server_up, server_down);
+	int rc;
+
+	if (script_server_start(&srv, "x") < 0) {
+		fprintf(stderr, "test_http: cannot start the scripted server\n");
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	script_server_stop(&srv);
+	return rc;
 }

@@ -27,19 +27,6 @@ static struct script_server srv = {
 	.every_header = "Content-Type: application/json",
 };
 
-static int server_up(void **state)
-{
-	(void)state;
-	return script_server_start(&srv, "token");
-}
-
-static int server_down(void **state)
-{
-	(void)state;
-	script_server_stop(&srv);
-	return 0;
-}
-
 static void no_sleep(int64_t ms)
 {
 	(void)ms;
@@ -216,5 +203,13 @@ int main(void)
 		cmocka_unit_test(test_server_errors_are_retried),
 		cmocka_unit_test(test_missing_access_token_and_credentials),
 	};
-	return cmocka_run_group_tests(tests, server_up, server_down);
+	int rc;
+
+	if (script_server_start(&srv, "token") < 0) {
+		fprintf(stderr, "test_oauth: cannot start the scripted server\n");
+		return 1;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	script_server_stop(&srv);
+	return rc;
 }
