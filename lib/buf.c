@@ -132,6 +132,16 @@ void buf_copy_field(struct buf *b, const char *s)
 	}
 }
 
+void buf_copy_row(struct buf *b, int n, const char *const *fields)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, '\t');
+		buf_copy_field(b, fields[i]);
+	}
+	buf_putc(b, '\n');
+}
+
 int buf_read_file(struct buf *b, const char *path, size_t max)
 {
 	FILE *f = fopen(path, "rb");

@@ -45,5 +45,8 @@ int buf_read_file(struct buf *b, const char *path, size_t max);
 /* Appends s escaped for PostgreSQL COPY text format (tab, newline, CR,
  * backslash).  s == NULL appends \N. */
 void buf_copy_field(struct buf *b, const char *s);
+/* Appends one COPY text row: the n fields escaped, tab-separated, then a
+ * newline. */
+void buf_copy_row(struct buf *b, int n, const char *const *fields);
 
 #endif

@@ -225,30 +225,18 @@ static int load_temp_tables(PGconn *db, const struct seed_data *d, char *err, si
 		return -1;
 	for (int i = 0; i < d->ncats; i++) {
 		const struct category_row *c = &d->cats[i];
-		buf_copy_field(&rows, c->category);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->display_name);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->coarse_group);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->color);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->sort_order);
-		buf_putc(&rows, '\n');
+		const char *f[5] = { c->category, c->display_name, c->coarse_group, c->color,
+				     c->sort_order };
+		buf_copy_row(&rows, 5, f);
 	}
 	rc = copy_rows(db, "COPY seed_categories FROM STDIN", &rows, err, errlen);
 	buf_reset(&rows);
 	for (int i = 0; !rc && i < d->nrules; i++) {
 		const struct rule_row *r = &d->rules[i];
-		buf_printf(&rows, "%d\t", r->line);
-		buf_copy_field(&rows, r->priority);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, r->match_on);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, r->pattern);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, r->category);
-		buf_putc(&rows, '\n');
+		char line[16];
+		const char *f[5] = { line, r->priority, r->match_on, r->pattern, r->category };
+		snprintf(line, sizeof(line), "%d", r->line);
+		buf_copy_row(&rows, 5, f);
 	}
 	if (!rc)
 		rc = copy_rows(db, "COPY seed_rules FROM STDIN", &rows, err, errlen);
