@@ -50,11 +50,15 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	return ret;
 }
 
-int script_server_start(struct script_server *s, const char *path)
+struct script_server script_srv;
+
+int script_server_setup(void **state)
 {
+	struct script_server *s = &script_srv;
 	const union MHD_DaemonInfo *info;
 	struct MHD_Daemon *d;
 
+	(void)state;
 	buf_init(&s->last_body);
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, s,
 			     MHD_OPTION_END);
@@ -62,16 +66,21 @@ int script_server_start(struct script_server *s, const char *path)
 		return -1;
 	s->daemon = d;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%u/%s", (unsigned)info->port, path);
+	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%u/%s", (unsigned)info->port,
+		 s->path ? s->path : "");
 	return 0;
 }
 
-void script_server_stop(struct script_server *s)
+int script_server_teardown(void **state)
 {
+	struct script_server *s = &script_srv;
+
+	(void)state;
 	if (s->daemon)
 		MHD_stop_daemon(s->daemon);
 	s->daemon = NULL;
 	buf_release(&s->last_body);
+	return 0;
 }
 
 void script_server_set(struct script_server *s, int n, const struct script_answer *a)

@@ -20,10 +20,6 @@
 
 /* ---- the scripted server ---- */
 
-static struct script_server srv = {
-	.after = { 200, NULL, "{\"end\":true}" },
-};
-
 static int64_t waits[32];
 static int nwaits;
 
@@ -91,10 +87,10 @@ static void test_retry_after_then_backoff(void **state)
 		{ 503, NULL, "unavailable" },
 		{ 200, "X-Next-ID: 12345678901", "{\"ok\":true}" },
 	};
-	script_server_set(&srv, 3, a);
+	script_server_set(&script_srv, 3, a);
 	client(&c, 300);
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.attempts, 3);
 	assert_non_null(r.json);
@@ -115,14 +111,14 @@ static void test_budget_exhausted(void **state)
 	struct http_response r;
 	char err[512];
 	const struct script_answer a[] = { { 429, "Retry-After: 10", "" } };
-	script_server_set(&srv, 1, a);
+	script_server_set(&script_srv, 1, a);
 	client(&c, 5);
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "waiting 10 s more would exceed the wait budget"));
 	assert_non_null(strstr(err, "DWHBI_HTTP_WAIT_BUDGET"));
 	assert_int_equal(nwaits, 0);
-	assert_int_equal(srv.served, 1);
+	assert_int_equal(script_srv.served, 1);
 	http_response_release(&r);
 	http_client_release(&c);
 }
@@ -136,11 +132,11 @@ static void test_5xx_bounded(void **state)
 	struct script_answer a[16];
 	for (int i = 0; i < 16; i++)
 		a[i] = (struct script_answer){ 500, NULL, "boom" };
-	script_server_set(&srv, 16, a);
+	script_server_set(&script_srv, 16, a);
 	client(&c, 100000);
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), -1);
-	assert_int_equal(srv.served, HTTP_MAX_ATTEMPTS);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(script_srv.served, HTTP_MAX_ATTEMPTS);
 	assert_non_null(strstr(err, "gave up after"));
 	for (int i = 0; i < nwaits; i++)
 		assert_true(waits[i] <= c.backoff_max_ms);
@@ -159,15 +155,15 @@ static void test_4xx_and_bad_json(void **state)
 		{ 200, NULL, "{\"cut" },
 		{ 200, NULL, "[1,2]" },
 	};
-	script_server_set(&srv, 3, a);
+	script_server_set(&script_srv, 3, a);
 	client(&c, 300);
 	http_response_init(&r);
 	/* A 4xx is the caller's to judge: no retry. */
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.status, 404);
 	assert_int_equal(r.attempts, 1);
 	/* A 2xx that is not JSON is retried. */
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.attempts, 2);
 	assert_int_equal(cJSON_GetArraySize(r.json), 2);
 	http_response_release(&r);
@@ -206,14 +202,14 @@ static void test_classify_hook(void **state)
 		{ 200, NULL, "{}" },
 		{ 403, NULL, "{\"error\":\"nope\"}" },
 	};
-	script_server_set(&srv, 4, a);
+	script_server_set(&script_srv, 4, a);
 	client(&c, 300);
 	c.classify = classify;
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.attempts, 3);
 	assert_int_equal(waits[1], 1500);
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
 	assert_string_equal(err, "forbidden for good");
 	http_response_release(&r);
 	http_client_release(&c);
@@ -226,11 +222,11 @@ static void test_body_bound(void **state)
 	struct http_response r;
 	char err[512];
 	const struct script_answer a[] = { { 200, NULL, "[\"0123456789012345678901234567890\"]" } };
-	script_server_set(&srv, 1, a);
+	script_server_set(&script_srv, 1, a);
 	client(&c, 300);
 	c.max_body = 16;
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, srv.url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "larger than 16 bytes"));
 	http_response_release(&r);
 	http_client_release(&c);
@@ -267,13 +263,8 @@ int main(void)
 		cmocka_unit_test(test_body_bound),
 		cmocka_unit_test(test_unreachable_host_fails_soon),
 	};
-	int rc;
 
-	if (script_server_start(&srv, "x") < 0) {
-		fprintf(stderr, "test_http: cannot start the scripted server\n");
-		return 1;
-	}
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	script_server_stop(&srv);
-	return rc;
+	script_srv.path = "x";
+	script_srv.after = (struct script_answer){ 200, NULL, "{\"end\":true}" };
+	return cmocka_run_group_tests(tests, script_server_setup, script_server_teardown);
 }

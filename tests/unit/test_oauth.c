@@ -22,11 +22,6 @@
 #include "tests/unit/script_server.h"
 #include "lib/log.h"
 
-static struct script_server srv = {
-	.after = { 500, NULL, "{\"error\": \"script ended\"}" },
-	.every_header = "Content-Type: application/json",
-};
-
 static void no_sleep(int64_t ms)
 {
 	(void)ms;
@@ -44,7 +39,7 @@ static void rig_init(struct rig *r, int n, const struct script_answer *a)
 	char err[256];
 
 	memset(r, 0, sizeof(*r));
-	r->cfg.google_oauth_url = srv.url;
+	r->cfg.google_oauth_url = script_srv.url;
 	r->cfg.google_client_id = "123-abc.apps.googleusercontent.com";
 	r->cfg.google_client_secret = "GOCSPX-s/e+c&ret=";
 	r->cfg.google_refresh_token = "1//0refresh&token+x";
@@ -53,7 +48,7 @@ static void rig_init(struct rig *r, int n, const struct script_answer *a)
 	assert_int_equal(http_client_init(&r->http, "google", &r->cfg, err, sizeof(err)), 0);
 	r->http.sleep_ms = no_sleep;
 	oauth_init(&r->o, &r->http, &r->cfg);
-	script_server_set(&srv, n, a);
+	script_server_set(&script_srv, n, a);
 	log_clear_secrets();
 	log_set_level(LOG_QUIET);
 }
@@ -79,12 +74,12 @@ static void test_grant_encodes_the_form_and_keeps_the_token(void **state)
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
 	assert_string_equal(tok, "ya29.first-token");
 	/* Reserved characters of the secrets are percent-encoded. */
-	assert_non_null(strstr(srv.last_body.data, "client_secret=GOCSPX-s%2Fe%2Bc%26ret%3D"));
-	assert_non_null(strstr(srv.last_body.data, "refresh_token=1%2F%2F0refresh%26token%2Bx"));
-	assert_non_null(strstr(srv.last_body.data, "grant_type=refresh_token"));
+	assert_non_null(strstr(script_srv.last_body.data, "client_secret=GOCSPX-s%2Fe%2Bc%26ret%3D"));
+	assert_non_null(strstr(script_srv.last_body.data, "refresh_token=1%2F%2F0refresh%26token%2Bx"));
+	assert_non_null(strstr(script_srv.last_body.data, "grant_type=refresh_token"));
 	/* A valid token is reused: no second grant. */
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
-	assert_int_equal(srv.served, 1);
+	assert_int_equal(script_srv.served, 1);
 	assert_int_equal(r.o.refreshes, 1);
 	/* The new token is a secret from now on. */
 	char *red = log_redact("Authorization: Bearer ya29.first-token");
@@ -110,7 +105,7 @@ static void test_short_lived_token_is_refreshed_before_use(void **state)
 	/* 30 s is inside the one-minute margin: the next use refreshes. */
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
 	assert_string_equal(tok, "ya29.short-2");
-	assert_int_equal(srv.served, 2);
+	assert_int_equal(script_srv.served, 2);
 	rig_release(&r);
 }
 
@@ -128,7 +123,7 @@ static void test_invalid_grant_is_revoked_and_not_retried(void **state)
 	rig_init(&r, 1, a);
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), OAUTH_REVOKED);
 	assert_string_equal(err, OAUTH_REVOKED_MESSAGE);
-	assert_int_equal(srv.served, 1);
+	assert_int_equal(script_srv.served, 1);
 	assert_null(r.o.access_token);
 	rig_release(&r);
 }
@@ -170,7 +165,7 @@ static void test_server_errors_are_retried(void **state)
 	rig_init(&r, 3, a);
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
 	assert_string_equal(tok, "ya29.after-retries");
-	assert_int_equal(srv.served, 3);
+	assert_int_equal(script_srv.served, 3);
 	rig_release(&r);
 }
 
@@ -189,7 +184,7 @@ static void test_missing_access_token_and_credentials(void **state)
 	r.o.refresh_token = NULL;
 	assert_int_equal(oauth_refresh(&r.o, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "GOOGLE_REFRESH_TOKEN"));
-	assert_int_equal(srv.served, 1);
+	assert_int_equal(script_srv.served, 1);
 	rig_release(&r);
 }
 
@@ -203,13 +198,9 @@ int main(void)
 		cmocka_unit_test(test_server_errors_are_retried),
 		cmocka_unit_test(test_missing_access_token_and_credentials),
 	};
-	int rc;
 
-	if (script_server_start(&srv, "token") < 0) {
-		fprintf(stderr, "test_oauth: cannot start the scripted server\n");
-		return 1;
-	}
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	script_server_stop(&srv);
-	return rc;
+	script_srv.path = "token";
+	script_srv.after = (struct script_answer){ 500, NULL, "{\"error\": \"script ended\"}" };
+	script_srv.every_header = "Content-Type: application/json";
+	return cmocka_run_group_tests(tests, script_server_setup, script_server_teardown);
 }
