@@ -141,6 +141,9 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBA)
 	$(SAY) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(AS_NEEDED) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# The scripted HTTP server the HTTP client tests share.
+$(BUILD)/tests/unit/test_http $(BUILD)/tests/unit/test_oauth: $(BUILD)/tests/unit/script_server.o
+
 $(BUILD)/tests/fake/fake-%: $(BUILD)/tests/fake/fake-%.o $(FAKE_OBJS) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(SAY) LINK $@

@@ -51,14 +51,9 @@ static void json_time(struct buf *b, int64_t usec)
 static void row(struct buf *out, const char *id, const struct buf *data, const char *synced,
 		const char *deleted)
 {
-	buf_copy_field(out, id);
-	buf_putc(out, '\t');
-	buf_copy_field(out, data->data);
-	buf_putc(out, '\t');
-	buf_copy_field(out, synced);
-	buf_putc(out, '\t');
-	buf_copy_field(out, deleted);
-	buf_putc(out, '\n');
+	const char *f[4] = { id, data->data, synced, deleted };
+
+	buf_copy_row(out, 4, f);
 }
 
 static int copy(PGconn *db, const char *table, const struct buf *rows)

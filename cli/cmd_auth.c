@@ -34,6 +34,7 @@
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/sha256.h"
+#include "lib/xalloc.h"
 
 extern char **environ;
 
@@ -309,33 +310,19 @@ static int write_env_file(const char *path, const char *token, char *err, size_t
 	struct buf in = BUF_INIT, out = BUF_INIT, tmp = BUF_INIT;
 	char real[PATH_MAX];
 	const char *target = path;
-	FILE *f;
 	int fd = -1, found = 0, any_export = 0, rc = -1;
 
 	if (realpath(path, real))
 		target = real;
-	f = fopen(target, "r");
-	if (f) {
-		char chunk[8192];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-			buf_append(&in, chunk, n);
-			if (in.len > ENV_FILE_MAX) {
-				fclose(f);
-				snprintf(err, errlen, "%s: larger than 1 MiB; is it the env file?", path);
-				goto out;
-			}
+	if (buf_read_file(&in, target, ENV_FILE_MAX) < 0) {
+		if (errno == EFBIG) {
+			snprintf(err, errlen, "%s: larger than 1 MiB; is it the env file?", path);
+			goto out;
 		}
-		if (ferror(f)) {
-			fclose(f);
+		if (errno != ENOENT) {
 			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 			goto out;
 		}
-		fclose(f);
-	} else if (errno != ENOENT) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		goto out;
 	}
 	for (size_t i = 0; i < in.len;) {
 		const char *line = in.data + i;
@@ -495,9 +482,7 @@ static int exchange(const struct config *cfg, const char *code, const char *veri
 			  scope->valuestring);
 		goto out;
 	}
-	*refresh = strdup(rt->valuestring);
-	if (!*refresh)
-		abort();
+	*refresh = xstrdup(rt->valuestring);
 	rc = 0;
 out:
 	if (form.data)

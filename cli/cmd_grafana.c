@@ -24,6 +24,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
+#include "lib/xalloc.h"
 
 const char cmd_grafana_summary[] = "generate the Grafana dashboards for this warehouse";
 const char cmd_grafana_usage[] =
@@ -165,16 +166,29 @@ static void add_override(cJSON *p, const char *matcher, const char *name, const 
 	cJSON_AddItemToArray(ov, o);
 }
 
+/* The series or column named name in a fixed colour. */
+static void fixed_color(cJSON *p, const char *name, const char *color)
+{
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddStringToObject(c, "mode", "fixed");
+	cJSON_AddStringToObject(c, "fixedColor", color);
+	add_override(p, "byName", name, "color", c);
+}
+
+/* The table column named name drawn as a cell of type (auto, color-text). */
+static void cell_type(cJSON *p, const char *name, const char *type)
+{
+	cJSON *cell = cJSON_CreateObject();
+	cJSON_AddStringToObject(cell, "type", type);
+	add_override(p, "byName", name, "custom.cellOptions", cell);
+}
+
 /* One override per category: its series (named by display name) in its
  * ref.categories colour. */
 static void category_colors(struct gen *g, cJSON *p)
 {
-	for (int i = 0; i < g->ncats; i++) {
-		cJSON *c = cJSON_CreateObject();
-		cJSON_AddStringToObject(c, "mode", "fixed");
-		cJSON_AddStringToObject(c, "fixedColor", g->cats[i].color);
-		add_override(p, "byName", g->cats[i].name, "color", c);
-	}
+	for (int i = 0; i < g->ncats; i++)
+		fixed_color(p, g->cats[i].name, g->cats[i].color);
 }
 
 static void thresholds(cJSON *defaults, const char *const *colors, const double *steps, int n)
@@ -234,6 +248,57 @@ static cJSON *series(struct gen *g, cJSON *panels, const char *title, int x, int
 	return p;
 }
 
+/* A time series panel with a description and one query (refId A). */
+static cJSON *series_of(struct gen *g, cJSON *panels, const char *title, int x, int y, int w,
+			int h, const char *unit, int bars, int stacked, const char *description,
+			const char *sql)
+{
+	cJSON *p = series(g, panels, title, x, y, w, h, unit, bars, stacked);
+	cJSON_AddStringToObject(p, "description", description);
+	target(g, p, "A", "time_series", sql);
+	return p;
+}
+
+/* Stacked bars of minutes, one series per category in its colour. */
+static void category_bars(struct gen *g, cJSON *panels, const char *title, int x, int y, int w,
+			  int h, const char *description, const char *sql)
+{
+	cJSON *p = series(g, panels, title, x, y, w, h, "m", 1, 1);
+	cJSON_AddStringToObject(p, "description", description);
+	category_colors(g, p);
+	target(g, p, "A", "time_series", sql);
+}
+
+/* The stat panels along the top of the overview, 5 high. */
+struct stat_spec {
+	const char *title, *description, *unit;
+	int x, w;
+	int percent;                   /* min 0, max 100 */
+	int decimals;                  /* -1: Grafana's choice */
+	const char *const *colors;     /* thresholds: colors[i] from steps[i] */
+	const double *steps;
+	int nsteps;
+	const char *format, *sql;
+};
+
+static void stat_panel(struct gen *g, cJSON *panels, const struct stat_spec *s)
+{
+	cJSON *p = panel(g, panels, "stat", s->title, s->x, 0, s->w, 5), *d;
+
+	if (s->description)
+		cJSON_AddStringToObject(p, "description", s->description);
+	d = field_config(p, s->unit);
+	if (s->percent) {
+		cJSON_AddNumberToObject(d, "min", 0);
+		cJSON_AddNumberToObject(d, "max", 100);
+	}
+	if (s->decimals >= 0)
+		cJSON_AddNumberToObject(d, "decimals", s->decimals);
+	thresholds(d, s->colors, s->steps, s->nsteps);
+	stat_options(p, 0);
+	target(g, p, "A", s->format, s->sql);
+}
+
 /* ---- the three dashboards ------------------------------------------------ */
 
 static void overview(struct gen *g, cJSON *panels)
@@ -244,109 +309,81 @@ static void overview(struct gen *g, cJSON *panels)
 	static const double fresh_steps[] = { 0, 24, 36 };
 	static const char *const blue[] = { "blue" };
 	static const double none[] = { 0 };
+	static const struct stat_spec stats[] = {
+		{ "Tracked today", NULL, "m", 0, 4, 0, -1, blue, none, 1, "table",
+		  "SELECT coalesce(sum(actual_minutes), 0) AS \"tracked today\"\n"
+		  "FROM marts.daily_category\n"
+		  "WHERE date = (now() AT TIME ZONE %Z)::date\n"
+		  "  AND category <> 'Untracked'\n"
+		  "  AND category IN ($category)" },
+		{ "Tracked this week", NULL, "m", 4, 4, 0, -1, blue, none, 1, "table",
+		  "SELECT coalesce(sum(actual_minutes), 0) AS \"tracked this week\"\n"
+		  "FROM marts.daily_category\n"
+		  "WHERE date >= date_trunc('week', now() AT TIME ZONE %Z)::date\n"
+		  "  AND date <= (now() AT TIME ZONE %Z)::date\n"
+		  "  AND category <> 'Untracked'\n"
+		  "  AND category IN ($category)" },
+		{ "Goals hit this week", NULL, "percent", 8, 4, 1, -1, goal_colors, goal_steps, 3,
+		  "table",
+		  "SELECT 100.0 * avg(CASE WHEN met THEN 1 ELSE 0 END) AS \"goals hit this week\"\n"
+		  "FROM marts.goal_achievement\n"
+		  "WHERE complete AND met IS NOT NULL\n"
+		  "  AND period_start >= date_trunc('week', now() AT TIME ZONE %Z)::date\n"
+		  "  AND category IN ($category)" },
+		{ "Goals hit this month", NULL, "percent", 12, 4, 1, -1, goal_colors, goal_steps, 3,
+		  "table",
+		  "SELECT 100.0 * avg(CASE WHEN met THEN 1 ELSE 0 END) AS \"goals hit this month\"\n"
+		  "FROM marts.goal_achievement\n"
+		  "WHERE complete AND met IS NOT NULL\n"
+		  "  AND period_start >= date_trunc('month', now() AT TIME ZONE %Z)::date\n"
+		  "  AND category IN ($category)" },
+		{ "Hours since the last sync",
+		  "From marts.source_freshness (as of the last transform): orange "
+		  "after 24 h, red after 36 h, when a source counts as stale.",
+		  "h", 16, 8, 0, 1, fresh_colors, fresh_steps, 3, "time_series",
+		  "SELECT now() AS \"time\",\n"
+		  "       source AS metric,\n"
+		  "       extract(epoch FROM now() - last_synced_at) / 3600 AS value\n"
+		  "FROM marts.source_freshness\n"
+		  "WHERE source NOT LIKE '%.%' AND last_synced_at IS NOT NULL\n"
+		  "ORDER BY source" },
+	};
 	cJSON *p, *d;
 
-	p = panel(g, panels, "stat", "Tracked today", 0, 0, 4, 5);
-	d = field_config(p, "m");
-	thresholds(d, blue, none, 1);
-	stat_options(p, 0);
-	target(g, p, "A", "table",
-	       "SELECT coalesce(sum(actual_minutes), 0) AS \"tracked today\"\n"
-	       "FROM marts.daily_category\n"
-	       "WHERE date = (now() AT TIME ZONE %Z)::date\n"
-	       "  AND category <> 'Untracked'\n"
-	       "  AND category IN ($category)");
-	p = panel(g, panels, "stat", "Tracked this week", 4, 0, 4, 5);
-	d = field_config(p, "m");
-	thresholds(d, blue, none, 1);
-	stat_options(p, 0);
-	target(g, p, "A", "table",
-	       "SELECT coalesce(sum(actual_minutes), 0) AS \"tracked this week\"\n"
-	       "FROM marts.daily_category\n"
-	       "WHERE date >= date_trunc('week', now() AT TIME ZONE %Z)::date\n"
-	       "  AND date <= (now() AT TIME ZONE %Z)::date\n"
-	       "  AND category <> 'Untracked'\n"
-	       "  AND category IN ($category)");
-	p = panel(g, panels, "stat", "Goals hit this week", 8, 0, 4, 5);
-	d = field_config(p, "percent");
-	cJSON_AddNumberToObject(d, "min", 0);
-	cJSON_AddNumberToObject(d, "max", 100);
-	thresholds(d, goal_colors, goal_steps, 3);
-	stat_options(p, 0);
-	target(g, p, "A", "table",
-	       "SELECT 100.0 * avg(CASE WHEN met THEN 1 ELSE 0 END) AS \"goals hit this week\"\n"
-	       "FROM marts.goal_achievement\n"
-	       "WHERE complete AND met IS NOT NULL\n"
-	       "  AND period_start >= date_trunc('week', now() AT TIME ZONE %Z)::date\n"
-	       "  AND category IN ($category)");
-	p = panel(g, panels, "stat", "Goals hit this month", 12, 0, 4, 5);
-	d = field_config(p, "percent");
-	cJSON_AddNumberToObject(d, "min", 0);
-	cJSON_AddNumberToObject(d, "max", 100);
-	thresholds(d, goal_colors, goal_steps, 3);
-	stat_options(p, 0);
-	target(g, p, "A", "table",
-	       "SELECT 100.0 * avg(CASE WHEN met THEN 1 ELSE 0 END) AS \"goals hit this month\"\n"
-	       "FROM marts.goal_achievement\n"
-	       "WHERE complete AND met IS NOT NULL\n"
-	       "  AND period_start >= date_trunc('month', now() AT TIME ZONE %Z)::date\n"
-	       "  AND category IN ($category)");
-	p = panel(g, panels, "stat", "Hours since the last sync", 16, 0, 8, 5);
-	cJSON_AddStringToObject(p, "description",
-				"From marts.source_freshness (as of the last transform): orange "
-				"after 24 h, red after 36 h, when a source counts as stale.");
-	d = field_config(p, "h");
-	cJSON_AddNumberToObject(d, "decimals", 1);
-	thresholds(d, fresh_colors, fresh_steps, 3);
-	stat_options(p, 0);
-	target(g, p, "A", "time_series",
-	       "SELECT now() AS \"time\",\n"
-	       "       source AS metric,\n"
-	       "       extract(epoch FROM now() - last_synced_at) / 3600 AS value\n"
-	       "FROM marts.source_freshness\n"
-	       "WHERE source NOT LIKE '%.%' AND last_synced_at IS NOT NULL\n"
-	       "ORDER BY source");
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+		stat_panel(g, panels, &stats[i]);
 
 	row(g, panels, "Time per category", 5);
-	p = series(g, panels, "Minutes per day by category (stacked)", 0, 6, 24, 10, "m", 1, 1);
-	cJSON_AddStringToObject(p, "description",
-				"One bar per local day (marts.daily_category), in the categories' colours.");
-	category_colors(g, p);
-	target(g, p, "A", "time_series",
-	       "SELECT \"time\",\n"
-	       "       display_name AS metric,\n"
-	       "       actual_minutes AS value\n"
-	       "FROM marts.daily_category\n"
-	       "WHERE $__timeFilter(\"time\")\n"
-	       "  AND actual_minutes IS NOT NULL\n"
-	       "  AND category IN ($category)\n"
-	       "ORDER BY 1, sort_order");
-	p = series(g, panels, "Per-day average by week (minutes)", 0, 16, 12, 9, "m", 1, 1);
-	cJSON_AddStringToObject(p, "description",
-				"Minutes per day with data, averaged over each ISO week (marts.weekly_category).");
-	category_colors(g, p);
-	target(g, p, "A", "time_series",
-	       "SELECT \"time\",\n"
-	       "       display_name AS metric,\n"
-	       "       actual_minutes / actual_days AS value\n"
-	       "FROM marts.weekly_category\n"
-	       "WHERE $__timeFilter(\"time\")\n"
-	       "  AND actual_days > 0\n"
-	       "  AND category IN ($category)\n"
-	       "ORDER BY 1, sort_order");
-	p = series(g, panels, "Per-day average by month (minutes)", 12, 16, 12, 9, "m", 1, 1);
-	cJSON_AddStringToObject(p, "description",
-				"Minutes per day with data, averaged over each month (marts.monthly_category).");
-	category_colors(g, p);
-	target(g, p, "A", "time_series",
-	       "SELECT \"time\",\n"
-	       "       display_name AS metric,\n"
-	       "       actual_minutes / actual_days AS value\n"
-	       "FROM marts.monthly_category\n"
-	       "WHERE $__timeFilter(\"time\")\n"
-	       "  AND actual_days > 0\n"
-	       "  AND category IN ($category)\n"
-	       "ORDER BY 1, sort_order");
+	category_bars(g, panels, "Minutes per day by category (stacked)", 0, 6, 24, 10,
+		      "One bar per local day (marts.daily_category), in the categories' colours.",
+		      "SELECT \"time\",\n"
+		      "       display_name AS metric,\n"
+		      "       actual_minutes AS value\n"
+		      "FROM marts.daily_category\n"
+		      "WHERE $__timeFilter(\"time\")\n"
+		      "  AND actual_minutes IS NOT NULL\n"
+		      "  AND category IN ($category)\n"
+		      "ORDER BY 1, sort_order");
+	category_bars(g, panels, "Per-day average by week (minutes)", 0, 16, 12, 9,
+		      "Minutes per day with data, averaged over each ISO week (marts.weekly_category).",
+		      "SELECT \"time\",\n"
+		      "       display_name AS metric,\n"
+		      "       actual_minutes / actual_days AS value\n"
+		      "FROM marts.weekly_category\n"
+		      "WHERE $__timeFilter(\"time\")\n"
+		      "  AND actual_days > 0\n"
+		      "  AND category IN ($category)\n"
+		      "ORDER BY 1, sort_order");
+	category_bars(g, panels, "Per-day average by month (minutes)", 12, 16, 12, 9,
+		      "Minutes per day with data, averaged over each month (marts.monthly_category).",
+		      "SELECT \"time\",\n"
+		      "       display_name AS metric,\n"
+		      "       actual_minutes / actual_days AS value\n"
+		      "FROM marts.monthly_category\n"
+		      "WHERE $__timeFilter(\"time\")\n"
+		      "  AND actual_days > 0\n"
+		      "  AND category IN ($category)\n"
+		      "ORDER BY 1, sort_order");
 
 	/* The heat map: a table whose cells are coloured by value. */
 	struct buf sql = BUF_INIT;
@@ -386,9 +423,7 @@ static void overview(struct gen *g, cJSON *panels)
 		cJSON *cell = cJSON_AddObjectToObject(custom(d), "cellOptions");
 		cJSON_AddStringToObject(cell, "type", "color-background");
 		cJSON_AddStringToObject(custom(d), "align", "center");
-		cJSON *auto_cell = cJSON_CreateObject();
-		cJSON_AddStringToObject(auto_cell, "type", "auto");
-		add_override(p, "byName", "weekday", "custom.cellOptions", auto_cell);
+		cell_type(p, "weekday", "auto");
 	}
 	target(g, p, "A", "table", sql.data);
 	buf_release(&sql);
@@ -398,19 +433,17 @@ static void goals(struct gen *g, cJSON *panels)
 {
 	cJSON *p, *d;
 
-	p = series(g, panels, "Goal achievement over time (% of goal)", 0, 0, 24, 9, "percent", 0, 0);
-	cJSON_AddStringToObject(p, "description",
-				"Actual / goal per period (marts.goal_achievement), for periods that are over.");
-	target(g, p, "A", "time_series",
-	       "SELECT \"time\",\n"
-	       "       category || ' ' || day_type || ' / ' || period AS metric,\n"
-	       "       100 * achievement_rate AS value\n"
-	       "FROM marts.goal_achievement\n"
-	       "WHERE $__timeFilter(period_start)\n"
-	       "  AND complete\n"
-	       "  AND achievement_rate IS NOT NULL\n"
-	       "  AND category IN ($category)\n"
-	       "ORDER BY 1, 2");
+	series_of(g, panels, "Goal achievement over time (% of goal)", 0, 0, 24, 9, "percent", 0, 0,
+		  "Actual / goal per period (marts.goal_achievement), for periods that are over.",
+		  "SELECT \"time\",\n"
+		  "       category || ' ' || day_type || ' / ' || period AS metric,\n"
+		  "       100 * achievement_rate AS value\n"
+		  "FROM marts.goal_achievement\n"
+		  "WHERE $__timeFilter(period_start)\n"
+		  "  AND complete\n"
+		  "  AND achievement_rate IS NOT NULL\n"
+		  "  AND category IN ($category)\n"
+		  "ORDER BY 1, 2");
 
 	p = panel(g, panels, "status-history", "Goals hit or missed", 0, 9, 24, 8);
 	cJSON_AddStringToObject(p, "description",
@@ -443,19 +476,17 @@ static void goals(struct gen *g, cJSON *panels)
 	       "  AND category IN ($category)\n"
 	       "ORDER BY 1, 2");
 
-	p = series(g, panels, "Plan vs actual (minutes per day)", 0, 17, 16, 9, "m", 1, 0);
-	cJSON_AddStringToObject(p, "description",
-				"Days with both a plan and actual data (marts.plan_actual_daily), summed over "
-				"the selected categories.");
-	target(g, p, "A", "time_series",
-	       "SELECT \"time\",\n"
-	       "       sum(plan_minutes) AS plan,\n"
-	       "       sum(actual_minutes) AS actual\n"
-	       "FROM marts.plan_actual_daily\n"
-	       "WHERE $__timeFilter(date)\n"
-	       "  AND category IN ($category)\n"
-	       "GROUP BY 1\n"
-	       "ORDER BY 1");
+	series_of(g, panels, "Plan vs actual (minutes per day)", 0, 17, 16, 9, "m", 1, 0,
+		  "Days with both a plan and actual data (marts.plan_actual_daily), summed over "
+		  "the selected categories.",
+		  "SELECT \"time\",\n"
+		  "       sum(plan_minutes) AS plan,\n"
+		  "       sum(actual_minutes) AS actual\n"
+		  "FROM marts.plan_actual_daily\n"
+		  "WHERE $__timeFilter(date)\n"
+		  "  AND category IN ($category)\n"
+		  "GROUP BY 1\n"
+		  "ORDER BY 1");
 	p = series(g, panels, "Plan adherence (%)", 16, 17, 8, 9, "percent", 0, 0);
 	cJSON_AddNumberToObject(cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(p, "fieldConfig"), "defaults"), "max", 100);
@@ -535,12 +566,7 @@ static void runs(struct gen *g, cJSON *panels)
 	       "GROUP BY 1, 2\n"
 	       "ORDER BY 1, 2");
 	p = series(g, panels, "Runs and failures per day", 12, 0, 12, 8, "short", 1, 0);
-	{
-		cJSON *c = cJSON_CreateObject();
-		cJSON_AddStringToObject(c, "mode", "fixed");
-		cJSON_AddStringToObject(c, "fixedColor", "red");
-		add_override(p, "byName", "failed", "color", c);
-	}
+	fixed_color(p, "failed", "red");
 	target(g, p, "A", "time_series",
 	       "SELECT $__timeGroupAlias(started_at, '1d'),\n"
 	       "       count(*) AS runs,\n"
@@ -563,9 +589,7 @@ static void runs(struct gen *g, cJSON *panels)
 		cJSON_AddStringToObject(run, "color", "blue");
 		cJSON_AddItemToArray(maps, m);
 		add_override(p, "byName", "status", "mappings", maps);
-		cJSON *cell = cJSON_CreateObject();
-		cJSON_AddStringToObject(cell, "type", "color-text");
-		add_override(p, "byName", "status", "custom.cellOptions", cell);
+		cell_type(p, "status", "color-text");
 		add_override(p, "byName", "duration_seconds", "unit", cJSON_CreateString("s"));
 	}
 	target(g, p, "A", "table",
@@ -740,9 +764,9 @@ static int load_categories(PGconn *db, struct gen *g)
 		return log_error("out of memory");
 	}
 	for (int i = 0; i < g->ncats; i++) {
-		g->cats[i].key = strdup(PQgetvalue(r, i, 0));
-		g->cats[i].name = strdup(PQgetvalue(r, i, 1));
-		g->cats[i].color = strdup(PQgetvalue(r, i, 2));
+		g->cats[i].key = xstrdup(PQgetvalue(r, i, 0));
+		g->cats[i].name = xstrdup(PQgetvalue(r, i, 1));
+		g->cats[i].color = xstrdup(PQgetvalue(r, i, 2));
 	}
 	PQclear(r);
 	return 0;

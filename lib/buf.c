@@ -3,6 +3,7 @@
  */
 #include "lib/buf.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,4 +130,44 @@ void buf_copy_field(struct buf *b, const char *s)
 		default: buf_putc(b, *s);
 		}
 	}
+}
+
+void buf_copy_row(struct buf *b, int n, const char *const *fields)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, '\t');
+		buf_copy_field(b, fields[i]);
+	}
+	buf_putc(b, '\n');
+}
+
+int buf_read_file(struct buf *b, const char *path, size_t max)
+{
+	FILE *f = fopen(path, "rb");
+	size_t start = b->len, n;
+	char chunk[8192];
+	int saved;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_append(b, chunk, n);
+		if (max && b->len - start > max) {
+			saved = EFBIG;
+			goto fail;
+		}
+	}
+	if (ferror(f)) {
+		saved = errno ? errno : EIO;
+		goto fail;
+	}
+	fclose(f);
+	return 0;
+fail:
+	fclose(f);
+	b->len = start;
+	b->data[start] = '\0';
+	errno = saved;
+	return -1;
 }

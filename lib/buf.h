@@ -36,8 +36,17 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Detaches the string; the caller frees it.  The buffer is left empty. */
 char *buf_detach(struct buf *b);
 
+/* Appends the whole file at path.  Returns 0, or -1 with errno set (and b
+ * as it was): ENOENT and the like from fopen, EFBIG when the file holds
+ * more than max bytes (max 0: no bound), EIO or read's errno on a read
+ * error. */
+int buf_read_file(struct buf *b, const char *path, size_t max);
+
 /* Appends s escaped for PostgreSQL COPY text format (tab, newline, CR,
  * backslash).  s == NULL appends \N. */
 void buf_copy_field(struct buf *b, const char *s);
+/* Appends one COPY text row: the n fields escaped, tab-separated, then a
+ * newline. */
+void buf_copy_row(struct buf *b, int n, const char *const *fields);
 
 #endif

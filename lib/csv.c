@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/xalloc.h"
 
 void csv_reader_init(struct csv_reader *r, const char *data, size_t len)
 {
@@ -37,12 +38,9 @@ void csv_record_release(struct csv_record *rec)
 
 static void push_field(struct csv_record *rec, struct buf *f, int quoted)
 {
-	char **grown = realloc(rec->fields, sizeof(*rec->fields) * (size_t)(rec->n + 1));
 	char *s;
 
-	if (!grown)
-		abort();
-	rec->fields = grown;
+	rec->fields = xreallocarray(rec->fields, (size_t)rec->n + 1, sizeof(*rec->fields));
 	if (!quoted) {
 		/* trim surrounding blanks of an unquoted field */
 		size_t start = 0, end = f->len;
@@ -50,15 +48,9 @@ static void push_field(struct csv_record *rec, struct buf *f, int quoted)
 			start++;
 		while (end > start && (f->data[end - 1] == ' ' || f->data[end - 1] == '\t'))
 			end--;
-		s = malloc(end - start + 1);
-		if (!s)
-			abort();
-		memcpy(s, f->data + start, end - start);
-		s[end - start] = '\0';
+		s = xstrndup(f->data + start, end - start);
 	} else {
-		s = malloc(f->len + 1);
-		if (!s)
-			abort();
+		s = xmalloc(f->len + 1);
 		memcpy(s, f->data, f->len + 1);
 	}
 	rec->fields[rec->n++] = s;
@@ -199,25 +191,58 @@ const char *csv_field(const struct csv_record *rec, int idx)
 
 char *csv_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	int saved;
 
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	if (ferror(f)) {
-		saved = errno;
-		fclose(f);
+	if (buf_read_file(&b, path, 0) < 0) {
+		int saved = errno;
 		buf_release(&b);
-		errno = saved ? saved : EIO;
+		errno = saved;
 		return NULL;
 	}
-	fclose(f);
 	if (len)
 		*len = b.len;
 	return buf_detach(&b);
+}
+
+int csv_read_table(const char *name, const char *text, size_t len, struct csv_table *t,
+		   csv_row_fn row, void *arg, char *err, size_t errlen)
+{
+	struct csv_reader r;
+	struct csv_record rec;
+	char why[512];
+	int rc, line;
+
+	csv_reader_init(&r, text, len);
+	csv_record_init(&rec);
+	if (t->n < 0 || t->n > CSV_MAX_COLUMNS || t->nrequired > t->n) {
+		snprintf(why, sizeof(why), "the reader expects at most %d columns", CSV_MAX_COLUMNS);
+		line = 1;
+		goto fail;
+	}
+	rc = csv_next(&r, &rec, why, sizeof(why));
+	if (rc <= 0) {
+		if (rc == 0)
+			snprintf(why, sizeof(why), "the file is empty");
+		line = rc < 0 ? rec.line : 1;
+		goto fail;
+	}
+	line = rec.line;
+	if (csv_header(&rec, t->names, t->n, t->nrequired, t->idx, why, sizeof(why)))
+		goto fail;
+	t->ncols = rec.n;
+	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
+		line = rec.line;
+		if (row(arg, &rec, t, why, sizeof(why)))
+			goto fail;
+	}
+	if (rc < 0) {
+		line = rec.line;
+		goto fail;
+	}
+	csv_record_release(&rec);
+	return 0;
+fail:
+	snprintf(err, errlen, "%s:%d: %s", name, line, why);
+	csv_record_release(&rec);
+	return -1;
 }

@@ -12,6 +12,7 @@
 #define DWHBI_TRANSFORM_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>          /* snprintf, for CSV_ROW_FAIL */
 
 struct csv_reader {
 	const char *data;
@@ -48,5 +49,40 @@ const char *csv_field(const struct csv_record *rec, int idx);
 
 /* Reads a whole file (NUL-terminated, caller frees), or NULL with errno set. */
 char *csv_read_file(const char *path, size_t *len);
+
+/* ---- a table: a header, then one row a record ---- */
+
+#define CSV_MAX_COLUMNS 16
+
+/* The columns of a table file.  The caller sets names, n (at most
+ * CSV_MAX_COLUMNS) and nrequired (the first nrequired names must be in the
+ * header); csv_read_table fills idx (idx[i] is the field of names[i], -1
+ * when the file lacks it) and ncols (the fields in the header). */
+struct csv_table {
+	const char *const *names;
+	int n, nrequired;
+	int idx[CSV_MAX_COLUMNS];
+	int ncols;
+};
+
+/* Checks one record after the header (its line is rec->line): returns 0,
+ * or -1 with the reason in why. */
+typedef int (*csv_row_fn)(void *arg, const struct csv_record *rec,
+			  const struct csv_table *t, char *why, size_t whylen);
+
+/* In a csv_row_fn whose parameters are named why and whylen: fail the row
+ * with a printf-style reason. */
+#define CSV_ROW_FAIL(...) do { \
+	snprintf(why, whylen, __VA_ARGS__); \
+	return -1; \
+} while (0)
+
+/* Reads text as a table: the first record is the header (mapped with
+ * csv_header onto t), every later record goes to row(arg, ...), in order.
+ * Returns 0, or -1 with err "NAME:LINE: reason", name being the file's name
+ * in messages, for an empty file, a malformed record, a bad header or the
+ * first row that row() refuses (nothing after it is read). */
+int csv_read_table(const char *name, const char *text, size_t len, struct csv_table *t,
+		   csv_row_fn row, void *arg, char *err, size_t errlen);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/xalloc.h"
 
 struct embedded_file { const char *path; const char *data; size_t len; };
 extern const struct embedded_file embedded_files[];
@@ -22,21 +23,12 @@ static const char *datadir(void)
 
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
 
-	if (!f)
-		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
+	if (buf_read_file(&b, path, 0) < 0) {
 		buf_release(&b);
 		return NULL;
 	}
-	fclose(f);
 	if (len)
 		*len = b.len;
 	return buf_detach(&b);
@@ -83,14 +75,9 @@ static void list_add(const char *path)
 {
 	if (walk_n + 2 > walk_cap) {
 		walk_cap = walk_cap ? walk_cap * 2 : 16;
-		char **p = realloc(walk_list, walk_cap * sizeof(*p));
-		if (!p)
-			abort();
-		walk_list = p;
+		walk_list = xreallocarray(walk_list, walk_cap, sizeof(*walk_list));
 	}
-	walk_list[walk_n] = strdup(path);
-	if (!walk_list[walk_n])
-		abort();
+	walk_list[walk_n] = xstrdup(path);
 	walk_n++;
 	walk_list[walk_n] = NULL;
 }

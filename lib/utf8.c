@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/xalloc.h"
+
 /* Length of the valid sequence at s (n bytes left), or 0 when invalid. */
 static size_t seq_len(const unsigned char *s, size_t n)
 {
@@ -119,9 +121,7 @@ static char *convert(const char *text, size_t len, const char *encoding, size_t 
 	}
 	/* 3 bytes out per byte in fits CP932 and the single-byte encodings;
 	 * E2BIG grows the buffer for anything else. */
-	out = malloc(cap + 1);
-	if (!out)
-		abort();
+	out = xmalloc(cap + 1);
 	o = out;
 	left_out = cap;
 	while (left_in > 0) {
@@ -131,13 +131,9 @@ static char *convert(const char *text, size_t len, const char *encoding, size_t 
 			break;
 		if (errno == E2BIG) {
 			size_t used = (size_t)(o - out);
-			char *grown;
 
 			cap = cap * 2;
-			grown = realloc(out, cap + 1);
-			if (!grown)
-				abort();
-			out = grown;
+			out = xreallocarray(out, cap + 1, 1);
 			o = out + used;
 			left_out = cap - used;
 			continue;

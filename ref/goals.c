@@ -15,6 +15,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
+#include "lib/xalloc.h"
 
 #define OPEN_END INT32_MAX
 #define DAY_MINUTES 1440
@@ -48,110 +49,104 @@ static int same_key(const struct goal_row *a, const struct goal_row *b)
 	       !strcmp(a->period, b->period);
 }
 
-#define BAD(line, ...) do { \
-	char reason_[512]; \
-	snprintf(reason_, sizeof(reason_), __VA_ARGS__); \
-	snprintf(err, errlen, "%s:%d: %s; nothing was loaded from %s", name, (line), \
-		 reason_, name); \
-	goto fail; \
-} while (0)
+/* What parse_goals gathers while the rows are read. */
+struct goal_parse {
+	const char *today;
+	PGresult *categories;
+	struct goal_row *rows;
+	int n;
+};
+
+static int goal_csv_row(void *arg, const struct csv_record *rec, const struct csv_table *t,
+			char *why, size_t whylen)
+{
+	struct goal_parse *gp = arg;
+	const int *idx = t->idx;
+	struct goal_row g;
+	const char *cat = csv_field(rec, idx[0]), *mins = csv_field(rec, idx[3]);
+	const char *from = csv_field(rec, idx[5]), *to = csv_field(rec, idx[6]);
+	char *end;
+	int known = 0;
+
+	memset(&g, 0, sizeof(g));
+	g.line = rec->line;
+	if (rec->n < 5)
+		CSV_ROW_FAIL("expected at least 5 fields, found %d", rec->n);
+	if (rec->n > t->ncols)
+		CSV_ROW_FAIL("%d fields but the header has %d columns (a value with a "
+			     "comma needs double quotes)", rec->n, t->ncols);
+	if (!*cat || strlen(cat) >= sizeof(g.category))
+		CSV_ROW_FAIL("category is empty or too long");
+	snprintf(g.category, sizeof(g.category), "%s", cat);
+	for (int i = 0; i < PQntuples(gp->categories); i++)
+		known |= !strcmp(PQgetvalue(gp->categories, i, 0), cat);
+	if (!known)
+		CSV_ROW_FAIL("unknown category '%s' (add it to categories.csv and run "
+			     "'dwhbi seed')", cat);
+	snprintf(g.day_type, sizeof(g.day_type), "%s", csv_field(rec, idx[1]));
+	if (!one_of(g.day_type, "weekday", "holiday", "any"))
+		CSV_ROW_FAIL("day_type must be weekday, holiday or any, not '%s'",
+			     csv_field(rec, idx[1]));
+	snprintf(g.period, sizeof(g.period), "%s", csv_field(rec, idx[2]));
+	if (!one_of(g.period, "day", "week", "month"))
+		CSV_ROW_FAIL("period must be day, week or month, not '%s'", csv_field(rec, idx[2]));
+	errno = 0;
+	g.minutes = strtol(mins, &end, 10);
+	if (!*mins || *end || errno)
+		CSV_ROW_FAIL("minutes must be a whole number, not '%s'", mins);
+	if (g.minutes < 0)
+		CSV_ROW_FAIL("minutes must be 0 or more, not %ld", g.minutes);
+	if (g.minutes > DAY_MINUTES * period_days(g.period))
+		CSV_ROW_FAIL("%ld minutes a %s is more than %d minutes a day", g.minutes,
+			     g.period, DAY_MINUTES);
+	snprintf(g.direction, sizeof(g.direction), "%s", csv_field(rec, idx[4]));
+	if (!one_of(g.direction, "more", "less", "neutral"))
+		CSV_ROW_FAIL("direction must be more, less or neutral, not '%s'",
+			     csv_field(rec, idx[4]));
+	if (!*from)
+		from = gp->today;
+	if (strlen(from) != 10 || time_parse_date(from, &g.from) < 0)
+		CSV_ROW_FAIL("valid_from must be a date YYYY-MM-DD, not '%s'", from);
+	snprintf(g.from_s, sizeof(g.from_s), "%s", from);
+	g.to = OPEN_END;
+	if (*to) {
+		if (strlen(to) != 10 || time_parse_date(to, &g.to) < 0)
+			CSV_ROW_FAIL("valid_to must be a date YYYY-MM-DD or empty, not '%s'", to);
+		if (g.to <= g.from)
+			CSV_ROW_FAIL("valid_to %s must be after valid_from %s", to, from);
+		snprintf(g.to_s, sizeof(g.to_s), "%s", to);
+	}
+	for (int i = 0; i < gp->n; i++)
+		if (same_key(&gp->rows[i], &g) && g.from < gp->rows[i].to && gp->rows[i].from < g.to)
+			CSV_ROW_FAIL("this %s goal for %s (%s) overlaps the version on line %d",
+				     g.period, g.category, g.day_type, gp->rows[i].line);
+	gp->rows = xreallocarray(gp->rows, (size_t)gp->n + 1, sizeof(*gp->rows));
+	gp->rows[gp->n++] = g;
+	return 0;
+}
 
 /* Parses and checks the whole file; rows must be freed by the caller. */
 static int parse_goals(const char *name, const char *text, size_t len, const char *today,
 		       PGresult *categories, struct goal_row **out, int *nout,
 		       char *err, size_t errlen)
 {
-	struct csv_reader r;
-	struct csv_record rec;
-	struct goal_row *rows = NULL;
-	int n = 0, idx[7], rc, ncols;
-	char why[256];
+	struct csv_table table = { .names = goal_cols, .n = 7, .nrequired = 5 };
+	struct goal_parse gp = { .today = today, .categories = categories };
+	const struct goal_row *rows;
+	size_t used;
 
-	csv_reader_init(&r, text, len);
-	csv_record_init(&rec);
-	rc = csv_next(&r, &rec, why, sizeof(why));
-	if (rc <= 0)
-		BAD(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
-	if (csv_header(&rec, goal_cols, 7, 5, idx, why, sizeof(why)))
-		BAD(rec.line, "%s", why);
-	ncols = rec.n;
-	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
-		struct goal_row g;
-		const char *cat = csv_field(&rec, idx[0]), *mins = csv_field(&rec, idx[3]);
-		const char *from = csv_field(&rec, idx[5]), *to = csv_field(&rec, idx[6]);
-		char *end;
-		int known = 0;
-
-		memset(&g, 0, sizeof(g));
-		g.line = rec.line;
-		if (rec.n < 5)
-			BAD(rec.line, "expected at least 5 fields, found %d", rec.n);
-		if (rec.n > ncols)
-			BAD(rec.line, "%d fields but the header has %d columns (a value with a "
-			    "comma needs double quotes)", rec.n, ncols);
-		if (!*cat || strlen(cat) >= sizeof(g.category))
-			BAD(rec.line, "category is empty or too long");
-		snprintf(g.category, sizeof(g.category), "%s", cat);
-		for (int i = 0; i < PQntuples(categories); i++)
-			known |= !strcmp(PQgetvalue(categories, i, 0), cat);
-		if (!known)
-			BAD(rec.line, "unknown category '%s' (add it to categories.csv and run "
-			    "'dwhbi seed')", cat);
-		snprintf(g.day_type, sizeof(g.day_type), "%s", csv_field(&rec, idx[1]));
-		if (!one_of(g.day_type, "weekday", "holiday", "any"))
-			BAD(rec.line, "day_type must be weekday, holiday or any, not '%s'",
-			    csv_field(&rec, idx[1]));
-		snprintf(g.period, sizeof(g.period), "%s", csv_field(&rec, idx[2]));
-		if (!one_of(g.period, "day", "week", "month"))
-			BAD(rec.line, "period must be day, week or month, not '%s'",
-			    csv_field(&rec, idx[2]));
-		errno = 0;
-		g.minutes = strtol(mins, &end, 10);
-		if (!*mins || *end || errno)
-			BAD(rec.line, "minutes must be a whole number, not '%s'", mins);
-		if (g.minutes < 0)
-			BAD(rec.line, "minutes must be 0 or more, not %ld", g.minutes);
-		if (g.minutes > DAY_MINUTES * period_days(g.period))
-			BAD(rec.line, "%ld minutes a %s is more than %d minutes a day", g.minutes,
-			    g.period, DAY_MINUTES);
-		snprintf(g.direction, sizeof(g.direction), "%s", csv_field(&rec, idx[4]));
-		if (!one_of(g.direction, "more", "less", "neutral"))
-			BAD(rec.line, "direction must be more, less or neutral, not '%s'",
-			    csv_field(&rec, idx[4]));
-		if (!*from)
-			from = today;
-		if (strlen(from) != 10 || time_parse_date(from, &g.from) < 0)
-			BAD(rec.line, "valid_from must be a date YYYY-MM-DD, not '%s'", from);
-		snprintf(g.from_s, sizeof(g.from_s), "%s", from);
-		g.to = OPEN_END;
-		if (*to) {
-			if (strlen(to) != 10 || time_parse_date(to, &g.to) < 0)
-				BAD(rec.line, "valid_to must be a date YYYY-MM-DD or empty, not '%s'", to);
-			if (g.to <= g.from)
-				BAD(rec.line, "valid_to %s must be after valid_from %s", to, from);
-			snprintf(g.to_s, sizeof(g.to_s), "%s", to);
-		}
-		for (int i = 0; i < n; i++)
-			if (same_key(&rows[i], &g) && g.from < rows[i].to && rows[i].from < g.to)
-				BAD(rec.line, "this %s goal for %s (%s) overlaps the version on line %d",
-				    g.period, g.category, g.day_type, rows[i].line);
-		struct goal_row *grown = realloc(rows, sizeof(*rows) * (size_t)(n + 1));
-		if (!grown)
-			abort();
-		rows = grown;
-		rows[n++] = g;
-	}
-	if (rc < 0)
-		BAD(rec.line, "%s", why);
+	if (csv_read_table(name, text, len, &table, goal_csv_row, &gp, err, errlen))
+		goto fail;
+	rows = gp.rows;
 
 	/* Minimums must fit in a day: the daily 'more' goals of a day type (its
 	 * own and 'any'), checked on every date where one starts. */
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < gp.n; i++) {
 		static const char *const types[] = { "weekday", "holiday" };
 		for (int t = 0; t < 2; t++) {
 			long sum = 0;
 			int culprit = 0;
-			for (int k = 0; k < n; k++) {
+			for (int k = 0; k < gp.n; k++) {
 				const struct goal_row *g = &rows[k];
 				if (strcmp(g->period, "day") || strcmp(g->direction, "more") ||
 				    (strcmp(g->day_type, types[t]) && strcmp(g->day_type, "any")))
@@ -162,19 +157,21 @@ static int parse_goals(const char *name, const char *text, size_t len, const cha
 						culprit = g->line;
 				}
 			}
-			if (sum > DAY_MINUTES)
-				BAD(culprit, "the daily 'more' goals for %s days add up to %ld "
-				    "minutes from %s, more than the %d minutes of a day", types[t], sum,
-				    rows[i].from_s, DAY_MINUTES);
+			if (sum > DAY_MINUTES) {
+				snprintf(err, errlen, "%s:%d: the daily 'more' goals for %s days add up "
+					 "to %ld minutes from %s, more than the %d minutes of a day",
+					 name, culprit, types[t], sum, rows[i].from_s, DAY_MINUTES);
+				goto fail;
+			}
 		}
 	}
-	csv_record_release(&rec);
-	*out = rows;
-	*nout = n;
+	*out = gp.rows;
+	*nout = gp.n;
 	return 0;
 fail:
-	csv_record_release(&rec);
-	free(rows);
+	used = strlen(err);
+	snprintf(err + used, errlen - used, "; nothing was loaded from %s", name);
+	free(gp.rows);
 	return -1;
 }
 

@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/utf8.h"
+#include "lib/xalloc.h"
 
 #define MAX_NAME 200
 
@@ -41,16 +42,6 @@ static const char *const match_kinds[] = {
 	"toggl_project", "toggl_client", "toggl_tag", "toggl_project_color",
 	"gcal_summary", "gcal_color_id", "keyword",
 };
-
-static char *dup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = malloc(n);
-	if (!d)
-		abort();
-	memcpy(d, s, n);
-	return d;
-}
 
 static void seed_data_release(struct seed_data *d)
 {
@@ -116,78 +107,48 @@ static char *read_config(const char *dir, const char *file, size_t *len, struct 
 	return text;
 }
 
-#define FAIL_AT(line, ...) do { \
-	char reason_[512]; \
-	snprintf(reason_, sizeof(reason_), __VA_ARGS__); \
-	snprintf(err, errlen, "%s:%d: %s; nothing was loaded", name, (line), reason_); \
-	goto fail; \
-} while (0)
-
 /* Appends one category row (copies of the strings). */
 static void append_category(struct seed_data *d, const char *cat, const char *disp,
 			    const char *group, const char *color, const char *order)
 {
-	struct category_row *grown;
-
-	grown = realloc(d->cats, sizeof(*d->cats) * (size_t)(d->ncats + 1));
-	if (!grown)
-		abort();
-	d->cats = grown;
-	d->cats[d->ncats].category = dup(cat);
-	d->cats[d->ncats].display_name = dup(disp);
-	d->cats[d->ncats].coarse_group = dup(group);
-	d->cats[d->ncats].color = dup(color);
-	d->cats[d->ncats].sort_order = dup(order);
+	d->cats = xreallocarray(d->cats, (size_t)d->ncats + 1, sizeof(*d->cats));
+	d->cats[d->ncats].category = xstrdup(cat);
+	d->cats[d->ncats].display_name = xstrdup(disp);
+	d->cats[d->ncats].coarse_group = xstrdup(group);
+	d->cats[d->ncats].color = xstrdup(color);
+	d->cats[d->ncats].sort_order = xstrdup(order);
 	d->ncats++;
 }
 
-static int parse_categories(const char *name, const char *text, size_t len,
-			    struct seed_data *d, char *err, size_t errlen)
+static const char *const category_cols[] = {
+	"category", "display_name", "coarse_group", "color", "sort_order",
+};
+
+static int category_row(void *arg, const struct csv_record *rec, const struct csv_table *t,
+			char *why, size_t whylen)
 {
-	static const char *const cols[] = {
-		"category", "display_name", "coarse_group", "color", "sort_order",
-	};
-	struct csv_reader r;
-	struct csv_record rec;
-	int idx[5], rc;
-	char why[256];
+	struct seed_data *d = arg;
+	const char *cat = csv_field(rec, t->idx[0]), *disp = csv_field(rec, t->idx[1]);
+	const char *group = csv_field(rec, t->idx[2]), *color = csv_field(rec, t->idx[3]);
+	const char *order = csv_field(rec, t->idx[4]);
 
-	csv_reader_init(&r, text, len);
-	csv_record_init(&rec);
-	rc = csv_next(&r, &rec, why, sizeof(why));
-	if (rc <= 0)
-		FAIL_AT(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
-	if (csv_header(&rec, cols, 5, 5, idx, why, sizeof(why)))
-		FAIL_AT(rec.line, "%s", why);
-	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
-		const char *cat = csv_field(&rec, idx[0]), *disp = csv_field(&rec, idx[1]);
-		const char *group = csv_field(&rec, idx[2]), *color = csv_field(&rec, idx[3]);
-		const char *order = csv_field(&rec, idx[4]);
-
-		if (rec.n != 5)
-			FAIL_AT(rec.line, "expected 5 fields, found %d", rec.n);
-		if (!*cat || strlen(cat) > MAX_NAME)
-			FAIL_AT(rec.line, "category must be 1 to %d bytes", MAX_NAME);
-		if (!*disp)
-			FAIL_AT(rec.line, "display_name of '%s' is empty", cat);
-		if (!*group)
-			FAIL_AT(rec.line, "coarse_group of '%s' is empty", cat);
-		if (!is_color(color))
-			FAIL_AT(rec.line, "color must look like #rrggbb, not '%s'", color);
-		if (!is_int(order, -1000000, 1000000))
-			FAIL_AT(rec.line, "sort_order must be a whole number, not '%s'", order);
-		for (int i = 0; i < d->ncats; i++)
-			if (!strcmp(d->cats[i].category, cat))
-				FAIL_AT(rec.line, "category '%s' is listed twice", cat);
-		append_category(d, cat, disp, group, color, order);
-	}
-	if (rc < 0)
-		FAIL_AT(rec.line, "%s", why);
-	csv_record_release(&rec);
+	if (rec->n != 5)
+		CSV_ROW_FAIL("expected 5 fields, found %d", rec->n);
+	if (!*cat || strlen(cat) > MAX_NAME)
+		CSV_ROW_FAIL("category must be 1 to %d bytes", MAX_NAME);
+	if (!*disp)
+		CSV_ROW_FAIL("display_name of '%s' is empty", cat);
+	if (!*group)
+		CSV_ROW_FAIL("coarse_group of '%s' is empty", cat);
+	if (!is_color(color))
+		CSV_ROW_FAIL("color must look like #rrggbb, not '%s'", color);
+	if (!is_int(order, -1000000, 1000000))
+		CSV_ROW_FAIL("sort_order must be a whole number, not '%s'", order);
+	for (int i = 0; i < d->ncats; i++)
+		if (!strcmp(d->cats[i].category, cat))
+			CSV_ROW_FAIL("category '%s' is listed twice", cat);
+	append_category(d, cat, disp, group, color, order);
 	return 0;
-fail:
-	csv_record_release(&rec);
-	return -1;
 }
 
 static void add_default_category(struct seed_data *d, const char *cat, const char *disp,
@@ -200,66 +161,43 @@ static void add_default_category(struct seed_data *d, const char *cat, const cha
 	log_info("categories: added '%s' (every mart needs it)", cat);
 }
 
-static int parse_rules(const char *name, const char *text, size_t len,
-		       struct seed_data *d, char *err, size_t errlen)
+static const char *const rule_cols[] = { "priority", "match_on", "pattern", "category" };
+
+static int rule_row(void *arg, const struct csv_record *rec, const struct csv_table *t,
+		    char *why, size_t whylen)
 {
-	static const char *const cols[] = { "priority", "match_on", "pattern", "category" };
-	struct csv_reader r;
-	struct csv_record rec;
-	int idx[4], rc;
-	char why[256];
+	struct seed_data *d = arg;
+	const char *prio = csv_field(rec, t->idx[0]), *kind = csv_field(rec, t->idx[1]);
+	const char *pattern = csv_field(rec, t->idx[2]), *cat = csv_field(rec, t->idx[3]);
+	int known = 0;
 
-	csv_reader_init(&r, text, len);
-	csv_record_init(&rec);
-	rc = csv_next(&r, &rec, why, sizeof(why));
-	if (rc <= 0)
-		FAIL_AT(rc < 0 ? rec.line : 1, "%s", rc < 0 ? why : "the file is empty");
-	if (csv_header(&rec, cols, 4, 4, idx, why, sizeof(why)))
-		FAIL_AT(rec.line, "%s", why);
-	while ((rc = csv_next(&r, &rec, why, sizeof(why))) > 0) {
-		const char *prio = csv_field(&rec, idx[0]), *kind = csv_field(&rec, idx[1]);
-		const char *pattern = csv_field(&rec, idx[2]), *cat = csv_field(&rec, idx[3]);
-		struct rule_row *grown;
-		int known = 0;
-
-		if (rec.n != 4)
-			FAIL_AT(rec.line, "expected 4 fields, found %d", rec.n);
-		if (!is_int(prio, -1000000, 1000000))
-			FAIL_AT(rec.line, "priority must be a whole number, not '%s'", prio);
-		for (size_t k = 0; k < sizeof(match_kinds) / sizeof(match_kinds[0]); k++)
-			known |= !strcmp(kind, match_kinds[k]);
-		if (!known)
-			FAIL_AT(rec.line, "match_on must be one of toggl_project, toggl_client, "
-				"toggl_tag, toggl_project_color, gcal_summary, gcal_color_id, "
-				"keyword; not '%s'", kind);
-		if (!*pattern)
-			FAIL_AT(rec.line, "pattern is empty");
-		if (!strcmp(kind, "toggl_project_color") && !is_color(pattern))
-			FAIL_AT(rec.line, "a toggl_project_color pattern looks like #rrggbb, not '%s'",
-				pattern);
-		known = 0;
-		for (int i = 0; i < d->ncats; i++)
-			known |= !strcmp(d->cats[i].category, cat);
-		if (!known)
-			FAIL_AT(rec.line, "unknown category '%s' (add it to categories.csv)", cat);
-		grown = realloc(d->rules, sizeof(*d->rules) * (size_t)(d->nrules + 1));
-		if (!grown)
-			abort();
-		d->rules = grown;
-		d->rules[d->nrules].priority = dup(prio);
-		d->rules[d->nrules].match_on = dup(kind);
-		d->rules[d->nrules].pattern = dup(pattern);
-		d->rules[d->nrules].category = dup(cat);
-		d->rules[d->nrules].line = rec.line;
-		d->nrules++;
-	}
-	if (rc < 0)
-		FAIL_AT(rec.line, "%s", why);
-	csv_record_release(&rec);
+	if (rec->n != 4)
+		CSV_ROW_FAIL("expected 4 fields, found %d", rec->n);
+	if (!is_int(prio, -1000000, 1000000))
+		CSV_ROW_FAIL("priority must be a whole number, not '%s'", prio);
+	for (size_t k = 0; k < sizeof(match_kinds) / sizeof(match_kinds[0]); k++)
+		known |= !strcmp(kind, match_kinds[k]);
+	if (!known)
+		CSV_ROW_FAIL("match_on must be one of toggl_project, toggl_client, "
+			     "toggl_tag, toggl_project_color, gcal_summary, gcal_color_id, "
+			     "keyword; not '%s'", kind);
+	if (!*pattern)
+		CSV_ROW_FAIL("pattern is empty");
+	if (!strcmp(kind, "toggl_project_color") && !is_color(pattern))
+		CSV_ROW_FAIL("a toggl_project_color pattern looks like #rrggbb, not '%s'", pattern);
+	known = 0;
+	for (int i = 0; i < d->ncats; i++)
+		known |= !strcmp(d->cats[i].category, cat);
+	if (!known)
+		CSV_ROW_FAIL("unknown category '%s' (add it to categories.csv)", cat);
+	d->rules = xreallocarray(d->rules, (size_t)d->nrules + 1, sizeof(*d->rules));
+	d->rules[d->nrules].priority = xstrdup(prio);
+	d->rules[d->nrules].match_on = xstrdup(kind);
+	d->rules[d->nrules].pattern = xstrdup(pattern);
+	d->rules[d->nrules].category = xstrdup(cat);
+	d->rules[d->nrules].line = rec->line;
+	d->nrules++;
 	return 0;
-fail:
-	csv_record_release(&rec);
-	return -1;
 }
 
 static int copy_rows(PGconn *db, const char *copy_sql, struct buf *rows, char *err, size_t errlen)
@@ -287,30 +225,18 @@ static int load_temp_tables(PGconn *db, const struct seed_data *d, char *err, si
 		return -1;
 	for (int i = 0; i < d->ncats; i++) {
 		const struct category_row *c = &d->cats[i];
-		buf_copy_field(&rows, c->category);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->display_name);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->coarse_group);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->color);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, c->sort_order);
-		buf_putc(&rows, '\n');
+		const char *f[5] = { c->category, c->display_name, c->coarse_group, c->color,
+				     c->sort_order };
+		buf_copy_row(&rows, 5, f);
 	}
 	rc = copy_rows(db, "COPY seed_categories FROM STDIN", &rows, err, errlen);
 	buf_reset(&rows);
 	for (int i = 0; !rc && i < d->nrules; i++) {
 		const struct rule_row *r = &d->rules[i];
-		buf_printf(&rows, "%d\t", r->line);
-		buf_copy_field(&rows, r->priority);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, r->match_on);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, r->pattern);
-		buf_putc(&rows, '\t');
-		buf_copy_field(&rows, r->category);
-		buf_putc(&rows, '\n');
+		char line[16];
+		const char *f[5] = { line, r->priority, r->match_on, r->pattern, r->category };
+		snprintf(line, sizeof(line), "%d", r->line);
+		buf_copy_row(&rows, 5, f);
 	}
 	if (!rc)
 		rc = copy_rows(db, "COPY seed_rules FROM STDIN", &rows, err, errlen);
@@ -389,43 +315,49 @@ static int apply(PGconn *db, const struct seed_data *d, const struct seed_opts *
 	return 0;
 }
 
-/* Makes the file's text UTF-8 (converted from opts->encoding for files of
- * --config DIR; the built-in ones are UTF-8) or fails with FILE:LINE. */
-static int prepare(const char *name, char **text, size_t *len, const struct seed_opts *opts,
-		   char *err, size_t errlen)
+/* Reads one config file, makes it UTF-8 (converted from opts->encoding for
+ * files of --config DIR; the built-in ones are UTF-8) and hands its rows to
+ * row; any failure is "FILE:LINE: reason; nothing was loaded". */
+static int load_table(const struct seed_opts *opts, const char *file,
+		      const char *const *cols, int ncols, csv_row_fn row, struct seed_data *d,
+		      char *err, size_t errlen)
 {
-	size_t n;
+	struct csv_table t = { .names = cols, .n = ncols, .nrequired = ncols };
+	struct buf name = BUF_INIT;
+	char *text;
+	size_t len, n;
+	int rc = -1;
 
-	if (!utf8_prepare_text(name, text, len, opts->config_dir ? opts->encoding : NULL,
-			       err, errlen))
-		return 0;
-	n = strlen(err);
-	snprintf(err + n, errlen - n, "; nothing was loaded");
-	return -1;
+	text = read_config(opts->config_dir, file, &len, &name, err, errlen);
+	if (!text)
+		goto out;
+	if (utf8_prepare_text(name.data, &text, &len, opts->config_dir ? opts->encoding : NULL,
+			      err, errlen) ||
+	    csv_read_table(name.data, text, len, &t, row, d, err, errlen)) {
+		n = strlen(err);
+		snprintf(err + n, errlen - n, "; nothing was loaded");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	buf_release(&name);
+	return rc;
 }
 
 int seed_run(PGconn *db, const struct seed_opts *opts, struct seed_result *res,
 	     char *err, size_t errlen)
 {
 	struct seed_data d = { 0 };
-	struct buf name = BUF_INIT;
-	char *text = NULL;
-	size_t len;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->holidays = -1;
-	text = read_config(opts->config_dir, "categories.csv", &len, &name, err, errlen);
-	if (!text || prepare(name.data, &text, &len, opts, err, errlen) ||
-	    parse_categories(name.data, text, len, &d, err, errlen))
+	if (load_table(opts, "categories.csv", category_cols, 5, category_row, &d, err, errlen))
 		goto out;
 	add_default_category(&d, "Untracked", "未記録", "#bdbdbd", "9998");
 	add_default_category(&d, "Uncategorized", "未分類", "#9e9e9e", "9999");
-	free(text);
-	buf_reset(&name);
-	text = read_config(opts->config_dir, "category_rules.csv", &len, &name, err, errlen);
-	if (!text || prepare(name.data, &text, &len, opts, err, errlen) ||
-	    parse_rules(name.data, text, len, &d, err, errlen))
+	if (load_table(opts, "category_rules.csv", rule_cols, 4, rule_row, &d, err, errlen))
 		goto out;
 	res->categories = d.ncats;
 	res->rules = d.nrules;
@@ -438,8 +370,6 @@ int seed_run(PGconn *db, const struct seed_opts *opts, struct seed_result *res,
 	}
 	rc = 0;
 out:
-	free(text);
-	buf_release(&name);
 	seed_data_release(&d);
 	return rc;
 }

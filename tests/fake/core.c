@@ -744,19 +744,14 @@ static void usage(const struct fake_app *app, FILE *out)
 static int load_fault_file(struct fake_server *s, const char *path,
 			   char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	struct buf text = BUF_INIT;
 	char why[256];
-	if (!f) {
+	if (buf_read_file(&text, path, 0) < 0) {
 		snprintf(err, errlen, "cannot open faults file '%s': %s", path,
 			 strerror(errno));
+		buf_release(&text);
 		return -1;
 	}
-	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&text, chunk, n);
-	fclose(f);
 	cJSON *all = cJSON_Parse(text.data);
 	int rc = 0;
 	if (all) {

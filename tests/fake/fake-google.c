@@ -578,20 +578,15 @@ static struct fevent *add_event(int cal, const cJSON *src, char *err, size_t err
 
 static int load_scenario(char *err, size_t errlen)
 {
-	FILE *f = fopen(G.scenario, "rb");
 	struct buf text = BUF_INIT;
-	char chunk[4096];
-	size_t n;
 	cJSON *root, *item;
 	int rc = -1;
 
-	if (!f) {
+	if (buf_read_file(&text, G.scenario, 0) < 0) {
 		snprintf(err, errlen, "cannot open scenario '%s'", G.scenario);
+		buf_release(&text);
 		return -1;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&text, chunk, n);
-	fclose(f);
 	root = cJSON_ParseWithLength(text.data, text.len);
 	buf_release(&text);
 	if (!root) {
@@ -683,6 +678,30 @@ static void oauth_error(struct fake_response *r, int status, const char *error,
 	fake_reply_json(r, status, o);
 }
 
+/* Whether the form body names this fake's client with its secret. */
+static int client_ok(const struct fake_request *req)
+{
+	char cid[256], secret[256];
+
+	return form_value(req->body, "client_id", cid, sizeof(cid)) == 0 &&
+	       form_value(req->body, "client_secret", secret, sizeof(secret)) == 0 &&
+	       strcmp(cid, G.client_id) == 0 && strcmp(secret, G.client_secret) == 0;
+}
+
+/* A granted access token, with the refresh token when one is issued. */
+static void token_reply(struct fake_response *resp, const char *access, const char *refresh)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "access_token", access);
+	cJSON_AddNumberToObject(o, "expires_in", 3599);
+	if (refresh)
+		cJSON_AddStringToObject(o, "refresh_token", refresh);
+	cJSON_AddStringToObject(o, "scope", "https://www.googleapis.com/auth/calendar.readonly");
+	cJSON_AddStringToObject(o, "token_type", "Bearer");
+	fake_reply_json(resp, 200, o);
+}
+
 /* The consent page of the installed-app flow.  Like Google's, it shows an
  * error page (no redirect) for an unknown client or a redirect_uri a
  * Desktop client may not use, and redirects to redirect_uri otherwise. */
@@ -756,14 +775,11 @@ static void h_auth(struct fake_server *s, const struct fake_request *req,
  * redirect_uri it was issued for and the verifier of its challenge. */
 static void code_grant(const struct fake_request *req, struct fake_response *resp)
 {
-	char cid[256], secret[256], code[128], redirect[256], verifier[256];
+	char code[128], redirect[256], verifier[256];
 	char challenge[PKCE_CHALLENGE_LEN + 1];
 	struct fcode *c = NULL;
-	cJSON *o;
 
-	if (form_value(req->body, "client_id", cid, sizeof(cid)) < 0 ||
-	    form_value(req->body, "client_secret", secret, sizeof(secret)) < 0 ||
-	    strcmp(cid, G.client_id) != 0 || strcmp(secret, G.client_secret) != 0) {
+	if (!client_ok(req)) {
 		oauth_error(resp, 401, "invalid_client", "Unauthorized");
 		return;
 	}
@@ -796,21 +812,14 @@ static void code_grant(const struct fake_request *req, struct fake_response *res
 	}
 	c->used = 1;
 	G.code_grants++;
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "access_token", "ya29.fake-from-code");
-	cJSON_AddNumberToObject(o, "expires_in", 3599);
-	cJSON_AddStringToObject(o, "refresh_token", G.refresh_token);
-	cJSON_AddStringToObject(o, "scope", "https://www.googleapis.com/auth/calendar.readonly");
-	cJSON_AddStringToObject(o, "token_type", "Bearer");
-	fake_reply_json(resp, 200, o);
+	token_reply(resp, "ya29.fake-from-code", G.refresh_token);
 }
 
 static void h_token(struct fake_server *s, const struct fake_request *req,
 		    struct fake_response *resp, void *app)
 {
-	char grant[64], cid[256], secret[256], refresh[512];
+	char grant[64], refresh[512];
 	struct ftoken *t;
-	cJSON *o;
 
 	(void)s;
 	(void)app;
@@ -824,9 +833,7 @@ static void h_token(struct fake_server *s, const struct fake_request *req,
 		oauth_error(resp, 400, "unsupported_grant_type", "Invalid grant_type: ");
 		return;
 	}
-	if (form_value(req->body, "client_id", cid, sizeof(cid)) < 0 ||
-	    form_value(req->body, "client_secret", secret, sizeof(secret)) < 0 ||
-	    strcmp(cid, G.client_id) != 0 || strcmp(secret, G.client_secret) != 0) {
+	if (!client_ok(req)) {
 		oauth_error(resp, 401, "invalid_client", "The OAuth client was not found.");
 		return;
 	}
@@ -844,12 +851,7 @@ static void h_token(struct fake_server *s, const struct fake_request *req,
 	t->valid = 1;
 	t->uses_left = G.token_serial == 1 && G.expire_after > 0 ? G.expire_after : -1;
 	G.grants++;
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "access_token", t->value);
-	cJSON_AddNumberToObject(o, "expires_in", 3599);
-	cJSON_AddStringToObject(o, "scope", "https://www.googleapis.com/auth/calendar.readonly");
-	cJSON_AddStringToObject(o, "token_type", "Bearer");
-	fake_reply_json(resp, 200, o);
+	token_reply(resp, t->value, NULL);
 }
 
 /* Checks the bearer token; answers 401 authError and returns 0 when bad. */
@@ -1216,6 +1218,23 @@ static struct fcal *control_cal(const struct fake_request *req,
 	return c;
 }
 
+/* The event ?calendarId=C&id=E of a control request, or NULL once 404 is
+ * answered. */
+static struct fevent *control_event(const struct fake_request *req,
+				    struct fake_response *resp)
+{
+	struct fcal *c = control_cal(req, resp);
+	const char *id = fake_query(req, "id");
+	struct fevent *e;
+
+	if (!c)
+		return NULL;
+	e = id ? ev_find((int)(c - G.cals), id) : NULL;
+	if (!e)
+		fake_reply_text(resp, 404, "no such event");
+	return e;
+}
+
 static void reply_event(struct fake_response *resp, const struct fevent *e)
 {
 	fake_reply_json(resp, 200, cJSON_Duplicate(e->body, 1));
@@ -1278,20 +1297,13 @@ static void h_ctl_events(struct fake_server *s, const struct fake_request *req,
 static void h_ctl_cancel(struct fake_server *s, const struct fake_request *req,
 			 struct fake_response *resp, void *app)
 {
-	struct fcal *c = control_cal(req, resp);
-	const char *id = fake_query(req, "id");
-	struct fevent *e;
+	struct fevent *e = control_event(req, resp);
 	int n = 0;
 
 	(void)s;
 	(void)app;
-	if (!c)
+	if (!e)
 		return;
-	e = id ? ev_find((int)(c - G.cals), id) : NULL;
-	if (!e) {
-		fake_reply_text(resp, 404, "no such event");
-		return;
-	}
 	for (size_t i = 0; i < G.nev; i++) {
 		struct fevent *x = &G.ev[i];
 
@@ -1313,19 +1325,12 @@ static void h_ctl_cancel(struct fake_server *s, const struct fake_request *req,
 static void h_ctl_purge(struct fake_server *s, const struct fake_request *req,
 			struct fake_response *resp, void *app)
 {
-	struct fcal *c = control_cal(req, resp);
-	const char *id = fake_query(req, "id");
-	struct fevent *e;
+	struct fevent *e = control_event(req, resp);
 
 	(void)s;
 	(void)app;
-	if (!c)
+	if (!e)
 		return;
-	e = id ? ev_find((int)(c - G.cals), id) : NULL;
-	if (!e) {
-		fake_reply_text(resp, 404, "no such event");
-		return;
-	}
 	e->purged = 1;
 	fake_reply_text(resp, 200, "ok");
 }
@@ -1338,19 +1343,12 @@ static void h_ctl_purge(struct fake_server *s, const struct fake_request *req,
 static void h_ctl_raw(struct fake_server *s, const struct fake_request *req,
 		      struct fake_response *resp, void *app)
 {
-	struct fcal *c = control_cal(req, resp);
-	const char *id = fake_query(req, "id");
-	struct fevent *e;
+	struct fevent *e = control_event(req, resp);
 
 	(void)s;
 	(void)app;
-	if (!c)
+	if (!e)
 		return;
-	e = id ? ev_find((int)(c - G.cals), id) : NULL;
-	if (!e) {
-		fake_reply_text(resp, 404, "no such event");
-		return;
-	}
 	free(e->raw);
 	e->raw = NULL;
 	e->raw_len = 0;

@@ -420,18 +420,13 @@ static void apply_entry(struct entry *e, const cJSON *o)
 
 static int load_scenario(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
+	struct buf text = BUF_INIT;
+	if (buf_read_file(&text, path, 0) < 0) {
 		fprintf(stderr, "fake-toggl: cannot open scenario '%s': %s\n", path,
 			strerror(errno));
+		buf_release(&text);
 		return -1;
 	}
-	struct buf text = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&text, chunk, n);
-	fclose(f);
 	cJSON *root = cJSON_Parse(text.data);
 	buf_release(&text);
 	if (!root) {

@@ -170,6 +170,13 @@ static void buffer(void **state)
 	buf_putc(&b, '\t');
 	buf_copy_field(&b, NULL);
 	assert_string_equal(b.data, "a\\tb\\nc\\\\d\\re\t\\N");
+	buf_reset(&b);
+	{
+		const char *row[3] = { "x\ty", NULL, "" };
+		buf_copy_row(&b, 3, row);
+		buf_copy_row(&b, 1, row + 2);
+	}
+	assert_string_equal(b.data, "x\\ty\t\\N\t\n\n");
 	char *s = buf_detach(&b);
 	assert_string_equal(b.data, "");
 	free(s);

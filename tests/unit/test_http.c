@@ -11,78 +11,14 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/config.h"
 #include "connectors/http.h"
+#include "tests/unit/script_server.h"
 
 /* ---- the scripted server ---- */
-
-struct answer {
-	int status;
-	const char *header;     /* "Name: value" or NULL */
-	const char *body;
-};
-
-static struct answer script[16];
-static int nscript, served;
-static struct MHD_Daemon *daemon_;
-static char base_url[64];
-
-static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version,
-			      const char *upload, size_t *upload_size, void **state)
-{
-	(void)cls; (void)url; (void)method; (void)version; (void)upload;
-	if (!*state) {
-		*state = (void *)1;
-		return MHD_YES;
-	}
-	*upload_size = 0;
-	struct answer a = served < nscript ? script[served] :
-		(struct answer){ 200, NULL, "{\"end\":true}" };
-	served++;
-	const char *body = a.body ? a.body : "";
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		strlen(body), (void *)body, MHD_RESPMEM_MUST_COPY);
-	if (a.header) {
-		char name[64];
-		const char *colon = strchr(a.header, ':');
-		snprintf(name, sizeof(name), "%.*s", (int)(colon - a.header), a.header);
-		MHD_add_response_header(r, name, colon + 2);
-	}
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a.status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static int server_up(void **state)
-{
-	(void)state;
-	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-				   answer, NULL, MHD_OPTION_END);
-	if (!daemon_)
-		return -1;
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(base_url, sizeof(base_url), "http://127.0.0.1:%u/x", (unsigned)info->port);
-	return 0;
-}
-
-static int server_down(void **state)
-{
-	(void)state;
-	MHD_stop_daemon(daemon_);
-	return 0;
-}
-
-static void set_script(int n, const struct answer *a)
-{
-	memcpy(script, a, (size_t)n * sizeof(*a));
-	nscript = n;
-	served = 0;
-}
 
 static int64_t waits[32];
 static int nwaits;
@@ -146,15 +82,15 @@ static void test_retry_after_then_backoff(void **state)
 	struct http_client c;
 	struct http_response r;
 	char err[512];
-	const struct answer a[] = {
+	const struct script_answer a[] = {
 		{ 429, "Retry-After: 2", "slow down" },
 		{ 503, NULL, "unavailable" },
 		{ 200, "X-Next-ID: 12345678901", "{\"ok\":true}" },
 	};
-	set_script(3, a);
+	script_server_set(&script_srv, 3, a);
 	client(&c, 300);
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.status, 200);
 	assert_int_equal(r.attempts, 3);
 	assert_non_null(r.json);
@@ -174,15 +110,15 @@ static void test_budget_exhausted(void **state)
 	struct http_client c;
 	struct http_response r;
 	char err[512];
-	const struct answer a[] = { { 429, "Retry-After: 10", "" } };
-	set_script(1, a);
+	const struct script_answer a[] = { { 429, "Retry-After: 10", "" } };
+	script_server_set(&script_srv, 1, a);
 	client(&c, 5);
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "waiting 10 s more would exceed the wait budget"));
 	assert_non_null(strstr(err, "DWHBI_HTTP_WAIT_BUDGET"));
 	assert_int_equal(nwaits, 0);
-	assert_int_equal(served, 1);
+	assert_int_equal(script_srv.served, 1);
 	http_response_release(&r);
 	http_client_release(&c);
 }
@@ -193,14 +129,14 @@ static void test_5xx_bounded(void **state)
 	struct http_client c;
 	struct http_response r;
 	char err[512];
-	struct answer a[16];
+	struct script_answer a[16];
 	for (int i = 0; i < 16; i++)
-		a[i] = (struct answer){ 500, NULL, "boom" };
-	set_script(16, a);
+		a[i] = (struct script_answer){ 500, NULL, "boom" };
+	script_server_set(&script_srv, 16, a);
 	client(&c, 100000);
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
-	assert_int_equal(served, HTTP_MAX_ATTEMPTS);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(script_srv.served, HTTP_MAX_ATTEMPTS);
 	assert_non_null(strstr(err, "gave up after"));
 	for (int i = 0; i < nwaits; i++)
 		assert_true(waits[i] <= c.backoff_max_ms);
@@ -214,20 +150,20 @@ static void test_4xx_and_bad_json(void **state)
 	struct http_client c;
 	struct http_response r;
 	char err[512];
-	const struct answer a[] = {
+	const struct script_answer a[] = {
 		{ 404, NULL, "\"no such thing\"" },
 		{ 200, NULL, "{\"cut" },
 		{ 200, NULL, "[1,2]" },
 	};
-	set_script(3, a);
+	script_server_set(&script_srv, 3, a);
 	client(&c, 300);
 	http_response_init(&r);
 	/* A 4xx is the caller's to judge: no retry. */
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.status, 404);
 	assert_int_equal(r.attempts, 1);
 	/* A 2xx that is not JSON is retried. */
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.attempts, 2);
 	assert_int_equal(cJSON_GetArraySize(r.json), 2);
 	http_response_release(&r);
@@ -260,20 +196,20 @@ static void test_classify_hook(void **state)
 	struct http_client c;
 	struct http_response r;
 	char err[512];
-	const struct answer a[] = {
+	const struct script_answer a[] = {
 		{ 403, NULL, "{\"error\":{\"errors\":[{\"reason\":\"rateLimitExceeded\"}]}}" },
 		{ 402, NULL, "" },
 		{ 200, NULL, "{}" },
 		{ 403, NULL, "{\"error\":\"nope\"}" },
 	};
-	set_script(4, a);
+	script_server_set(&script_srv, 4, a);
 	client(&c, 300);
 	c.classify = classify;
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), 0);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.attempts, 3);
 	assert_int_equal(waits[1], 1500);
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
 	assert_string_equal(err, "forbidden for good");
 	http_response_release(&r);
 	http_client_release(&c);
@@ -285,12 +221,12 @@ static void test_body_bound(void **state)
 	struct http_client c;
 	struct http_response r;
 	char err[512];
-	const struct answer a[] = { { 200, NULL, "[\"0123456789012345678901234567890\"]" } };
-	set_script(1, a);
+	const struct script_answer a[] = { { 200, NULL, "[\"0123456789012345678901234567890\"]" } };
+	script_server_set(&script_srv, 1, a);
 	client(&c, 300);
 	c.max_body = 16;
 	http_response_init(&r);
-	assert_int_equal(http_get_json(&c, base_url, NULL, &r, err, sizeof(err)), -1);
+	assert_int_equal(http_get_json(&c, script_srv.url, NULL, &r, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "larger than 16 bytes"));
 	http_response_release(&r);
 	http_client_release(&c);
@@ -327,5 +263,8 @@ int main(void)
 		cmocka_unit_test(test_body_bound),
 		cmocka_unit_test(test_unreachable_host_fails_soon),
 	};
-	return cmocka_run_group_tests(tests, server_up, server_down);
+
+	script_srv.path = "x";
+	script_srv.after = (struct script_answer){ 200, NULL, "{\"end\":true}" };
+	return cmocka_run_group_tests(tests, script_server_setup, script_server_teardown);
 }

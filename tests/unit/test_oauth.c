@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,64 +19,8 @@
 #include "lib/config.h"
 #include "connectors/http.h"
 #include "connectors/oauth.h"
+#include "tests/unit/script_server.h"
 #include "lib/log.h"
-
-struct answer {
-	int status;
-	const char *body;
-};
-
-static struct answer script[8];
-static int nscript, served;
-static struct buf last_body = BUF_INIT;
-static struct MHD_Daemon *daemon_;
-static char token_url[64];
-
-static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version,
-			      const char *upload, size_t *upload_size, void **state)
-{
-	(void)cls; (void)url; (void)method; (void)version;
-	if (!*state) {
-		*state = (void *)1;
-		buf_reset(&last_body);
-		return MHD_YES;
-	}
-	if (*upload_size) {
-		buf_append(&last_body, upload, *upload_size);
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	struct answer a = served < nscript ? script[served] :
-		(struct answer){ 500, "{\"error\": \"script ended\"}" };
-	served++;
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		strlen(a.body), (void *)a.body, MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(r, "Content-Type", "application/json");
-	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)a.status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static int server_up(void **state)
-{
-	(void)state;
-	daemon_ = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-				   answer, NULL, MHD_OPTION_END);
-	if (!daemon_)
-		return -1;
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(token_url, sizeof(token_url), "http://127.0.0.1:%u/token", (unsigned)info->port);
-	return 0;
-}
-
-static int server_down(void **state)
-{
-	(void)state;
-	MHD_stop_daemon(daemon_);
-	buf_release(&last_body);
-	return 0;
-}
 
 static void no_sleep(int64_t ms)
 {
@@ -91,12 +34,12 @@ struct rig {
 	struct oauth o;
 };
 
-static void rig_init(struct rig *r, int n, const struct answer *a)
+static void rig_init(struct rig *r, int n, const struct script_answer *a)
 {
 	char err[256];
 
 	memset(r, 0, sizeof(*r));
-	r->cfg.google_oauth_url = token_url;
+	r->cfg.google_oauth_url = script_srv.url;
 	r->cfg.google_client_id = "123-abc.apps.googleusercontent.com";
 	r->cfg.google_client_secret = "GOCSPX-s/e+c&ret=";
 	r->cfg.google_refresh_token = "1//0refresh&token+x";
@@ -105,9 +48,7 @@ static void rig_init(struct rig *r, int n, const struct answer *a)
 	assert_int_equal(http_client_init(&r->http, "google", &r->cfg, err, sizeof(err)), 0);
 	r->http.sleep_ms = no_sleep;
 	oauth_init(&r->o, &r->http, &r->cfg);
-	memcpy(script, a, (size_t)n * sizeof(*a));
-	nscript = n;
-	served = 0;
+	script_server_set(&script_srv, n, a);
 	log_clear_secrets();
 	log_set_level(LOG_QUIET);
 }
@@ -121,8 +62,8 @@ static void rig_release(struct rig *r)
 static void test_grant_encodes_the_form_and_keeps_the_token(void **state)
 {
 	(void)state;
-	const struct answer a[] = {
-		{ 200, "{\"access_token\": \"ya29.first-token\", \"expires_in\": 3599, "
+	const struct script_answer a[] = {
+		{ 200, NULL, "{\"access_token\": \"ya29.first-token\", \"expires_in\": 3599, "
 		       "\"scope\": \"x\", \"token_type\": \"Bearer\"}" },
 	};
 	struct rig r;
@@ -133,12 +74,12 @@ static void test_grant_encodes_the_form_and_keeps_the_token(void **state)
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
 	assert_string_equal(tok, "ya29.first-token");
 	/* Reserved characters of the secrets are percent-encoded. */
-	assert_non_null(strstr(last_body.data, "client_secret=GOCSPX-s%2Fe%2Bc%26ret%3D"));
-	assert_non_null(strstr(last_body.data, "refresh_token=1%2F%2F0refresh%26token%2Bx"));
-	assert_non_null(strstr(last_body.data, "grant_type=refresh_token"));
+	assert_non_null(strstr(script_srv.last_body.data, "client_secret=GOCSPX-s%2Fe%2Bc%26ret%3D"));
+	assert_non_null(strstr(script_srv.last_body.data, "refresh_token=1%2F%2F0refresh%26token%2Bx"));
+	assert_non_null(strstr(script_srv.last_body.data, "grant_type=refresh_token"));
 	/* A valid token is reused: no second grant. */
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
-	assert_int_equal(served, 1);
+	assert_int_equal(script_srv.served, 1);
 	assert_int_equal(r.o.refreshes, 1);
 	/* The new token is a secret from now on. */
 	char *red = log_redact("Authorization: Bearer ya29.first-token");
@@ -150,9 +91,9 @@ static void test_grant_encodes_the_form_and_keeps_the_token(void **state)
 static void test_short_lived_token_is_refreshed_before_use(void **state)
 {
 	(void)state;
-	const struct answer a[] = {
-		{ 200, "{\"access_token\": \"ya29.short-1\", \"expires_in\": 30}" },
-		{ 200, "{\"access_token\": \"ya29.short-2\", \"expires_in\": 3599}" },
+	const struct script_answer a[] = {
+		{ 200, NULL, "{\"access_token\": \"ya29.short-1\", \"expires_in\": 30}" },
+		{ 200, NULL, "{\"access_token\": \"ya29.short-2\", \"expires_in\": 3599}" },
 	};
 	struct rig r;
 	const char *tok = NULL;
@@ -164,15 +105,15 @@ static void test_short_lived_token_is_refreshed_before_use(void **state)
 	/* 30 s is inside the one-minute margin: the next use refreshes. */
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
 	assert_string_equal(tok, "ya29.short-2");
-	assert_int_equal(served, 2);
+	assert_int_equal(script_srv.served, 2);
 	rig_release(&r);
 }
 
 static void test_invalid_grant_is_revoked_and_not_retried(void **state)
 {
 	(void)state;
-	const struct answer a[] = {
-		{ 400, "{\"error\": \"invalid_grant\", \"error_description\": "
+	const struct script_answer a[] = {
+		{ 400, NULL, "{\"error\": \"invalid_grant\", \"error_description\": "
 		       "\"Token has been expired or revoked.\"}" },
 	};
 	struct rig r;
@@ -182,7 +123,7 @@ static void test_invalid_grant_is_revoked_and_not_retried(void **state)
 	rig_init(&r, 1, a);
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), OAUTH_REVOKED);
 	assert_string_equal(err, OAUTH_REVOKED_MESSAGE);
-	assert_int_equal(served, 1);
+	assert_int_equal(script_srv.served, 1);
 	assert_null(r.o.access_token);
 	rig_release(&r);
 }
@@ -190,8 +131,8 @@ static void test_invalid_grant_is_revoked_and_not_retried(void **state)
 static void test_invalid_client_names_the_variables_not_the_secret(void **state)
 {
 	(void)state;
-	const struct answer a[] = {
-		{ 401, "{\"error\": \"invalid_client\", \"error_description\": "
+	const struct script_answer a[] = {
+		{ 401, NULL, "{\"error\": \"invalid_client\", \"error_description\": "
 		       "\"The OAuth client was not found.\"}" },
 	};
 	struct rig r;
@@ -212,10 +153,10 @@ static void test_invalid_client_names_the_variables_not_the_secret(void **state)
 static void test_server_errors_are_retried(void **state)
 {
 	(void)state;
-	const struct answer a[] = {
-		{ 503, "{\"error\": \"unavailable\"}" },
-		{ 500, "{\"error\": \"internal\"}" },
-		{ 200, "{\"access_token\": \"ya29.after-retries\", \"expires_in\": 3599}" },
+	const struct script_answer a[] = {
+		{ 503, NULL, "{\"error\": \"unavailable\"}" },
+		{ 500, NULL, "{\"error\": \"internal\"}" },
+		{ 200, NULL, "{\"access_token\": \"ya29.after-retries\", \"expires_in\": 3599}" },
 	};
 	struct rig r;
 	const char *tok = NULL;
@@ -224,15 +165,15 @@ static void test_server_errors_are_retried(void **state)
 	rig_init(&r, 3, a);
 	assert_int_equal(oauth_access_token(&r.o, &tok, err, sizeof(err)), 0);
 	assert_string_equal(tok, "ya29.after-retries");
-	assert_int_equal(served, 3);
+	assert_int_equal(script_srv.served, 3);
 	rig_release(&r);
 }
 
 static void test_missing_access_token_and_credentials(void **state)
 {
 	(void)state;
-	const struct answer a[] = {
-		{ 200, "{\"token_type\": \"Bearer\"}" },
+	const struct script_answer a[] = {
+		{ 200, NULL, "{\"token_type\": \"Bearer\"}" },
 	};
 	struct rig r;
 	char err[256];
@@ -243,7 +184,7 @@ static void test_missing_access_token_and_credentials(void **state)
 	r.o.refresh_token = NULL;
 	assert_int_equal(oauth_refresh(&r.o, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "GOOGLE_REFRESH_TOKEN"));
-	assert_int_equal(served, 1);
+	assert_int_equal(script_srv.served, 1);
 	rig_release(&r);
 }
 
@@ -257,5 +198,9 @@ int main(void)
 		cmocka_unit_test(test_server_errors_are_retried),
 		cmocka_unit_test(test_missing_access_token_and_credentials),
 	};
-	return cmocka_run_group_tests(tests, server_up, server_down);
+
+	script_srv.path = "token";
+	script_srv.after = (struct script_answer){ 500, NULL, "{\"error\": \"script ended\"}" };
+	script_srv.every_header = "Content-Type: application/json";
+	return cmocka_run_group_tests(tests, script_server_setup, script_server_teardown);
 }

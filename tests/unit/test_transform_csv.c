@@ -1,15 +1,21 @@
 /*
  * The CSV reader behind dwhbi seed and dwhbi goals: quoting, line numbers
  * for error messages (also across quoted newlines), CRLF, a byte order mark,
- * skipped blank and comment lines, and the header mapping.
+ * skipped blank and comment lines, the header mapping, and the table
+ * reader that hands each row to a callback.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/buf.h"
 #include "lib/csv.h"
 
 static int next(struct csv_reader *r, struct csv_record *rec)
@@ -123,12 +129,116 @@ static void header_mapping(void **state)
 	csv_record_release(&rec);
 }
 
+/* csv_read_table: the header mapped once, each row handed over with its
+ * line, and every failure reported as NAME:LINE: reason. */
+struct seen {
+	int rows, lines[4];
+	char cats[4][16];
+};
+
+static int take_row(void *arg, const struct csv_record *rec, const struct csv_table *t,
+		    char *why, size_t whylen)
+{
+	struct seen *s = arg;
+	const char *cat = csv_field(rec, t->idx[0]);
+
+	if (!strcmp(cat, "bad"))
+		CSV_ROW_FAIL("'%s' is refused (%d fields, header %d)", cat, rec->n, t->ncols);
+	if (s->rows < 4) {
+		s->lines[s->rows] = rec->line;
+		snprintf(s->cats[s->rows], sizeof(s->cats[0]), "%s", cat);
+	}
+	s->rows++;
+	return 0;
+}
+
+static void table_rows_and_errors(void **state)
+{
+	(void)state;
+	static const char *const names[] = { "category", "minutes", "note" };
+	struct csv_table t = { .names = names, .n = 3, .nrequired = 2 };
+	struct seen s;
+	char err[256];
+	const char *ok = "minutes,category\n30,Sleep\n# skipped\n\n45,\"Read\"\n";
+	const char *refused = "category,minutes\nSleep,1\nbad,2,3\nnever,4\n";
+	const char *open_quote = "category,minutes\nSleep,1\n\"cut,2\n";
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(csv_read_table("c.csv", ok, strlen(ok), &t, take_row, &s, err,
+					sizeof(err)), 0);
+	assert_int_equal(s.rows, 2);
+	assert_string_equal(s.cats[0], "Sleep");
+	assert_int_equal(s.lines[0], 2);
+	assert_string_equal(s.cats[1], "Read");
+	assert_int_equal(s.lines[1], 5);
+	assert_int_equal(t.idx[0], 1);
+	assert_int_equal(t.idx[2], -1);
+	assert_int_equal(t.ncols, 2);
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(csv_read_table("dir/c.csv", refused, strlen(refused), &t, take_row, &s,
+					err, sizeof(err)), -1);
+	assert_string_equal(err, "dir/c.csv:3: 'bad' is refused (3 fields, header 2)");
+	assert_int_equal(s.rows, 1);                /* nothing after the refused row */
+
+	assert_int_equal(csv_read_table("c.csv", open_quote, strlen(open_quote), &t, take_row, &s,
+					err, sizeof(err)), -1);
+	assert_string_equal(err, "c.csv:3: a quoted field is not closed");
+	assert_int_equal(csv_read_table("c.csv", "", 0, &t, take_row, &s, err, sizeof(err)), -1);
+	assert_string_equal(err, "c.csv:1: the file is empty");
+	assert_int_equal(csv_read_table("c.csv", "# only\nminutes\n", 15, &t, take_row, &s, err,
+					sizeof(err)), -1);
+	assert_string_equal(err, "c.csv:2: the header lacks the column 'category'");
+}
+
+/* The whole-file reading under csv_read_file (and resource_read): all the
+ * bytes, NULs included; a bound that is passed or a missing file leaves the
+ * buffer as it was, with errno saying why. */
+static void read_file_bounds(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/dwhbi-test-csv-XXXXXX";
+	int fd = mkstemp(path);
+	struct buf b = BUF_INIT;
+	size_t len = 0;
+	char *text;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "a,b\n\0x\n", 7), 7);
+	close(fd);
+	text = csv_read_file(path, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 7);
+	assert_memory_equal(text, "a,b\n\0x\n", 7);
+	free(text);
+
+	buf_puts(&b, "kept");
+	assert_int_equal(buf_read_file(&b, path, 7), 0);
+	assert_int_equal(b.len, 11);
+	assert_memory_equal(b.data, "kepta,b\n\0x\n", 11);
+	buf_reset(&b);
+	buf_puts(&b, "kept");
+	errno = 0;
+	assert_int_equal(buf_read_file(&b, path, 6), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_string_equal(b.data, "kept");
+	unlink(path);
+	assert_int_equal(buf_read_file(&b, path, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_string_equal(b.data, "kept");
+	assert_null(csv_read_file(path, &len));
+	assert_int_equal(errno, ENOENT);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fields_and_quotes),
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(header_mapping),
+		cmocka_unit_test(table_rows_and_errors),
+		cmocka_unit_test(read_file_bounds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
