@@ -6,9 +6,10 @@
  * hour-of-day query), and an `__inputs` datasource with a datasource
  * variable, so the same files work when provisioned (the variable falls back
  * to the default PostgreSQL datasource) and when imported through Grafana's
- * UI (which asks for the datasource).  Every query reads marts.* only,
- * except the estimate panels, which join analytics.latest_estimates: the
- * analyzer's output is kept out of the marts on purpose (docs/contracts.md).
+ * UI (which asks for the datasource).  Every query reads marts.* only; the
+ * estimate panels read marts.estimate_bands, a view over the analyzer's
+ * latest estimates that nothing upstream of the marts reads
+ * (docs/contracts.md).
  * The files are written whole (temporary file, then rename) and the output
  * depends only on the warehouse, so regenerating is idempotent.
  */
@@ -46,7 +47,7 @@ const char cmd_grafana_usage[] =
 	"'dwhbi seed' changes them.  The files work with Grafana's file\n"
 	"provisioning (grafana/provisioning/) and with Dashboards > Import, which\n"
 	"asks for the PostgreSQL datasource (__inputs).  Every query reads only\n"
-	"marts.*, except the estimates (analytics.latest_estimates).\n";
+	"marts.* (the estimates through the view marts.estimate_bands).\n";
 
 #define DS "${ds}"
 
@@ -506,7 +507,7 @@ static void goals(struct gen *g, cJSON *panels)
 	cJSON_AddStringToObject(p, "repeatDirection", "h");
 	cJSON_AddNumberToObject(p, "maxPerRow", 3);
 	cJSON_AddStringToObject(p, "description",
-				"The analyzer's latest estimates (analytics.latest_estimates) with their "
+				"The analyzer's latest estimates (marts.estimate_bands) with their "
 				"80 % and 95 % intervals, and the actual minutes (marts.daily_category).");
 	{
 		static const struct { const char *name, *fill_to; int hide; } bands[] = {
