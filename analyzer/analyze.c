@@ -129,7 +129,7 @@ static int month_sum_model(const double *errors, int L, double *var)
 	return *var > 0;
 }
 
-static int32_t month_start(int32_t day)
+int32_t analyze_month_start(int32_t day)
 {
 	int y, m, d;
 
@@ -137,7 +137,7 @@ static int32_t month_start(int32_t day)
 	return time_days_from_civil(y, m, 1);
 }
 
-static int32_t next_month_start(int32_t day)
+int32_t analyze_next_month_start(int32_t day)
 {
 	int y, m, d;
 
@@ -255,7 +255,7 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 		c->errors = xcalloc((size_t)BT_DAYS * BT_HORIZON, sizeof(double));
 		backtest_point_errors(&c->backtest, &s, c->method, c->errors);
 		L = 0;
-		for (h = 1; h <= w->horizon && r->as_of + h < next_month_start(r->month); h++) {
+		for (h = 1; h <= w->horizon && r->as_of + h < analyze_next_month_start(r->month); h++) {
 			remaining += pts[h - 1].mean;
 			var += pts[h - 1].sd * pts[h - 1].sd;
 			L = h;
@@ -376,10 +376,10 @@ static int load_flows(PGconn *db, struct analyze_work *w, struct analyze_result 
 		}
 		if (i == rows)
 			break;
-		if (i > 0 && month_start(d) != month)
+		if (i > 0 && analyze_month_start(d) != month)
 			flush_month(w, month, mat);
 		day = d;
-		month = month_start(d);
+		month = analyze_month_start(d);
 		e = flow_name_index(w, PQgetvalue(res, i, 1));
 		plan[e] += cell_double(res, i, 2);
 		actual[e] += cell_double(res, i, 3);
@@ -432,8 +432,8 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	memset(&w, 0, sizeof(w));
 	r->as_of = as_of;
 	r->first_target = as_of + 1;
-	r->month = month_start(as_of + 1);
-	month_end = next_month_start(r->month) - 1;
+	r->month = analyze_month_start(as_of + 1);
+	month_end = analyze_next_month_start(r->month) - 1;
 	r->month_end = month_end;
 	r->last_target = month_end > as_of + ANALYZE_MIN_HORIZON ? month_end
 								 : as_of + ANALYZE_MIN_HORIZON;

@@ -23,25 +23,6 @@ static int fold_of(int row)
 	return (row / 7) % 2;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double quantile_sorted(const double *v, int n, double u)
-{
-	double pos = u * (n - 1);
-	int i = (int)floor(pos);
-
-	if (i >= n - 1)
-		return v[n - 1];
-	if (i < 0)
-		return v[0];
-	return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
-
 /* Residual quantiles of method m from the rows not in fold `skip` (-1: all
  * rows) into cal; 0 when there were too few errors. */
 static int calibrate_from(const struct bt_result *r, const struct est_series *s, int m,
@@ -75,7 +56,7 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 			}
 			if (n < BT_MIN_CAL)
 				return 0;
-			qsort(buf, n, sizeof(double), cmp_double);
+			est_sort(buf, n);
 			for (j = 0; j < EST_NQ; j++) {
 				/* split-conformal's finite-sample step: the tails a little
 				 * wider, (n + 1) / n */
@@ -83,7 +64,7 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 
 				u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
 					      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
-				cal[b][t][j] = quantile_sorted(buf, n, u < 0 ? 0 : u > 1 ? 1 : u);
+				cal[b][t][j] = est_sorted_quantile(buf, n, u < 0 ? 0 : u > 1 ? 1 : u);
 			}
 		}
 	return 1;

@@ -84,6 +84,30 @@ double est_quantile_loss(const struct est_point *p, double y)
 	return sum / EST_NQ;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void est_sort(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(double), cmp_double);
+}
+
+double est_sorted_quantile(const double *v, int n, double u)
+{
+	double pos = u * (n - 1);
+	int i = (int)floor(pos);
+
+	if (i >= n - 1)
+		return v[n - 1];
+	if (i < 0)
+		return v[0];
+	return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
 void est_init(void)
 {
 	static int done;
@@ -215,26 +239,6 @@ static int baseline(enum est_method m, const struct est_series *s, int origin,
 #define HURDLE_MIN_DAYS 14
 #define HURDLE_ANY 0.5          /* minutes: less than this is no time */
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Linear-interpolated quantile u of the sorted v[0..n-1]. */
-static double sorted_quantile(const double *v, int n, double u)
-{
-	double pos = u * (n - 1);
-	int i = (int)floor(pos);
-
-	if (i >= n - 1)
-		return v[n - 1];
-	if (i < 0)
-		return v[0];
-	return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
-
 static int hurdle(const struct est_series *s, int origin, int horizon, struct est_point *out,
 		  char *err, size_t errlen)
 {
@@ -260,7 +264,7 @@ static int hurdle(const struct est_series *s, int origin, int horizon, struct es
 			 HURDLE_MIN_DAYS);
 		return 1;
 	}
-	qsort(v, nv, sizeof(double), cmp_double);
+	est_sort(v, nv);
 	for (h = 1; h <= horizon; h++) {
 		int t = origin + h, n_wd = 0, k_wd = 0;
 		double p_all = (k_all + 0.5) / (n_all + 1.0), p, mean;
@@ -282,7 +286,7 @@ static int hurdle(const struct est_series *s, int origin, int horizon, struct es
 		for (j = 0; j < EST_NQ; j++) {
 			double tau = est_q_levels[j];
 
-			o->q[j] = nv && tau > 1 - p ? sorted_quantile(v, nv, (tau - (1 - p)) / p) : 0;
+			o->q[j] = nv && tau > 1 - p ? est_sorted_quantile(v, nv, (tau - (1 - p)) / p) : 0;
 		}
 		est_point_from_quantiles(o);
 		o->minutes = mean;      /* the raw point is the mean; calibration may change it */

@@ -67,6 +67,12 @@ void est_point_from_quantiles(struct est_point *p);
  * of the whole predictive distribution (twice it approximates the CRPS). */
 double est_quantile_loss(const struct est_point *p, double y);
 
+/* Sorts v[0..n-1] ascending; the linear-interpolated quantile u (0..1) of
+ * a sorted v[0..n-1], n >= 1 (the hurdle's amounts, the backtest's
+ * calibration errors). */
+void est_sort(double *v, int n);
+double est_sorted_quantile(const double *v, int n, double u);
+
 /* Calls gsl_set_error_handler_off() once; every entry point below does it
  * too, so callers need not. */
 void est_init(void);

@@ -58,22 +58,6 @@ void eval_summary_release(struct eval_summary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int32_t month_first(int32_t day)
-{
-	int y, m, d;
-
-	time_civil_from_days(day, &y, &m, &d);
-	return time_days_from_civil(y, m, 1);
-}
-
-static int32_t month_after(int32_t day)
-{
-	int y, m, d;
-
-	time_civil_from_days(day, &y, &m, &d);
-	return m == 12 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, m + 1, 1);
-}
-
 static int load_goals(PGconn *db, struct eval_goal **out, int *n, char **names, int ncat,
 		      char *err, size_t errlen)
 {
@@ -389,8 +373,8 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		analyze_result_init(&r);
 		r.as_of = as_of;
 		r.first_target = as_of + 1;
-		r.month = month_first(as_of + 1);
-		month_end = month_after(r.month) - 1;
+		r.month = analyze_month_start(as_of + 1);
+		month_end = analyze_next_month_start(r.month) - 1;
 		r.month_end = month_end;
 		r.last_target = month_end > as_of + ANALYZE_MIN_HORIZON ? month_end
 									 : as_of + ANALYZE_MIN_HORIZON;

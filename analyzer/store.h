@@ -57,5 +57,8 @@ int analyze_load_history(PGconn *db, struct analyze_work *w, struct analyze_resu
 void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *err, size_t errlen,
 		      int *rc);
 void analyze_work_release(struct analyze_work *w);
+/* The first day of day's month, and of the month after. */
+int32_t analyze_month_start(int32_t day);
+int32_t analyze_next_month_start(int32_t day);
 
 #endif
