@@ -50,6 +50,9 @@ void analyze_work_release(struct analyze_work *w)
 	free(w->holiday);
 	free(w->y);
 	free(w->points);
+	for (i = 0; i < w->ncaches; i++)
+		est_fit_cache_free(w->caches[i]);
+	free(w->caches);
 	for (i = 0; i < w->nflow_names; i++)
 		free(w->flow_names[i]);
 	free(w->flow_names);
@@ -237,10 +240,18 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 		int32_t d;
 		int L;
 
-		if (backtest_estimate(&s, w->origin, w->horizon, &c->backtest, &c->method,
-				      pts, err, errlen) < 0) {
+		if (backtest_estimate_cached(&s, w->origin, w->horizon,
+					     k < w->ncaches ? w->caches[k] : NULL, &c->backtest,
+					     &c->method, pts, err, errlen) < 0) {
 			*rc = -1;
 			break;
+		}
+		if (getenv("DWHBI_FIT_CACHE_TRACE") && k < w->ncaches) {
+			long hits, misses;
+
+			est_fit_cache_stats(w->caches[k], &hits, &misses);
+			fprintf(stderr, "fit cache %s: %ld hits, %ld misses, %zu entries\n", c->name,
+				hits, misses, est_fit_cache_size(w->caches[k]));
 		}
 		/* month-end projection: actual so far + the means of the remaining
 		 * days, with the spread of the backtest's errors of whole
@@ -457,7 +468,8 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	w.holiday = xcalloc(w.n, 1);
 	if (analyze_load_days(db, &w, err, errlen) < 0 ||
 	    analyze_load_history(db, &w, r, err, errlen) < 0 ||
-	    (have_plan && load_flows(db, &w, r, err, errlen) < 0)) {
+	    (have_plan && load_flows(db, &w, r, err, errlen) < 0) ||
+	    store_load_fit_cache(db, &w, r, err, errlen) < 0) {
 		analyze_work_release(&w);
 		release_lock(db);
 		return -1;

@@ -116,10 +116,17 @@ static int first_fit_origin(const struct est_series *s, int origin)
 int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		 char *err, size_t errlen)
 {
+	return backtest_run_cached(s, origin, NULL, r, err, errlen);
+}
+
+int backtest_run_cached(const struct est_series *s, int origin, struct est_fit_cache *cache,
+			struct bt_result *r, char *err, size_t errlen)
+{
 	double abs_sum[EST_NMETHODS] = { 0 }, qsum[EST_NMETHODS] = { 0 };
 	int in80[EST_NMETHODS] = { 0 }, in95[EST_NMETHODS] = { 0 };
 	struct est_point pts[BT_HORIZON];
-	struct est_model *model[EST_NMETHODS] = { NULL };
+	struct est_model *model[EST_NMETHODS] = { NULL };     /* owned (no cache) */
+	const struct est_model *use[EST_NMETHODS] = { NULL };
 	double fold_cal[2][BT_NBUCKETS][2][EST_NQ];
 	int fold_ok[2];
 	int fit_at[EST_NMETHODS] = { 0 };
@@ -171,16 +178,23 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 				rc = est_forecast(m, s, o, horizon, pts, why, sizeof(why));
 			} else {
 				/* refit weekly; a failed fit is retried at the next origin */
-				if (!model[m] || o - fit_at[m] >= BT_REFIT_DAYS) {
+				if (!use[m] || o - fit_at[m] >= BT_REFIT_DAYS) {
 					est_model_free(model[m]);
 					model[m] = NULL;
+					use[m] = NULL;
 					fit_at[m] = o;
-					rc = est_fit(m, s, o, &model[m], why, sizeof(why));
+					if (cache) {
+						rc = est_fit_cached(cache, m, s, o, &use[m], why,
+								    sizeof(why));
+					} else {
+						rc = est_fit(m, s, o, &model[m], why, sizeof(why));
+						use[m] = model[m];
+					}
 					if (rc < 0)
 						goto fail;
 				}
-				rc = model[m] ? est_predict(model[m], s, o, horizon, pts, why,
-							    sizeof(why)) : 1;
+				rc = use[m] ? est_predict(use[m], s, o, horizon, pts, why,
+							  sizeof(why)) : 1;
 			}
 			if (rc < 0)
 				goto fail;
@@ -360,10 +374,17 @@ int backtest_estimate(const struct est_series *s, int origin, int horizon,
 		      struct bt_result *r, int *method, struct est_point *out,
 		      char *err, size_t errlen)
 {
+	return backtest_estimate_cached(s, origin, horizon, NULL, r, method, out, err, errlen);
+}
+
+int backtest_estimate_cached(const struct est_series *s, int origin, int horizon,
+			     struct est_fit_cache *cache, struct bt_result *r, int *method,
+			     struct est_point *out, char *err, size_t errlen)
+{
 	int tries[3], ntries = 0, i, h, rc;
 	char why[256];
 
-	if (backtest_run(s, origin, r, err, errlen) < 0)
+	if (backtest_run_cached(s, origin, cache, r, err, errlen) < 0)
 		return -1;
 	tries[ntries++] = backtest_choose(r);
 	tries[ntries++] = backtest_best_baseline(r);
@@ -371,7 +392,15 @@ int backtest_estimate(const struct est_series *s, int origin, int horizon,
 	for (i = 0; i < ntries; i++) {
 		if (tries[i] < 0)
 			continue;
-		rc = est_forecast(tries[i], s, origin, horizon, out, why, sizeof(why));
+		if (cache && (tries[i] == EST_OLS || tries[i] == EST_ROBUST)) {
+			const struct est_model *fit;
+
+			rc = est_fit_cached(cache, tries[i], s, origin, &fit, why, sizeof(why));
+			if (rc == 0)
+				rc = est_predict(fit, s, origin, horizon, out, why, sizeof(why));
+		} else {
+			rc = est_forecast(tries[i], s, origin, horizon, out, why, sizeof(why));
+		}
 		if (rc < 0) {
 			snprintf(err, errlen, "%s", why);
 			return -1;

@@ -60,6 +60,11 @@ struct bt_result {
 int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		 char *err, size_t errlen);
 
+/* The same with the regressions' fits served from (and added to) cache:
+ * identical results, less work when the cache holds the fits. */
+int backtest_run_cached(const struct est_series *s, int origin, struct est_fit_cache *cache,
+			struct bt_result *r, char *err, size_t errlen);
+
 /* The method with the lowest quantile score among those that predicted
  * every scored pair (regressions only with EST_MIN_HISTORY known days);
  * ties go to the simpler method.  Returns -1 when no method qualifies. */
@@ -88,6 +93,10 @@ void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
 int backtest_estimate(const struct est_series *s, int origin, int horizon,
 		      struct bt_result *r, int *method, struct est_point *out,
 		      char *err, size_t errlen);
+
+int backtest_estimate_cached(const struct est_series *s, int origin, int horizon,
+			     struct est_fit_cache *cache, struct bt_result *r, int *method,
+			     struct est_point *out, char *err, size_t errlen);
 
 /* The backtest errors of method m against its raw forecast (actual - the
  * mean analyze writes), out[i * BT_HORIZON + h - 1] for origin row i

@@ -305,6 +305,7 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 	struct analyze_result all;
 	struct eval_data D;
 	struct eval_goal *goals = NULL;
+	struct est_fit_cache **caches = NULL;
 	int ngoals = 0, k, i, rc = 0;
 	int32_t as_of, adj_first;
 	int adj_n;
@@ -357,6 +358,10 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		goto out;
 	}
 
+	caches = xcalloc(D.ncat, sizeof(*caches));
+	for (k = 0; k < D.ncat; k++)
+		if (!(caches[k] = est_fit_cache_new()))
+			abort();        /* out of memory, as xcalloc */
 	s->ncategories = D.ncat;
 	s->names = xcalloc(D.ncat, sizeof(char *));
 	s->cat = xcalloc(D.ncat, sizeof(*s->cat));
@@ -395,7 +400,13 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		r.categories = xcalloc(D.ncat, sizeof(*r.categories));
 		for (k = 0; k < D.ncat; k++)
 			r.categories[k].name = xstrdup(D.names[k]);
+		/* the fits of one as-of's backtest origins serve the later as-ofs
+		 * (same inputs, same fits: the results are those without it) */
+		w.caches = caches;
+		w.ncaches = D.ncat;
 		analyze_estimate(&w, &r, err, errlen, &rc);
+		w.caches = NULL;
+		w.ncaches = 0;
 		for (k = 0; k < D.ncat && rc == 0; k++) {
 			struct est_series ser = { w.first_day, w.n, w.y + (size_t)k * w.n, w.holiday };
 			struct est_point *mp = xcalloc((size_t)EST_NMETHODS * w.horizon, sizeof(*mp));
@@ -432,6 +443,9 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		analyze_result_release(&r);
 	}
 out:
+	for (k = 0; caches && k < D.ncat; k++)
+		est_fit_cache_free(caches[k]);
+	free(caches);
 	free(goals);
 	free(D.any);
 	free(D.names);
