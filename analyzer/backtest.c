@@ -15,7 +15,7 @@
 
 static int bucket_of(int h)
 {
-	return h <= 7 ? 0 : h <= 14 ? 1 : 2;
+	return h <= 7 ? 0 : h <= 14 ? 1 : h <= 21 ? 2 : 3;
 }
 
 static int fold_of(int row)
@@ -37,7 +37,8 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 				for (i = 0; i < BT_DAYS; i++) {
 					int o = r->origin - BT_DAYS + i;
 
-					if (skip >= 0 && fold_of(i) == skip)
+					if (skip == BT_OLDER_HALF ? i >= BT_DAYS / 2
+								  : skip >= 0 && fold_of(i) == skip)
 						continue;
 					for (h = 1; h <= BT_HORIZON; h++) {
 						float e = r->err[m][i][h - 1];
@@ -70,20 +71,92 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 	return 1;
 }
 
-static void apply_cal(const double cal[BT_NBUCKETS][2][EST_NQ], int h, int holiday,
-		      struct est_point *p)
+static int wide_tail(int j)
+{
+	return j <= 1 || j >= EST_NQ - 2;       /* 0.025, 0.05, 0.95, 0.975 */
+}
+
+/* The quantiles at scale lam80 / lam95: the offsets from the median
+ * offset stretched, lam95 for the levels of the 95 % interval, lam80 for
+ * the others. */
+static void apply_cal_scaled(const double cal[BT_NBUCKETS][2][EST_NQ], double lam80,
+			     double lam95, int h, int holiday, struct est_point *p)
 {
 	double raw = p->minutes;
-	int j, b = bucket_of(h);
+	const double *c = cal[bucket_of(h)][holiday != 0];
+	int j;
 
 	for (j = 0; j < EST_NQ; j++)
-		p->q[j] = raw + cal[b][holiday != 0][j];
+		p->q[j] = raw + c[EST_Q_MEDIAN] +
+			  (wide_tail(j) ? lam95 : lam80) * (c[j] - c[EST_Q_MEDIAN]);
 	est_point_from_quantiles(p);
 	/* The point stays the method's forecast (its median shift is mostly
 	 * noise), kept inside the 80 % interval; a distribution with an atom at
 	 * 0 (lumpy days) gets its median, which is what minimises the MAE. */
 	if (p->lower80 > 0)
 		p->minutes = raw < p->lower80 ? p->lower80 : raw > p->upper80 ? p->upper80 : raw;
+}
+
+static void apply_cal(const double cal[BT_NBUCKETS][2][EST_NQ], int h, int holiday,
+		      struct est_point *p)
+{
+	apply_cal_scaled(cal, 1, 1, h, holiday, p);
+}
+
+/* The forward check of method m's calibration: quantiles calibrated on the
+ * older half of the origins, applied to the newer half's pairs (all of them
+ * later in time), cover less than their level when the errors grow or the
+ * behaviour drifts.  The smallest scale (steps of 0.05 from
+ * BT_SCALE_MIN to BT_SCALE_MAX) at which the newer half's 80 % and 95 %
+ * intervals reach 80 % and 95 % goes into r->scale80 / scale95[m], applied
+ * to the calibration from all origins: the intervals widen (or narrow) as
+ * much as the recent past says the step forward needs. */
+static void forward_scale(struct bt_result *r, const struct est_series *s, int m, double *buf)
+{
+	double cal[BT_NBUCKETS][2][EST_NQ];
+	int lvl;
+
+	r->scale80[m] = r->scale95[m] = 1;
+	if (!calibrate_from(r, s, m, BT_OLDER_HALF, cal, buf))
+		return;
+	for (lvl = 0; lvl < 2; lvl++) {
+		double want = lvl ? 0.95 : 0.80, lam;
+
+		for (lam = BT_SCALE_MIN; lam < BT_SCALE_MAX + 1e-9; lam += 0.05) {
+			long n = 0, in = 0;
+			int i, h;
+
+			for (i = BT_DAYS / 2; i < BT_DAYS; i++) {
+				int o = r->origin - BT_DAYS + i;
+
+				for (h = 1; h <= BT_HORIZON; h++) {
+					float e = r->err[m][i][h - 1];
+					struct est_point p;
+					double a;
+
+					if (!isfinite(e))
+						continue;
+					a = s->y[o + h];
+					memset(&p, 0, sizeof(p));
+					p.minutes = a - e;
+					apply_cal_scaled(cal, lam, lam, h, s->holiday[o + h], &p);
+					n++;
+					in += lvl ? a >= p.lower95 - 1e-9 && a <= p.upper95 + 1e-9
+						  : a >= p.lower80 - 1e-9 && a <= p.upper80 + 1e-9;
+				}
+			}
+			if (n < BT_MIN_FORWARD)
+				return;
+			if (in >= want * n)
+				break;
+		}
+		if (lam > BT_SCALE_MAX)
+			lam = BT_SCALE_MAX;
+		if (lvl)
+			r->scale95[m] = lam;
+		else
+			r->scale80[m] = lam;
+	}
 }
 
 void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
@@ -94,7 +167,7 @@ void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
 	if (m == EST_HURDLE || !r->cal_ok[m])
 		est_point_from_quantiles(p);    /* the model's own distribution */
 	else
-		apply_cal(r->cal[m], h, holiday, p);
+		apply_cal_scaled(r->cal[m], r->scale80[m], r->scale95[m], h, holiday, p);
 	/* sums of days add the raw forecasts (the mean) and the backtest's
 	 * errors against them */
 	p->mean = raw;
@@ -142,6 +215,7 @@ int backtest_run_cached(const struct est_series *s, int origin, struct est_fit_c
 	for (m = 0; m < EST_NMETHODS; m++) {
 		r->score[m].n = 0;
 		r->cal_ok[m] = 0;
+		r->scale80[m] = r->scale95[m] = 1;
 		for (i = 0; i < BT_DAYS; i++)
 			for (h = 0; h < BT_HORIZON; h++)
 				r->err[m][i][h] = NAN;
@@ -387,6 +461,16 @@ int backtest_estimate_cached(const struct est_series *s, int origin, int horizon
 	if (backtest_run_cached(s, origin, cache, r, err, errlen) < 0)
 		return -1;
 	tries[ntries++] = backtest_choose(r);
+	if (tries[0] >= 0 && tries[0] != EST_HURDLE && r->cal_ok[tries[0]]) {
+		double *buf = malloc(sizeof(double) * BT_DAYS * BT_HORIZON);
+
+		if (!buf) {
+			snprintf(err, errlen, "backtest: out of memory");
+			return -1;
+		}
+		forward_scale(r, s, tries[0], buf);
+		free(buf);
+	}
 	tries[ntries++] = backtest_best_baseline(r);
 	tries[ntries++] = EST_MEAN_7D;
 	for (i = 0; i < ntries; i++) {
