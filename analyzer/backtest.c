@@ -25,10 +25,72 @@ static int fold_of(int row)
 
 /* Residual quantiles of method m from the rows not in fold `skip` (-1: all
  * rows) into cal; 0 when there were too few errors. */
+static int skip_row(int skip, int i)
+{
+	return skip == BT_OLDER_HALF ? i >= BT_DAYS / 2 : skip >= 0 && fold_of(i) == skip;
+}
+
+/* The residual quantiles of one cell's sorted errors v[0..n-1]. */
+static void cell_quantiles(const double *v, int n, double *cal)
+{
+	int j;
+
+	for (j = 0; j < EST_NQ; j++) {
+		/* split-conformal's finite-sample step: the tails a little
+		 * wider, (n + 1) / n */
+		double tau = est_q_levels[j], u;
+
+		u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
+			      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
+		cal[j] = est_sorted_quantile(v, n, u < 0 ? 0 : u > 1 ? 1 : u);
+	}
+}
+
 static int calibrate_from(const struct bt_result *r, const struct est_series *s, int m,
 			  int skip, double cal[BT_NBUCKETS][2][EST_NQ], double *buf)
 {
-	int b, t, j, i, h, n, pooled;
+	int b, t, i, h, n, pooled;
+	int count[BT_NBUCKETS][2] = { { 0 } }, at[BT_NBUCKETS][2], all_full = 1;
+
+	/* one pass: every cell's errors together in buf (the same errors, so
+	 * the same sorted cells, as the cell-by-cell pass below) */
+	for (i = 0; i < BT_DAYS; i++) {
+		int o = r->origin - BT_DAYS + i;
+
+		if (skip_row(skip, i))
+			continue;
+		for (h = 1; h <= BT_HORIZON; h++)
+			if (isfinite(r->err[m][i][h - 1]))
+				count[bucket_of(h)][s->holiday[o + h] != 0]++;
+	}
+	for (n = 0, b = 0; b < BT_NBUCKETS; b++)
+		for (t = 0; t < 2; t++) {
+			at[b][t] = n;
+			n += count[b][t];
+			all_full &= count[b][t] >= BT_MIN_CAL;
+		}
+	if (all_full) {
+		for (i = 0; i < BT_DAYS; i++) {
+			int o = r->origin - BT_DAYS + i;
+
+			if (skip_row(skip, i))
+				continue;
+			for (h = 1; h <= BT_HORIZON; h++) {
+				float e = r->err[m][i][h - 1];
+
+				if (isfinite(e))
+					buf[at[bucket_of(h)][s->holiday[o + h] != 0]++] = e;
+			}
+		}
+		for (b = 0; b < BT_NBUCKETS; b++)
+			for (t = 0; t < 2; t++) {
+				double *v = buf + at[b][t] - count[b][t];
+
+				est_sort(v, count[b][t]);
+				cell_quantiles(v, count[b][t], cal[b][t]);
+			}
+		return 1;
+	}
 
 	for (b = 0; b < BT_NBUCKETS; b++)
 		for (t = 0; t < 2; t++) {
@@ -37,8 +99,7 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 				for (i = 0; i < BT_DAYS; i++) {
 					int o = r->origin - BT_DAYS + i;
 
-					if (skip == BT_OLDER_HALF ? i >= BT_DAYS / 2
-								  : skip >= 0 && fold_of(i) == skip)
+					if (skip_row(skip, i))
 						continue;
 					for (h = 1; h <= BT_HORIZON; h++) {
 						float e = r->err[m][i][h - 1];
@@ -58,15 +119,7 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 			if (n < BT_MIN_CAL)
 				return 0;
 			est_sort(buf, n);
-			for (j = 0; j < EST_NQ; j++) {
-				/* split-conformal's finite-sample step: the tails a little
-				 * wider, (n + 1) / n */
-				double tau = est_q_levels[j], u;
-
-				u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
-					      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
-				cal[b][t][j] = est_sorted_quantile(buf, n, u < 0 ? 0 : u > 1 ? 1 : u);
-			}
+			cell_quantiles(buf, n, cal[b][t]);
 		}
 	return 1;
 }
@@ -114,39 +167,52 @@ static void apply_cal(const double cal[BT_NBUCKETS][2][EST_NQ], int h, int holid
 static void forward_scale(struct bt_result *r, const struct est_series *s, int m, double *buf)
 {
 	double cal[BT_NBUCKETS][2][EST_NQ];
-	int lvl;
+	/* the newer half's pairs: actual, raw forecast, calibration cell */
+	double act[BT_DAYS / 2 * BT_HORIZON], raw[BT_DAYS / 2 * BT_HORIZON];
+	const double *cell[BT_DAYS / 2 * BT_HORIZON];
+	int lvl, i, h, n = 0;
 
 	r->scale80[m] = r->scale95[m] = 1;
 	if (!calibrate_from(r, s, m, BT_OLDER_HALF, cal, buf))
 		return;
+	for (i = BT_DAYS / 2; i < BT_DAYS; i++) {
+		int o = r->origin - BT_DAYS + i;
+
+		for (h = 1; h <= BT_HORIZON; h++) {
+			float e = r->err[m][i][h - 1];
+
+			if (!isfinite(e))
+				continue;
+			act[n] = s->y[o + h];
+			raw[n] = act[n] - e;
+			cell[n] = cal[bucket_of(h)][s->holiday[o + h] != 0];
+			n++;
+		}
+	}
+	if (n < BT_MIN_FORWARD)
+		return;
 	for (lvl = 0; lvl < 2; lvl++) {
+		/* the interval's levels (est_point_from_quantiles): central
+		 * [lo, hi], or [0, mid] when the lower end is at 0; the sorted
+		 * calibration keeps the stretched quantiles sorted, so these are
+		 * exactly the bounds apply_cal_scaled gives */
+		int lo = lvl ? 0 : 2, mid = lvl ? 11 : 9, hi = lvl ? 12 : 10;
 		double want = lvl ? 0.95 : 0.80, lam;
 
 		for (lam = BT_SCALE_MIN; lam < BT_SCALE_MAX + 1e-9; lam += 0.05) {
-			long n = 0, in = 0;
-			int i, h;
+			long in = 0;
+			int k;
 
-			for (i = BT_DAYS / 2; i < BT_DAYS; i++) {
-				int o = r->origin - BT_DAYS + i;
+			for (k = 0; k < n; k++) {
+				const double *c = cell[k];
+				double base = raw[k] + c[EST_Q_MEDIAN], l, u;
 
-				for (h = 1; h <= BT_HORIZON; h++) {
-					float e = r->err[m][i][h - 1];
-					struct est_point p;
-					double a;
-
-					if (!isfinite(e))
-						continue;
-					a = s->y[o + h];
-					memset(&p, 0, sizeof(p));
-					p.minutes = a - e;
-					apply_cal_scaled(cal, lam, lam, h, s->holiday[o + h], &p);
-					n++;
-					in += lvl ? a >= p.lower95 - 1e-9 && a <= p.upper95 + 1e-9
-						  : a >= p.lower80 - 1e-9 && a <= p.upper80 + 1e-9;
-				}
+				l = base + lam * (c[lo] - c[EST_Q_MEDIAN]);
+				l = l > 0 ? l : 0;
+				u = base + lam * ((l > 0 ? c[hi] : c[mid]) - c[EST_Q_MEDIAN]);
+				u = u > 0 ? u : 0;
+				in += act[k] >= l - 1e-9 && act[k] <= u + 1e-9;
 			}
-			if (n < BT_MIN_FORWARD)
-				return;
 			if (in >= want * n)
 				break;
 		}
