@@ -133,9 +133,9 @@ static void score_pairs(const struct eval_data *D, const struct analyze_work *w,
 			continue;
 		e = fabs(act - p->minutes);
 		if (getenv("DWHBI_EVAL_PAIRS"))
-			fprintf(stderr, "pair %s h %d m %s hol %d act %.1f pt %.1f l80 %.1f u80 %.1f l95 %.1f u95 %.1f\n",
+			fprintf(stderr, "pair %s h %d m %s hol %d act %.1f pt %.1f l80 %.1f u80 %.1f l95 %.1f u95 %.1f mean %.1f\n",
 				D->names[k], h, backtest_method_name(r->categories[k].method),
-				D->holiday[g], act, p->minutes, p->lower80, p->upper80, p->lower95, p->upper95);
+				D->holiday[g], act, p->minutes, p->lower80, p->upper80, p->lower95, p->upper95, p->mean);
 		a->n++;
 		a->abs_chosen += e;
 		a->in80 += act >= p->lower80 - 1e-9 && act <= p->upper80 + 1e-9;
