@@ -50,18 +50,27 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 			  int skip, double cal[BT_NBUCKETS][2][EST_NQ], double *buf)
 {
 	int b, t, i, h, n, pooled;
-	int count[BT_NBUCKETS][2] = { { 0 } }, at[BT_NBUCKETS][2], all_full = 1;
+	int count[BT_NBUCKETS][2] = { { 0 } }, at[BT_NBUCKETS][2], all_full = 1, k, nall = 0;
+	unsigned char where[BT_DAYS * BT_HORIZON];
+	double all[BT_DAYS * BT_HORIZON];
 
-	/* one pass: every cell's errors together in buf (the same errors, so
-	 * the same sorted cells, as the cell-by-cell pass below) */
+	/* one pass over the errors: each kept with its cell (bucket, day type) */
 	for (i = 0; i < BT_DAYS; i++) {
 		int o = r->origin - BT_DAYS + i;
 
 		if (skip_row(skip, i))
 			continue;
-		for (h = 1; h <= BT_HORIZON; h++)
-			if (isfinite(r->err[m][i][h - 1]))
-				count[bucket_of(h)][s->holiday[o + h] != 0]++;
+		for (h = 1; h <= BT_HORIZON; h++) {
+			float e = r->err[m][i][h - 1];
+
+			if (!isfinite(e))
+				continue;
+			b = bucket_of(h);
+			t = s->holiday[o + h] != 0;
+			where[nall] = (unsigned char)(b * 2 + t);
+			all[nall++] = e;
+			count[b][t]++;
+		}
 	}
 	for (n = 0, b = 0; b < BT_NBUCKETS; b++)
 		for (t = 0; t < 2; t++) {
@@ -70,18 +79,8 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 			all_full &= count[b][t] >= BT_MIN_CAL;
 		}
 	if (all_full) {
-		for (i = 0; i < BT_DAYS; i++) {
-			int o = r->origin - BT_DAYS + i;
-
-			if (skip_row(skip, i))
-				continue;
-			for (h = 1; h <= BT_HORIZON; h++) {
-				float e = r->err[m][i][h - 1];
-
-				if (isfinite(e))
-					buf[at[bucket_of(h)][s->holiday[o + h] != 0]++] = e;
-			}
-		}
+		for (k = 0; k < nall; k++)
+			buf[at[where[k] / 2][where[k] % 2]++] = all[k];
 		for (b = 0; b < BT_NBUCKETS; b++)
 			for (t = 0; t < 2; t++) {
 				double *v = buf + at[b][t] - count[b][t];
@@ -91,28 +90,15 @@ static int calibrate_from(const struct bt_result *r, const struct est_series *s,
 			}
 		return 1;
 	}
-
+	/* a cell with too few errors takes its bucket's, then all of them */
 	for (b = 0; b < BT_NBUCKETS; b++)
 		for (t = 0; t < 2; t++) {
 			for (pooled = 0; pooled < 3; pooled++) {
 				n = 0;
-				for (i = 0; i < BT_DAYS; i++) {
-					int o = r->origin - BT_DAYS + i;
-
-					if (skip_row(skip, i))
-						continue;
-					for (h = 1; h <= BT_HORIZON; h++) {
-						float e = r->err[m][i][h - 1];
-
-						if (!isfinite(e))
-							continue;
-						if (pooled < 2 && bucket_of(h) != b)
-							continue;
-						if (pooled < 1 && (s->holiday[o + h] != 0) != t)
-							continue;
-						buf[n++] = e;
-					}
-				}
+				for (k = 0; k < nall; k++)
+					if (pooled == 2 || (pooled == 1 && where[k] / 2 == b) ||
+					    where[k] == b * 2 + t)
+						buf[n++] = all[k];
 				if (n >= BT_MIN_CAL)
 					break;
 			}

@@ -12,25 +12,10 @@
 export DWHBI_TIMEZONE=Asia/Tokyo
 FROM=2026-06-05
 DAYS=182
-TODAY=$(TZ=Asia/Tokyo date +%F)
 AS_OF=2026-11-12
 t_migrated_db
 t_demo_person 6 $FROM $DAYS Asia/Tokyo drift
-t_ok "person 6 (drift) through the pipeline" '
-	"$DWHBI" -q seed --config "$SRCDIR/config" && "$DWHBI" -q goals import "$SRCDIR/config/goals.csv" &&
-	"$DWHBI" -q sync toggl --backfill "$FROM..$TODAY" && "$DWHBI" -q sync gcal && "$DWHBI" -q transform
-'
-snap() {
-	t_psql "SELECT target_date, category, method, minutes, lower80, upper80, lower95, upper95, mean_minutes
-	        FROM analytics.latest_estimates ORDER BY 1, 2"
-	t_psql "SELECT category, method, mae, coverage80, coverage95, quantile_score, n_predictions, chosen
-	        FROM analytics.latest_model_scores ORDER BY 1, 2"
-	t_psql "SELECT category, method, actual_minutes, projected_minutes, lower80, upper80, lower95, upper95
-	        FROM analytics.latest_month_projections ORDER BY 1"
-	t_psql "SELECT category, method, origin, errors FROM analytics.estimate_errors
-	        WHERE calculated_at = (SELECT max(calculated_at) FROM analytics.estimate_errors)
-	        ORDER BY 1, 3"
-}
+t_ok "person 6 (drift) through the pipeline" 't_person_warehouse $FROM'
 hits() { awk '/^fit cache /{ h += $(NF - 5) } END { print h + 0 }' "$1"; }
 misses() { awk '/^fit cache /{ m += $(NF - 3) } END { print m + 0 }' "$1"; }
 
@@ -40,7 +25,7 @@ t_ok "seven nights before $AS_OF" '
 '
 t_ok "the night of $AS_OF serves most fits from the cache" '
 	DWHBI_FIT_CACHE_TRACE=1 "$DWHBI" -q analyze --as-of $AS_OF 2> "$T_TMP/warm.trace" > /dev/null
-	snap > "$T_TMP/warm"
+	t_analyze_snapshot > "$T_TMP/warm"
 	echo "hits $(hits "$T_TMP/warm.trace"), misses $(misses "$T_TMP/warm.trace")"
 	[ "$(hits "$T_TMP/warm.trace")" -gt $((5 * $(misses "$T_TMP/warm.trace"))) ]
 '
@@ -48,7 +33,7 @@ t_ok "an empty cache gives identical estimates, scores, projections and errors" 
 	t_psql "TRUNCATE analytics.fit_cache" > /dev/null
 	DWHBI_FIT_CACHE_TRACE=1 "$DWHBI" -q analyze --as-of $AS_OF 2> "$T_TMP/cold.trace" > /dev/null
 	[ "$(hits "$T_TMP/cold.trace")" -eq 0 ]
-	snap > "$T_TMP/cold"
+	t_analyze_snapshot > "$T_TMP/cold"
 	[ -s "$T_TMP/warm" ] && diff "$T_TMP/warm" "$T_TMP/cold"
 '
 t_ok "an edited day inside the fit windows is refitted, not served" '
@@ -56,17 +41,17 @@ t_ok "an edited day inside the fit windows is refitted, not served" '
 	t_psql "UPDATE marts.daily_category SET actual_minutes = actual_minutes + 97
 	        WHERE date = '\''2026-10-20'\'' AND category IN ('\''Work'\'', '\''Sleep'\'')" > /dev/null
 	"$DWHBI" -q analyze --as-of $AS_OF > /dev/null
-	snap > "$T_TMP/edited-warm"
+	t_analyze_snapshot > "$T_TMP/edited-warm"
 	t_psql "TRUNCATE analytics.fit_cache" > /dev/null
 	"$DWHBI" -q analyze --as-of $AS_OF > /dev/null
-	snap > "$T_TMP/edited-cold"
+	t_analyze_snapshot > "$T_TMP/edited-cold"
 	diff "$T_TMP/edited-warm" "$T_TMP/edited-cold"
 	! cmp -s "$T_TMP/edited-warm" "$T_TMP/warm"
 '
 t_ok "a malformed cache row is ignored" '
 	t_psql "UPDATE analytics.fit_cache SET model = regexp_replace(model, '\'' [0-9a-f]{16}$'\'', '\'' zz'\'')" > /dev/null
 	"$DWHBI" -q analyze --as-of $AS_OF > /dev/null
-	snap > "$T_TMP/malformed"
+	t_analyze_snapshot > "$T_TMP/malformed"
 	diff "$T_TMP/edited-cold" "$T_TMP/malformed"
 '
 t_done
