@@ -50,6 +50,9 @@ void analyze_work_release(struct analyze_work *w)
 	free(w->holiday);
 	free(w->y);
 	free(w->points);
+	for (i = 0; i < w->ncaches; i++)
+		est_fit_cache_free(w->caches[i]);
+	free(w->caches);
 	for (i = 0; i < w->nflow_names; i++)
 		free(w->flow_names[i]);
 	free(w->flow_names);
@@ -129,7 +132,7 @@ static int month_sum_model(const double *errors, int L, double *var)
 	return *var > 0;
 }
 
-static int32_t month_start(int32_t day)
+int32_t analyze_month_start(int32_t day)
 {
 	int y, m, d;
 
@@ -137,7 +140,7 @@ static int32_t month_start(int32_t day)
 	return time_days_from_civil(y, m, 1);
 }
 
-static int32_t next_month_start(int32_t day)
+int32_t analyze_next_month_start(int32_t day)
 {
 	int y, m, d;
 
@@ -237,10 +240,18 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 		int32_t d;
 		int L;
 
-		if (backtest_estimate(&s, w->origin, w->horizon, &c->backtest, &c->method,
-				      pts, err, errlen) < 0) {
+		if (backtest_estimate_cached(&s, w->origin, w->horizon,
+					     k < w->ncaches ? w->caches[k] : NULL, &c->backtest,
+					     &c->method, pts, err, errlen) < 0) {
 			*rc = -1;
 			break;
+		}
+		if (getenv("DWHBI_FIT_CACHE_TRACE") && k < w->ncaches) {
+			long hits, misses;
+
+			est_fit_cache_stats(w->caches[k], &hits, &misses);
+			fprintf(stderr, "fit cache %s: %ld hits, %ld misses, %zu entries\n", c->name,
+				hits, misses, est_fit_cache_size(w->caches[k]));
 		}
 		/* month-end projection: actual so far + the means of the remaining
 		 * days, with the spread of the backtest's errors of whole
@@ -255,7 +266,7 @@ void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *er
 		c->errors = xcalloc((size_t)BT_DAYS * BT_HORIZON, sizeof(double));
 		backtest_point_errors(&c->backtest, &s, c->method, c->errors);
 		L = 0;
-		for (h = 1; h <= w->horizon && r->as_of + h < next_month_start(r->month); h++) {
+		for (h = 1; h <= w->horizon && r->as_of + h < analyze_next_month_start(r->month); h++) {
 			remaining += pts[h - 1].mean;
 			var += pts[h - 1].sd * pts[h - 1].sd;
 			L = h;
@@ -376,10 +387,10 @@ static int load_flows(PGconn *db, struct analyze_work *w, struct analyze_result 
 		}
 		if (i == rows)
 			break;
-		if (i > 0 && month_start(d) != month)
+		if (i > 0 && analyze_month_start(d) != month)
 			flush_month(w, month, mat);
 		day = d;
-		month = month_start(d);
+		month = analyze_month_start(d);
 		e = flow_name_index(w, PQgetvalue(res, i, 1));
 		plan[e] += cell_double(res, i, 2);
 		actual[e] += cell_double(res, i, 3);
@@ -432,8 +443,8 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	memset(&w, 0, sizeof(w));
 	r->as_of = as_of;
 	r->first_target = as_of + 1;
-	r->month = month_start(as_of + 1);
-	month_end = next_month_start(r->month) - 1;
+	r->month = analyze_month_start(as_of + 1);
+	month_end = analyze_next_month_start(r->month) - 1;
 	r->month_end = month_end;
 	r->last_target = month_end > as_of + ANALYZE_MIN_HORIZON ? month_end
 								 : as_of + ANALYZE_MIN_HORIZON;
@@ -457,7 +468,8 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	w.holiday = xcalloc(w.n, 1);
 	if (analyze_load_days(db, &w, err, errlen) < 0 ||
 	    analyze_load_history(db, &w, r, err, errlen) < 0 ||
-	    (have_plan && load_flows(db, &w, r, err, errlen) < 0)) {
+	    (have_plan && load_flows(db, &w, r, err, errlen) < 0) ||
+	    store_load_fit_cache(db, &w, r, err, errlen) < 0) {
 		analyze_work_release(&w);
 		release_lock(db);
 		return -1;

@@ -15,7 +15,7 @@
 
 static int bucket_of(int h)
 {
-	return h <= 7 ? 0 : h <= 14 ? 1 : 2;
+	return h <= 7 ? 0 : h <= 14 ? 1 : h <= 21 ? 2 : 3;
 }
 
 static int fold_of(int row)
@@ -23,86 +23,192 @@ static int fold_of(int row)
 	return (row / 7) % 2;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double quantile_sorted(const double *v, int n, double u)
-{
-	double pos = u * (n - 1);
-	int i = (int)floor(pos);
-
-	if (i >= n - 1)
-		return v[n - 1];
-	if (i < 0)
-		return v[0];
-	return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
-
 /* Residual quantiles of method m from the rows not in fold `skip` (-1: all
  * rows) into cal; 0 when there were too few errors. */
+static int skip_row(int skip, int i)
+{
+	return skip == BT_OLDER_HALF ? i >= BT_DAYS / 2 : skip >= 0 && fold_of(i) == skip;
+}
+
+/* The residual quantiles of one cell's sorted errors v[0..n-1]. */
+static void cell_quantiles(const double *v, int n, double *cal)
+{
+	int j;
+
+	for (j = 0; j < EST_NQ; j++) {
+		/* split-conformal's finite-sample step: the tails a little
+		 * wider, (n + 1) / n */
+		double tau = est_q_levels[j], u;
+
+		u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
+			      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
+		cal[j] = est_sorted_quantile(v, n, u < 0 ? 0 : u > 1 ? 1 : u);
+	}
+}
+
 static int calibrate_from(const struct bt_result *r, const struct est_series *s, int m,
 			  int skip, double cal[BT_NBUCKETS][2][EST_NQ], double *buf)
 {
-	int b, t, j, i, h, n, pooled;
+	int b, t, i, h, n, pooled;
+	int count[BT_NBUCKETS][2] = { { 0 } }, at[BT_NBUCKETS][2], all_full = 1, k, nall = 0;
+	unsigned char where[BT_DAYS * BT_HORIZON];
+	double all[BT_DAYS * BT_HORIZON];
 
+	/* one pass over the errors: each kept with its cell (bucket, day type) */
+	for (i = 0; i < BT_DAYS; i++) {
+		int o = r->origin - BT_DAYS + i;
+
+		if (skip_row(skip, i))
+			continue;
+		for (h = 1; h <= BT_HORIZON; h++) {
+			float e = r->err[m][i][h - 1];
+
+			if (!isfinite(e))
+				continue;
+			b = bucket_of(h);
+			t = s->holiday[o + h] != 0;
+			where[nall] = (unsigned char)(b * 2 + t);
+			all[nall++] = e;
+			count[b][t]++;
+		}
+	}
+	for (n = 0, b = 0; b < BT_NBUCKETS; b++)
+		for (t = 0; t < 2; t++) {
+			at[b][t] = n;
+			n += count[b][t];
+			all_full &= count[b][t] >= BT_MIN_CAL;
+		}
+	if (all_full) {
+		for (k = 0; k < nall; k++)
+			buf[at[where[k] / 2][where[k] % 2]++] = all[k];
+		for (b = 0; b < BT_NBUCKETS; b++)
+			for (t = 0; t < 2; t++) {
+				double *v = buf + at[b][t] - count[b][t];
+
+				est_sort(v, count[b][t]);
+				cell_quantiles(v, count[b][t], cal[b][t]);
+			}
+		return 1;
+	}
+	/* a cell with too few errors takes its bucket's, then all of them */
 	for (b = 0; b < BT_NBUCKETS; b++)
 		for (t = 0; t < 2; t++) {
 			for (pooled = 0; pooled < 3; pooled++) {
 				n = 0;
-				for (i = 0; i < BT_DAYS; i++) {
-					int o = r->origin - BT_DAYS + i;
-
-					if (skip >= 0 && fold_of(i) == skip)
-						continue;
-					for (h = 1; h <= BT_HORIZON; h++) {
-						float e = r->err[m][i][h - 1];
-
-						if (!isfinite(e))
-							continue;
-						if (pooled < 2 && bucket_of(h) != b)
-							continue;
-						if (pooled < 1 && (s->holiday[o + h] != 0) != t)
-							continue;
-						buf[n++] = e;
-					}
-				}
+				for (k = 0; k < nall; k++)
+					if (pooled == 2 || (pooled == 1 && where[k] / 2 == b) ||
+					    where[k] == b * 2 + t)
+						buf[n++] = all[k];
 				if (n >= BT_MIN_CAL)
 					break;
 			}
 			if (n < BT_MIN_CAL)
 				return 0;
-			qsort(buf, n, sizeof(double), cmp_double);
-			for (j = 0; j < EST_NQ; j++) {
-				/* split-conformal's finite-sample step: the tails a little
-				 * wider, (n + 1) / n */
-				double tau = est_q_levels[j], u;
-
-				u = tau > 0.5 ? 0.5 + (tau - 0.5) * (n + 1.0) / n
-					      : 0.5 - (0.5 - tau) * (n + 1.0) / n;
-				cal[b][t][j] = quantile_sorted(buf, n, u < 0 ? 0 : u > 1 ? 1 : u);
-			}
+			est_sort(buf, n);
+			cell_quantiles(buf, n, cal[b][t]);
 		}
 	return 1;
 }
 
-static void apply_cal(const double cal[BT_NBUCKETS][2][EST_NQ], int h, int holiday,
-		      struct est_point *p)
+static int wide_tail(int j)
+{
+	return j <= 1 || j >= EST_NQ - 2;       /* 0.025, 0.05, 0.95, 0.975 */
+}
+
+/* The quantiles at scale lam80 / lam95: the offsets from the median
+ * offset stretched, lam95 for the levels of the 95 % interval, lam80 for
+ * the others. */
+static void apply_cal_scaled(const double cal[BT_NBUCKETS][2][EST_NQ], double lam80,
+			     double lam95, int h, int holiday, struct est_point *p)
 {
 	double raw = p->minutes;
-	int j, b = bucket_of(h);
+	const double *c = cal[bucket_of(h)][holiday != 0];
+	int j;
 
 	for (j = 0; j < EST_NQ; j++)
-		p->q[j] = raw + cal[b][holiday != 0][j];
+		p->q[j] = raw + c[EST_Q_MEDIAN] +
+			  (wide_tail(j) ? lam95 : lam80) * (c[j] - c[EST_Q_MEDIAN]);
 	est_point_from_quantiles(p);
 	/* The point stays the method's forecast (its median shift is mostly
 	 * noise), kept inside the 80 % interval; a distribution with an atom at
 	 * 0 (lumpy days) gets its median, which is what minimises the MAE. */
 	if (p->lower80 > 0)
 		p->minutes = raw < p->lower80 ? p->lower80 : raw > p->upper80 ? p->upper80 : raw;
+}
+
+static void apply_cal(const double cal[BT_NBUCKETS][2][EST_NQ], int h, int holiday,
+		      struct est_point *p)
+{
+	apply_cal_scaled(cal, 1, 1, h, holiday, p);
+}
+
+/* The forward check of method m's calibration: quantiles calibrated on the
+ * older half of the origins, applied to the newer half's pairs (all of them
+ * later in time), cover less than their level when the errors grow or the
+ * behaviour drifts.  The smallest scale (steps of 0.05 from
+ * BT_SCALE_MIN to BT_SCALE_MAX) at which the newer half's 80 % and 95 %
+ * intervals reach 80 % and 95 % goes into r->scale80 / scale95[m], applied
+ * to the calibration from all origins: the intervals widen (or narrow) as
+ * much as the recent past says the step forward needs. */
+static void forward_scale(struct bt_result *r, const struct est_series *s, int m, double *buf)
+{
+	double cal[BT_NBUCKETS][2][EST_NQ];
+	/* the newer half's pairs: actual, raw forecast, calibration cell */
+	double act[BT_DAYS / 2 * BT_HORIZON], raw[BT_DAYS / 2 * BT_HORIZON];
+	const double *cell[BT_DAYS / 2 * BT_HORIZON];
+	int lvl, i, h, n = 0;
+
+	r->scale80[m] = r->scale95[m] = 1;
+	if (!calibrate_from(r, s, m, BT_OLDER_HALF, cal, buf))
+		return;
+	for (i = BT_DAYS / 2; i < BT_DAYS; i++) {
+		int o = r->origin - BT_DAYS + i;
+
+		for (h = 1; h <= BT_HORIZON; h++) {
+			float e = r->err[m][i][h - 1];
+
+			if (!isfinite(e))
+				continue;
+			act[n] = s->y[o + h];
+			raw[n] = act[n] - e;
+			cell[n] = cal[bucket_of(h)][s->holiday[o + h] != 0];
+			n++;
+		}
+	}
+	if (n < BT_MIN_FORWARD)
+		return;
+	for (lvl = 0; lvl < 2; lvl++) {
+		/* the interval's levels (est_point_from_quantiles): central
+		 * [lo, hi], or [0, mid] when the lower end is at 0; the sorted
+		 * calibration keeps the stretched quantiles sorted, so these are
+		 * exactly the bounds apply_cal_scaled gives */
+		int lo = lvl ? 0 : 2, mid = lvl ? 11 : 9, hi = lvl ? 12 : 10;
+		double want = lvl ? 0.95 : 0.80, lam;
+
+		for (lam = BT_SCALE_MIN; lam < BT_SCALE_MAX + 1e-9; lam += 0.05) {
+			long in = 0;
+			int k;
+
+			for (k = 0; k < n; k++) {
+				const double *c = cell[k];
+				double base = raw[k] + c[EST_Q_MEDIAN], l, u;
+
+				l = base + lam * (c[lo] - c[EST_Q_MEDIAN]);
+				l = l > 0 ? l : 0;
+				u = base + lam * ((l > 0 ? c[hi] : c[mid]) - c[EST_Q_MEDIAN]);
+				u = u > 0 ? u : 0;
+				in += act[k] >= l - 1e-9 && act[k] <= u + 1e-9;
+			}
+			if (in >= want * n)
+				break;
+		}
+		if (lam > BT_SCALE_MAX)
+			lam = BT_SCALE_MAX;
+		if (lvl)
+			r->scale95[m] = lam;
+		else
+			r->scale80[m] = lam;
+	}
 }
 
 void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
@@ -113,7 +219,7 @@ void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
 	if (m == EST_HURDLE || !r->cal_ok[m])
 		est_point_from_quantiles(p);    /* the model's own distribution */
 	else
-		apply_cal(r->cal[m], h, holiday, p);
+		apply_cal_scaled(r->cal[m], r->scale80[m], r->scale95[m], h, holiday, p);
 	/* sums of days add the raw forecasts (the mean) and the backtest's
 	 * errors against them */
 	p->mean = raw;
@@ -135,10 +241,17 @@ static int first_fit_origin(const struct est_series *s, int origin)
 int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		 char *err, size_t errlen)
 {
+	return backtest_run_cached(s, origin, NULL, r, err, errlen);
+}
+
+int backtest_run_cached(const struct est_series *s, int origin, struct est_fit_cache *cache,
+			struct bt_result *r, char *err, size_t errlen)
+{
 	double abs_sum[EST_NMETHODS] = { 0 }, qsum[EST_NMETHODS] = { 0 };
 	int in80[EST_NMETHODS] = { 0 }, in95[EST_NMETHODS] = { 0 };
 	struct est_point pts[BT_HORIZON];
-	struct est_model *model[EST_NMETHODS] = { NULL };
+	struct est_model *model[EST_NMETHODS] = { NULL };     /* owned (no cache) */
+	const struct est_model *use[EST_NMETHODS] = { NULL };
 	double fold_cal[2][BT_NBUCKETS][2][EST_NQ];
 	int fold_ok[2];
 	int fit_at[EST_NMETHODS] = { 0 };
@@ -154,6 +267,7 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 	for (m = 0; m < EST_NMETHODS; m++) {
 		r->score[m].n = 0;
 		r->cal_ok[m] = 0;
+		r->scale80[m] = r->scale95[m] = 1;
 		for (i = 0; i < BT_DAYS; i++)
 			for (h = 0; h < BT_HORIZON; h++)
 				r->err[m][i][h] = NAN;
@@ -190,16 +304,23 @@ int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 				rc = est_forecast(m, s, o, horizon, pts, why, sizeof(why));
 			} else {
 				/* refit weekly; a failed fit is retried at the next origin */
-				if (!model[m] || o - fit_at[m] >= BT_REFIT_DAYS) {
+				if (!use[m] || o - fit_at[m] >= BT_REFIT_DAYS) {
 					est_model_free(model[m]);
 					model[m] = NULL;
+					use[m] = NULL;
 					fit_at[m] = o;
-					rc = est_fit(m, s, o, &model[m], why, sizeof(why));
+					if (cache) {
+						rc = est_fit_cached(cache, m, s, o, &use[m], why,
+								    sizeof(why));
+					} else {
+						rc = est_fit(m, s, o, &model[m], why, sizeof(why));
+						use[m] = model[m];
+					}
 					if (rc < 0)
 						goto fail;
 				}
-				rc = model[m] ? est_predict(model[m], s, o, horizon, pts, why,
-							    sizeof(why)) : 1;
+				rc = use[m] ? est_predict(use[m], s, o, horizon, pts, why,
+							  sizeof(why)) : 1;
 			}
 			if (rc < 0)
 				goto fail;
@@ -379,18 +500,43 @@ int backtest_estimate(const struct est_series *s, int origin, int horizon,
 		      struct bt_result *r, int *method, struct est_point *out,
 		      char *err, size_t errlen)
 {
+	return backtest_estimate_cached(s, origin, horizon, NULL, r, method, out, err, errlen);
+}
+
+int backtest_estimate_cached(const struct est_series *s, int origin, int horizon,
+			     struct est_fit_cache *cache, struct bt_result *r, int *method,
+			     struct est_point *out, char *err, size_t errlen)
+{
 	int tries[3], ntries = 0, i, h, rc;
 	char why[256];
 
-	if (backtest_run(s, origin, r, err, errlen) < 0)
+	if (backtest_run_cached(s, origin, cache, r, err, errlen) < 0)
 		return -1;
 	tries[ntries++] = backtest_choose(r);
+	if (tries[0] >= 0 && tries[0] != EST_HURDLE && r->cal_ok[tries[0]]) {
+		double *buf = malloc(sizeof(double) * BT_DAYS * BT_HORIZON);
+
+		if (!buf) {
+			snprintf(err, errlen, "backtest: out of memory");
+			return -1;
+		}
+		forward_scale(r, s, tries[0], buf);
+		free(buf);
+	}
 	tries[ntries++] = backtest_best_baseline(r);
 	tries[ntries++] = EST_MEAN_7D;
 	for (i = 0; i < ntries; i++) {
 		if (tries[i] < 0)
 			continue;
-		rc = est_forecast(tries[i], s, origin, horizon, out, why, sizeof(why));
+		if (cache && (tries[i] == EST_OLS || tries[i] == EST_ROBUST)) {
+			const struct est_model *fit;
+
+			rc = est_fit_cached(cache, tries[i], s, origin, &fit, why, sizeof(why));
+			if (rc == 0)
+				rc = est_predict(fit, s, origin, horizon, out, why, sizeof(why));
+		} else {
+			rc = est_forecast(tries[i], s, origin, horizon, out, why, sizeof(why));
+		}
 		if (rc < 0) {
 			snprintf(err, errlen, "%s", why);
 			return -1;

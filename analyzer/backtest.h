@@ -31,8 +31,12 @@
 #define BT_DAYS 84      /* twelve weeks of origins */
 #define BT_HORIZON 31   /* the longest horizon analyze estimates (to a month's end) */
 #define BT_REFIT_DAYS 7 /* regressions are refitted weekly during a backtest */
-#define BT_NBUCKETS 3   /* horizons 1-7, 8-14, 15-31 */
+#define BT_NBUCKETS 4   /* horizons 1-7, 8-14, 15-21, 22-31 */
 #define BT_MIN_CAL 8    /* fewer errors in a cell: the cell pools its neighbours */
+#define BT_OLDER_HALF 2 /* calibration from the older half of the origins only */
+#define BT_SCALE_MIN 0.5
+#define BT_SCALE_MAX 3.0
+#define BT_MIN_FORWARD 100  /* newer-half pairs the forward check needs */
 
 struct bt_score {
 	int n;                  /* predictions made */
@@ -53,12 +57,20 @@ struct bt_result {
 	/* cal[m][bucket][day type][j]: r at est_q_levels[j], from all origins */
 	double cal[EST_NMETHODS][BT_NBUCKETS][2][EST_NQ];
 	int cal_ok[EST_NMETHODS];
+	/* the forward check's scales of the calibrated intervals (1: none);
+	 * set for the chosen method by backtest_estimate */
+	double scale80[EST_NMETHODS], scale95[EST_NMETHODS];
 };
 
 /* Scores every method on s up to origin.  Returns 0, or -1 with a reason in
  * err (bad arguments, out of memory). */
 int backtest_run(const struct est_series *s, int origin, struct bt_result *r,
 		 char *err, size_t errlen);
+
+/* The same with the regressions' fits served from (and added to) cache:
+ * identical results, less work when the cache holds the fits. */
+int backtest_run_cached(const struct est_series *s, int origin, struct est_fit_cache *cache,
+			struct bt_result *r, char *err, size_t errlen);
 
 /* The method with the lowest quantile score among those that predicted
  * every scored pair (regressions only with EST_MIN_HISTORY known days);
@@ -88,6 +100,10 @@ void backtest_calibrate(const struct bt_result *r, int m, int h, int holiday,
 int backtest_estimate(const struct est_series *s, int origin, int horizon,
 		      struct bt_result *r, int *method, struct est_point *out,
 		      char *err, size_t errlen);
+
+int backtest_estimate_cached(const struct est_series *s, int origin, int horizon,
+			     struct est_fit_cache *cache, struct bt_result *r, int *method,
+			     struct est_point *out, char *err, size_t errlen);
 
 /* The backtest errors of method m against its raw forecast (actual - the
  * mean analyze writes), out[i * BT_HORIZON + h - 1] for origin row i

@@ -67,6 +67,12 @@ void est_point_from_quantiles(struct est_point *p);
  * of the whole predictive distribution (twice it approximates the CRPS). */
 double est_quantile_loss(const struct est_point *p, double y);
 
+/* Sorts v[0..n-1] ascending; the linear-interpolated quantile u (0..1) of
+ * a sorted v[0..n-1], n >= 1 (the hurdle's amounts, the backtest's
+ * calibration errors). */
+void est_sort(double *v, int n);
+double est_sorted_quantile(const double *v, int n, double u);
+
 /* Calls gsl_set_error_handler_off() once; every entry point below does it
  * too, so callers need not. */
 void est_init(void);
@@ -98,6 +104,32 @@ int est_fit(enum est_method m, const struct est_series *s, int origin,
 int est_predict(const struct est_model *model, const struct est_series *s, int origin,
 		int horizon, struct est_point *out, char *err, size_t errlen);
 void est_model_free(struct est_model *model);
+
+/* A cache of regression fits, so that work is reused across backtest
+ * origins and across runs (the nightly analyze of the next day refits at
+ * origins a week apart from tonight's, which the nights before fitted).  An
+ * entry is keyed on the method, the origin's day number and a 64-bit hash
+ * of everything the fit reads (the training rows' offsets, values, lag
+ * values and day types): a fit is served only for exactly the inputs it was
+ * made from, so the results are the same with or without the cache. */
+struct est_fit_cache;
+struct buf;
+
+struct est_fit_cache *est_fit_cache_new(void);  /* NULL when out of memory */
+void est_fit_cache_free(struct est_fit_cache *c);
+/* Like est_fit, served from c when it holds the same fit, else fitted and
+ * added; the model belongs to c (valid until c is freed; do not free it). */
+int est_fit_cached(struct est_fit_cache *c, enum est_method m, const struct est_series *s,
+		   int origin, const struct est_model **model, char *err, size_t errlen);
+void est_fit_cache_stats(const struct est_fit_cache *c, long *hits, long *misses);
+/* Storage across runs: entry i as one line of text into out (its method,
+ * origin day, and whether it was fitted in this process rather than
+ * loaded), and an entry back from such text (0, or -1 when malformed or of
+ * another version: then it is ignored). */
+size_t est_fit_cache_size(const struct est_fit_cache *c);
+int est_fit_cache_entry(const struct est_fit_cache *c, size_t i, int32_t *origin_day,
+			enum est_method *m, int *fresh, struct buf *out);
+int est_fit_cache_add(struct est_fit_cache *c, const char *text);
 
 /* The zero forecast for a category without history. */
 void est_zero(struct est_point *p);

@@ -58,22 +58,6 @@ void eval_summary_release(struct eval_summary *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int32_t month_first(int32_t day)
-{
-	int y, m, d;
-
-	time_civil_from_days(day, &y, &m, &d);
-	return time_days_from_civil(y, m, 1);
-}
-
-static int32_t month_after(int32_t day)
-{
-	int y, m, d;
-
-	time_civil_from_days(day, &y, &m, &d);
-	return m == 12 ? time_days_from_civil(y + 1, 1, 1) : time_days_from_civil(y, m + 1, 1);
-}
-
 static int load_goals(PGconn *db, struct eval_goal **out, int *n, char **names, int ncat,
 		      char *err, size_t errlen)
 {
@@ -148,6 +132,10 @@ static void score_pairs(const struct eval_data *D, const struct analyze_work *w,
 		if (!isfinite(act))
 			continue;
 		e = fabs(act - p->minutes);
+		if (getenv("DWHBI_EVAL_PAIRS"))
+			fprintf(stderr, "pair %s h %d m %s hol %d act %.1f pt %.1f l80 %.1f u80 %.1f l95 %.1f u95 %.1f mean %.1f\n",
+				D->names[k], h, backtest_method_name(r->categories[k].method),
+				D->holiday[g], act, p->minutes, p->lower80, p->upper80, p->lower95, p->upper95, p->mean);
 		a->n++;
 		a->abs_chosen += e;
 		a->in80 += act >= p->lower80 - 1e-9 && act <= p->upper80 + 1e-9;
@@ -321,6 +309,7 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 	struct analyze_result all;
 	struct eval_data D;
 	struct eval_goal *goals = NULL;
+	struct est_fit_cache **caches = NULL;
 	int ngoals = 0, k, i, rc = 0;
 	int32_t as_of, adj_first;
 	int adj_n;
@@ -373,6 +362,10 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		goto out;
 	}
 
+	caches = xcalloc(D.ncat, sizeof(*caches));
+	for (k = 0; k < D.ncat; k++)
+		if (!(caches[k] = est_fit_cache_new()))
+			abort();        /* out of memory, as xcalloc */
 	s->ncategories = D.ncat;
 	s->names = xcalloc(D.ncat, sizeof(char *));
 	s->cat = xcalloc(D.ncat, sizeof(*s->cat));
@@ -389,8 +382,8 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		analyze_result_init(&r);
 		r.as_of = as_of;
 		r.first_target = as_of + 1;
-		r.month = month_first(as_of + 1);
-		month_end = month_after(r.month) - 1;
+		r.month = analyze_month_start(as_of + 1);
+		month_end = analyze_next_month_start(r.month) - 1;
 		r.month_end = month_end;
 		r.last_target = month_end > as_of + ANALYZE_MIN_HORIZON ? month_end
 									 : as_of + ANALYZE_MIN_HORIZON;
@@ -411,7 +404,13 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		r.categories = xcalloc(D.ncat, sizeof(*r.categories));
 		for (k = 0; k < D.ncat; k++)
 			r.categories[k].name = xstrdup(D.names[k]);
+		/* the fits of one as-of's backtest origins serve the later as-ofs
+		 * (same inputs, same fits: the results are those without it) */
+		w.caches = caches;
+		w.ncaches = D.ncat;
 		analyze_estimate(&w, &r, err, errlen, &rc);
+		w.caches = NULL;
+		w.ncaches = 0;
 		for (k = 0; k < D.ncat && rc == 0; k++) {
 			struct est_series ser = { w.first_day, w.n, w.y + (size_t)k * w.n, w.holiday };
 			struct est_point *mp = xcalloc((size_t)EST_NMETHODS * w.horizon, sizeof(*mp));
@@ -448,6 +447,9 @@ int analyze_evaluate(PGconn *db, int32_t from, int32_t to, int every,
 		analyze_result_release(&r);
 	}
 out:
+	for (k = 0; caches && k < D.ncat; k++)
+		est_fit_cache_free(caches[k]);
+	free(caches);
 	free(goals);
 	free(D.any);
 	free(D.names);

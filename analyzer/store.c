@@ -7,13 +7,18 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "analyzer/store.h"
 #include "lib/buf.h"
 #include "lib/db.h"
+#include "lib/query.h"
 #include "lib/timeutil.h"
 
 #define COPY_FLUSH_BYTES (1 << 20)
+#define STORE_STR_(x) #x
+#define STORE_STR(x) STORE_STR_(x)
 
 int store_check_finite(const struct analyze_work *w, const struct analyze_result *r,
 			char *err, size_t errlen)
@@ -280,6 +285,113 @@ static int write_flows(PGconn *db, const struct analyze_work *w, const char *cal
 	return copy_finish(db, b, failed, err, errlen);
 }
 
+/* Fits older than this many days before the as-of are not used again. */
+#define FIT_CACHE_KEEP_DAYS (BT_DAYS + 14)
+
+int store_load_fit_cache(PGconn *db, struct analyze_work *w, const struct analyze_result *r,
+			 char *err, size_t errlen)
+{
+	char as_of[16];
+	const char *params[1] = { as_of };
+	PGresult *res;
+	int have, k, i;
+
+	have = query_relation_exists(db, "analytics.fit_cache", err, errlen);
+	if (have <= 0)
+		return have;    /* an older warehouse: no cache */
+	w->caches = calloc((size_t)(r->ncategories ? r->ncategories : 1), sizeof(*w->caches));
+	if (!w->caches) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	w->ncaches = r->ncategories;
+	for (k = 0; k < r->ncategories; k++)
+		if (!(w->caches[k] = est_fit_cache_new())) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	time_format_date(r->as_of, as_of, sizeof(as_of));
+	/* The backtest refits weekly from its first origin, so the fits it asks
+	 * for are at a whole number of weeks before the as-of; after a fit that
+	 * did not apply it tries the next day (those entries are short).  Other
+	 * rows would rarely be used: not reading them saves most of the read,
+	 * and a fit not read is only made again. */
+	res = db_query(db, "SELECT category, model FROM analytics.fit_cache "
+			      "WHERE origin BETWEEN $1::date - " STORE_STR(BT_DAYS) " AND $1::date "
+			      "AND (($1::date - origin) % 7 = 0 OR model LIKE '% -')",
+		       1, params, err, errlen);
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		const char *cat = PQgetvalue(res, i, 0);
+
+		for (k = 0; k < r->ncategories; k++)
+			if (!strcmp(r->categories[k].name, cat)) {
+				/* a malformed row is ignored: that fit is made again */
+				est_fit_cache_add(w->caches[k], PQgetvalue(res, i, 1));
+				break;
+			}
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The fits made by this run into analytics.fit_cache (replacing rows of the
+ * same category, method and origin), and the rows too old to be used again
+ * removed. */
+static int write_fit_cache(PGconn *db, const struct analyze_work *w, const struct analyze_result *r,
+			   const char *as_of, struct buf *b, char *err, size_t errlen)
+{
+	const char *params[1] = { as_of };
+	int k, failed = 0;
+	size_t i;
+
+	if (w->ncaches == 0)
+		return 0;
+	if (db_exec_params(db, "CREATE TEMP TABLE fit_cache_new (LIKE analytics.fit_cache "
+			   "INCLUDING DEFAULTS) ON COMMIT DROP", 0, NULL, err, errlen) < 0 ||
+	    db_copy_begin(db, "COPY fit_cache_new (category, method, origin, model) FROM STDIN",
+			  err, errlen) < 0)
+		return -1;
+	for (k = 0; k < w->ncaches && !failed; k++) {
+		const struct est_fit_cache *c = w->caches[k];
+
+		for (i = 0; i < est_fit_cache_size(c) && !failed; i++) {
+			struct buf line = BUF_INIT;
+			enum est_method m;
+			int32_t day;
+			int fresh;
+			char origin[16];
+
+			if (est_fit_cache_entry(c, i, &day, &m, &fresh, NULL) < 0 || !fresh ||
+			    est_fit_cache_entry(c, i, &day, &m, &fresh, &line) < 0) {
+				buf_release(&line);
+				continue;
+			}
+			time_format_date(day, origin, sizeof(origin));
+			buf_copy_field(b, r->categories[k].name);
+			put_text(b, est_method_name(m));
+			put_text(b, origin);
+			buf_putc(b, '\t');
+			buf_append(b, line.data, line.len);
+			buf_putc(b, '\n');
+			buf_release(&line);
+			failed = copy_flush(db, b, 0, err, errlen) < 0;
+		}
+	}
+	if (copy_finish(db, b, failed, err, errlen) < 0)
+		return -1;
+	if (db_exec_params(db, "DELETE FROM analytics.fit_cache f USING fit_cache_new n "
+			   "WHERE (f.category, f.method, f.origin) = (n.category, n.method, n.origin)",
+			   0, NULL, err, errlen) < 0 ||
+	    db_exec_params(db, "INSERT INTO analytics.fit_cache SELECT * FROM fit_cache_new",
+			   0, NULL, err, errlen) < 0 ||
+	    db_exec_params(db, "DELETE FROM analytics.fit_cache WHERE origin < $1::date - "
+			   STORE_STR(FIT_CACHE_KEEP_DAYS), 1, params, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
 int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_result *r,
 		   int with_flows, char *err, size_t errlen)
 {
@@ -297,6 +409,7 @@ int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_resu
 	    write_projections(db, r, calc, as_of, &b, &r->projections, err, errlen) < 0 ||
 	    write_errors(db, r, calc, as_of, &b, &r->errors, err, errlen) < 0 ||
 	    (with_flows && write_flows(db, w, calc, as_of, &b, &r->flows, err, errlen) < 0) ||
+	    write_fit_cache(db, w, r, as_of, &b, err, errlen) < 0 ||
 	    db_commit(db, err, errlen) < 0) {
 		buf_release(&b);
 		db_rollback(db);

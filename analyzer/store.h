@@ -28,6 +28,9 @@ struct analyze_work {
 	unsigned char *holiday;         /* n */
 	double *y;                      /* ncategories * n */
 	struct est_point *points;       /* ncategories * horizon */
+	/* fit caches, one per category (ncaches); NULL: no cache */
+	struct est_fit_cache **caches;
+	int ncaches;
 	/* flows */
 	char **flow_names;
 	int nflow_names;
@@ -39,6 +42,11 @@ struct analyze_work {
  * err: nothing is written then. */
 int store_check_finite(const struct analyze_work *w, const struct analyze_result *r,
 		       char *err, size_t errlen);
+
+/* The fit caches of r's categories from analytics.fit_cache (the rows near
+ * r->as_of), into w->caches; without that table there is no cache (0). */
+int store_load_fit_cache(PGconn *db, struct analyze_work *w, const struct analyze_result *r,
+			 char *err, size_t errlen);
 
 /* Writes the snapshot and commits; counts go into r->estimates, scores,
  * projections and flows.  Returns 0, or -1 with a reason in err after rolling
@@ -57,5 +65,8 @@ int analyze_load_history(PGconn *db, struct analyze_work *w, struct analyze_resu
 void analyze_estimate(struct analyze_work *w, struct analyze_result *r, char *err, size_t errlen,
 		      int *rc);
 void analyze_work_release(struct analyze_work *w);
+/* The first day of day's month, and of the month after. */
+int32_t analyze_month_start(int32_t day);
+int32_t analyze_next_month_start(int32_t day);
 
 #endif

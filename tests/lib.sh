@@ -202,3 +202,26 @@ t_done() {
 	[ "$T_FAILED" -eq 0 ]
 	exit $?
 }
+
+# t_person_warehouse FROM — after t_demo_person: seed the bundled config,
+# import the example goals, backfill Toggl from FROM to today (Tokyo), sync
+# Google and transform.  Quiet; fails on the first error.
+t_person_warehouse() {
+	"$DWHBI" -q seed --config "$SRCDIR/config" && "$DWHBI" -q goals import "$SRCDIR/config/goals.csv" &&
+	"$DWHBI" -q sync toggl --backfill "$1..$(TZ=Asia/Tokyo date +%F)" && "$DWHBI" -q sync gcal &&
+	"$DWHBI" -q transform
+}
+
+# t_analyze_snapshot — the latest analyzer snapshot as text (estimates,
+# model scores, month projections, backtest errors), for diffs.
+t_analyze_snapshot() {
+	t_psql "SELECT target_date, category, method, minutes, lower80, upper80, lower95, upper95, mean_minutes
+	        FROM analytics.latest_estimates ORDER BY 1, 2"
+	t_psql "SELECT category, method, mae, coverage80, coverage95, quantile_score, n_predictions, chosen
+	        FROM analytics.latest_model_scores ORDER BY 1, 2"
+	t_psql "SELECT category, method, actual_minutes, projected_minutes, lower80, upper80, lower95, upper95
+	        FROM analytics.latest_month_projections ORDER BY 1"
+	t_psql "SELECT category, method, origin, errors FROM analytics.estimate_errors
+	        WHERE calculated_at = (SELECT max(calculated_at) FROM analytics.estimate_errors)
+	        ORDER BY 1, 3"
+}

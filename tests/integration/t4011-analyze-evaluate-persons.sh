@@ -5,11 +5,11 @@
 # and `dwhbi analyze --evaluate` every 3rd day from 2026-09-02 to 2026-11-18
 # (nothing after an as-of is visible to it).  The figures are pooled over the
 # three persons (sums of the per-person counts), and checked against the
-# acceptance thresholds of issue 15 that the analyzer reaches:
-#   80 % interval coverage 0.75-0.85, month-end 80 % coverage 0.72-0.88,
-#   adjuster Brier <= 0.9 x the hit rate's.
-# Two thresholds are not reached and are only printed (see the issue note):
-# 95 % coverage (0.92-0.98 wanted) and chosen / best-baseline MAE (<= 0.9).
+# acceptance thresholds of issue 15, exactly:
+#   80 % interval coverage 0.75-0.85, 95 % coverage 0.92-0.98, month-end
+#   80 % coverage 0.72-0.88, adjuster Brier <= 0.9 x the hit rate's.
+# One threshold is not reached and is only checked loosely (see the note):
+# chosen / best-baseline MAE <= 0.9 (0.908 on these persons; < 1 asserted).
 . "$SRCDIR/tests/lib.sh"
 
 export DWHBI_TIMEZONE=Asia/Tokyo
@@ -58,7 +58,8 @@ t_ok "pooled month-end 80 % coverage within 0.72-0.88" \
 	'awk -v v="$(pooled month80)" "BEGIN { exit !(v >= 0.72 && v <= 0.88) }"'
 t_ok "adjuster Brier <= 0.9 x the hit rate's" \
 	'awk -v v="$(pooled brier_ratio)" "BEGIN { exit !(v <= 0.9) }"'
-t_ok "95 % coverage at least 0.88 and the chosen MAE below the baseline's (the wanted 0.92 / 0.9 are not reached)" '
-	awk -v c="$(pooled cov95)" -v r="$(pooled mae_ratio)" "BEGIN { exit !(c >= 0.88 && r < 1) }"
-'
+t_ok "pooled held-out 95 % coverage within 0.92-0.98" \
+	'awk -v v="$(pooled cov95)" "BEGIN { exit !(v >= 0.92 && v <= 0.98) }"'
+t_ok "the chosen MAE below the baseline's (the wanted <= 0.9 is not reached)" \
+	'awk -v r="$(pooled mae_ratio)" "BEGIN { exit !(r < 1) }"'
 t_done

@@ -14,23 +14,9 @@ TODAY=$(TZ=Asia/Tokyo date +%F)
 AS_OF=2026-10-14
 t_migrated_db
 t_demo_person 5 $FROM $DAYS Asia/Tokyo all
-t_ok "person 5 (all behaviours) through the pipeline" '
-	"$DWHBI" -q seed --config "$SRCDIR/config" && "$DWHBI" -q goals import "$SRCDIR/config/goals.csv" &&
-	"$DWHBI" -q sync toggl --backfill "$FROM..$TODAY" && "$DWHBI" -q sync gcal && "$DWHBI" -q transform
-'
-snap() {
-	t_psql "SELECT target_date, category, method, minutes, lower80, upper80, lower95, upper95, mean_minutes
-	        FROM analytics.latest_estimates ORDER BY 1, 2"
-	t_psql "SELECT category, method, mae, coverage80, coverage95, quantile_score, n_predictions, chosen
-	        FROM analytics.latest_model_scores ORDER BY 1, 2"
-	t_psql "SELECT category, method, actual_minutes, projected_minutes, lower80, upper80, lower95, upper95
-	        FROM analytics.latest_month_projections ORDER BY 1"
-	t_psql "SELECT category, method, origin, errors FROM analytics.estimate_errors
-	        WHERE calculated_at = (SELECT max(calculated_at) FROM analytics.estimate_errors)
-	        ORDER BY 1, 3"
-}
+t_ok "person 5 (all behaviours) through the pipeline" 't_person_warehouse $FROM'
 t_ok "analyze as of $AS_OF" '"$DWHBI" -q analyze --as-of $AS_OF > /dev/null'
-snap > "$T_TMP/before"
+t_analyze_snapshot > "$T_TMP/before"
 t_ok "the evaluation of $AS_OF alone" \
 	'"$DWHBI" analyze --evaluate $AS_OF..$AS_OF > "$T_TMP/eval1"; grep "^summary: n=[1-9]" "$T_TMP/eval1"'
 t_ok "every day after $AS_OF perturbed, and days added after the data" '
@@ -44,7 +30,7 @@ t_ok "every day after $AS_OF perturbed, and days added after the data" '
 '
 t_ok "analyze as of $AS_OF again" '"$DWHBI" -q analyze --as-of $AS_OF > /dev/null'
 t_ok "identical estimates, scores, projections and backtest errors" '
-	snap > "$T_TMP/after"
+	t_analyze_snapshot > "$T_TMP/after"
 	[ -s "$T_TMP/before" ] && diff "$T_TMP/before" "$T_TMP/after"
 '
 t_ok "the evaluation scores the same estimates against the changed actuals" '
