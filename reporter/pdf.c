@@ -49,7 +49,7 @@ static double section(struct canvas *cv, double y, const char *title,
 	char numbered[160];
 
 	snprintf(numbered, sizeof(numbered), "%d  %s", ++section_no, title);
-	canvas_text(cv, MARGIN, y, CONTENT_W * (aside ? 0.6 : 1.0), 18, numbered, 11.5, TEXT_BOLD,
+	canvas_text(cv, MARGIN, y, CONTENT_W * (aside ? 0.6 : 1.0), 18, numbered, 11.5, TEXT_HEADING,
 		    ACCENT);
 	if (aside)
 		canvas_text(cv, MARGIN + CONTENT_W * 0.6, y + 3, CONTENT_W * 0.4, 12, aside, 7.5,
@@ -94,7 +94,7 @@ static double draw_header(struct canvas *cv, const struct report *r, double y)
 
 	report_month_label(r, month, sizeof(month));
 	snprintf(title, sizeof(title), TR(r, "Monthly time report · %s", "月次レポート · %s"), month);
-	canvas_text(cv, MARGIN, y, CONTENT_W, 30, title, 20, TEXT_BOLD, NULL);
+	canvas_text(cv, MARGIN, y, CONTENT_W, 30, title, 20, TEXT_HEADING, NULL);
 	/* The generation time in the warehouse's zone, like every time here. */
 	snprintf(sub, sizeof(sub), TR(r, "%d年%d月 · time zone %s · generated %s",
 				      "%d年%d月 · タイムゾーン %s · 作成 %s"), r->year,
