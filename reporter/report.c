@@ -455,6 +455,28 @@ size_t report_compared_categories(const struct report *r, size_t *idx, size_t ma
 	return n;
 }
 
+/* Appends s to text (capacity textlen, used *len), cut at a UTF-8
+ * character boundary when it does not fit; after a cut *len is textlen - 1
+ * so nothing more is appended. */
+static void put(char *text, size_t textlen, size_t *len, const char *s)
+{
+	size_t n = strlen(s), room;
+
+	if (*len + 1 >= textlen)
+		return;
+	room = textlen - 1 - *len;
+	if (n > room) {
+		/* cut at a UTF-8 character boundary of s */
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(text + *len, s, n);
+	text[*len + n] = 0;
+	/* after a cut nothing more is appended (the text stays a prefix) */
+	*len = n < strlen(s) ? textlen - 1 : *len + n;
+}
+
 static int goal_judged(const struct report_goal *g)
 {
 	return strcmp(g->direction, "neutral") && g->periods > 0;
@@ -492,8 +514,7 @@ void report_summary(const struct report *r, char *text, size_t textlen)
 			nbest++;
 	}
 	if (nbest) {
-		len += (size_t)snprintf(text + len, textlen - len, "%s",
-					TR(r, "Largest changes per day against last month: ",
+		put(text, textlen, &len, TR(r, "Largest changes per day against last month: ",
 					   "先月と比べて1日あたり最も変わったのは "));
 		for (i = 0; i < nbest && len < textlen; i++) {
 			const struct report_category *c = &r->cats[best[i]];
@@ -507,13 +528,11 @@ void report_summary(const struct report *r, char *text, size_t textlen)
 							"%s%s（%s: %s → %s、%s）"),
 				 i ? (r->lang_ja ? "、" : ", ") : "", c->display_name,
 				 cur > prev ? TR(r, "up", "増加") : TR(r, "down", "減少"), a, b, p);
-			len += (size_t)snprintf(text + len, textlen - len, "%s", part);
+			put(text, textlen, &len, part);
 		}
-		len += (size_t)snprintf(text + len, textlen - len, "%s",
-					TR(r, ". ", "です。"));
+		put(text, textlen, &len, TR(r, ". ", "です。"));
 	} else if (len < textlen) {
-		len += (size_t)snprintf(text + len, textlen - len, "%s",
-					TR(r, "No category can be compared with last month yet. ",
+		put(text, textlen, &len, TR(r, "No category can be compared with last month yet. ",
 					   "先月と比べられるカテゴリはまだありません。"));
 	}
 	/* Goals: hits and the running streaks. */
@@ -521,7 +540,7 @@ void report_summary(const struct report *r, char *text, size_t textlen)
 		snprintf(part, sizeof(part), TR(r, "Goals were met in %d of %d periods. ",
 						"目標は %2$d 期間中 %1$d 期間で達成しました。"),
 			 r->goal_hits, r->goal_periods);
-		len += (size_t)snprintf(text + len, textlen - len, "%s", part);
+		put(text, textlen, &len, part);
 	}
 	for (i = 0; i < r->ngoals && len < textlen; i++) {
 		const struct report_goal *g = &r->goals[i];
@@ -534,7 +553,7 @@ void report_summary(const struct report *r, char *text, size_t textlen)
 		snprintf(part, sizeof(part), TR(r, "%s (%s, per %s): met %d %s in a row. ",
 						"%s（%s・%s ごと）は %d %s連続で達成中。"),
 			 report_display_name(r, g->category), g->day_type, g->period, g->streak, unit);
-		len += (size_t)snprintf(text + len, textlen - len, "%s", part);
+		put(text, textlen, &len, part);
 	}
 }
 

@@ -242,6 +242,38 @@ static void test_canvas_heading_bold_japanese(void **state)
 	assert_true(latin_h > 0.99 * latin_b && latin_h < 1.01 * latin_b);
 }
 
+/* The summary in a buffer too small for it: cut at a UTF-8 character
+ * boundary, a prefix of the whole text, never past the buffer. */
+static void test_summary_truncates_cleanly(void **state)
+{
+	struct report r;
+	char full[2048], small[64];
+	size_t n;
+	(void)state;
+
+	fixture_report(&r, FIX_FULL);
+	r.lang_ja = 1;
+	for (size_t i = 0; i < 3 && i < r.ncats; i++) {
+		r.cats[i].trend_minutes[11] = 600 + 100.0 * (double)i;
+		r.cats[i].trend_days[11] = 30;
+		r.cats[i].trend_minutes[12] = 900;
+		r.cats[i].trend_days[12] = 31;
+	}
+	report_summary(&r, full, sizeof(full));
+	assert_true(strlen(full) > 80);
+	assert_non_null(strstr(full, "先月と比べて"));
+	for (n = 2; n <= sizeof(small); n++) {
+		size_t len;
+		memset(small, 'x', sizeof(small));
+		report_summary(&r, small, n);
+		len = strlen(small);
+		assert_true(len < n);
+		assert_memory_equal(small, full, len);
+		assert_true((full[len] & 0xc0) != 0x80);
+	}
+	report_release(&r);
+}
+
 static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -471,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_review_helpers),
 		cmocka_unit_test(test_canvas_heading_bold_japanese),
+		cmocka_unit_test(test_summary_truncates_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
