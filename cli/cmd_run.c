@@ -30,11 +30,13 @@
 #include "lib/log.h"
 #include "lib/child.h"
 #include "lib/timeutil.h"
+#include "lib/config.h"
+#include "connectors/github.h"
 
 const char cmd_run_summary[] = "run the daily or monthly pipeline";
 const char cmd_run_usage[] =
 	"usage: dwhbi run daily [--no-sync] [--wait [SECS]] [--step-timeout SECS]\n"
-	"       dwhbi run monthly [--month YYYY-MM] [-o PATH] [--wait [SECS]]\n"
+	"       dwhbi run monthly [--month YYYY-MM] [-o PATH] [--release] [--wait [SECS]]\n"
 	"\n"
 	"daily:   sync toggl, sync gcal, transform (only the changed days, with\n"
 	"         the data tests: marts are replaced only when they pass; the\n"
@@ -49,7 +51,11 @@ const char cmd_run_usage[] =
 	"         DWHBI_TIMEZONE), written to -o PATH when given, drawn by the\n"
 	"         configured renderer: DWHBI_REPORT_RENDERER=cairo (default) or\n"
 	"         typst (DWHBI_TYPST, DWHBI_REPORT_TEMPLATE; see 'dwhbi report\n"
-	"         --help').\n"
+	"         --help').  With --release (or DWHBI_REPORT_RELEASE=1; off by\n"
+	"         default) the PDF is then published as the asset\n"
+	"         report-YYYY-MM.pdf of the GitHub Release of tag report-YYYY-MM\n"
+	"         in GITHUB_REPOSITORY (made when missing; a rerun replaces the\n"
+	"         asset), with GITHUB_TOKEN (contents:write).\n"
 	"\n"
 	"Every step is its own row in ops.runs with this run as parent_id\n"
 	"('dwhbi status' shows them).  Only one run at a time: a second one exits\n"
@@ -83,6 +89,7 @@ struct run_opts {
 	const char *month;
 	const char *output;
 	int no_sync;
+	int release;            /* publish the PDF as a GitHub Release asset */
 };
 
 static double now_seconds(void)
@@ -343,6 +350,97 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 	return report(ctx, "daily", steps, NSTEPS);
 }
 
+#define RELEASE_MAX_BYTES ((size_t)64 << 20)
+
+/* Reads a file of at most max bytes; NULL with err on failure. */
+static char *read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *data;
+	long n;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	if ((size_t)n > max) {
+		snprintf(err, errlen, "'%s' has %ld bytes, more than the %zu MB a release asset "
+			 "may have here", path, n, max >> 20);
+		fclose(f);
+		return NULL;
+	}
+	data = malloc((size_t)n + 1);
+	if (!data)
+		abort();
+	if (fread(data, 1, (size_t)n, f) != (size_t)n) {
+		snprintf(err, errlen, "cannot read '%s': short read", path);
+		free(data);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return data;
+}
+
+/* The "publish release" step: the report's PDF as a release asset. */
+static void publish_release(struct cmd_ctx *ctx, struct step *st, const char *month,
+			    const char *pdf)
+{
+	struct github_client gh;
+	struct github_published pub;
+	char tag[32], asset[48], title[64], body[160], err[768];
+	size_t len = 0;
+	char *data;
+	long status = 0;
+	double t0 = now_seconds();
+
+	snprintf(tag, sizeof(tag), "report-%s", month);
+	snprintf(asset, sizeof(asset), "report-%s.pdf", month);
+	snprintf(title, sizeof(title), "Monthly report %s", month);
+	snprintf(body, sizeof(body), "The dwhbi monthly report of %s, published by "
+		 "'dwhbi run monthly --release'.", month);
+	st->state = STEP_FAILED;
+	st->exit_code = 1;
+	if (github_init(&gh, &ctx->cfg, err, sizeof(err)) < 0) {
+		snprintf(st->note, sizeof(st->note), "%s; or leave out --release", err);
+		goto done;
+	}
+	data = read_file(pdf, RELEASE_MAX_BYTES, &len, err, sizeof(err));
+	if (!data) {
+		snprintf(st->note, sizeof(st->note), "%s", err);
+		github_release(&gh);
+		goto done;
+	}
+	if (github_publish_asset(&gh, tag, title, body, asset, "application/pdf", data, len,
+				 &pub, &status, err, sizeof(err)) < 0) {
+		snprintf(st->note, sizeof(st->note), "%s", err);
+	} else {
+		st->state = STEP_OK;
+		st->exit_code = 0;
+		snprintf(st->note, sizeof(st->note), "%s %s (%zu bytes) in release %s%s: %s", asset,
+			 pub.replaced ? "replaced" : "uploaded", len, tag,
+			 pub.created_release ? " (new)" : "",
+			 pub.download_url[0] ? pub.download_url : pub.release_url);
+	}
+	free(data);
+	github_release(&gh);
+done:
+	st->seconds = now_seconds() - t0;
+}
+
+static int release_setting(void)
+{
+	const char *v = getenv("DWHBI_REPORT_RELEASE");
+
+	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes"));
+}
+
 static int monthly(struct cmd_ctx *ctx, const struct run_opts *o)
 {
 	char month[16];
@@ -362,7 +460,21 @@ static int monthly(struct cmd_ctx *ctx, const struct run_opts *o)
 	}
 	st.args[n] = NULL;
 	run_step(ctx, &st, o);
-	return report(ctx, "monthly", &st, 1);
+	if (!o->release)
+		return report(ctx, "monthly", &st, 1);
+
+	struct step steps[2];
+	char pdf[64];
+
+	steps[0] = st;
+	memset(&steps[1], 0, sizeof(steps[1]));
+	steps[1].name = "publish release";
+	snprintf(pdf, sizeof(pdf), "report-%s.pdf", month);
+	if (st.state != STEP_OK)
+		skip_step(&steps[1], "the report failed");
+	else
+		publish_release(ctx, &steps[1], month, o->output ? o->output : pdf);
+	return report(ctx, "monthly", steps, 2);
 }
 
 static int parse_secs(const char *opt, const char *v, int *out)
@@ -406,10 +518,14 @@ int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)
 		} else if (!strcmp(what, "monthly") && (!strcmp(a, "-o") || !strcmp(a, "--output")) &&
 			   i + 1 < argc) {
 			o.output = argv[++i];
+		} else if (!strcmp(what, "monthly") && !strcmp(a, "--release")) {
+			o.release = 1;
 		} else {
 			return cmd_bad_usage("run", "unknown option '%s' for 'run %s'", a, what);
 		}
 	}
+	if (!strcmp(what, "monthly") && release_setting())
+		o.release = 1;
 	if (!ctx->run_id)
 		return log_error("run: no ops.runs row for this run; run 'dwhbi migrate' first") ? 1 : 1;
 

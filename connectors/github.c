@@ -250,3 +250,281 @@ out:
 	buf_release(&auth);
 	return rc;
 }
+
+/* ---- releases ---------------------------------------------------------- */
+
+/* The error line of a failed release call, with the next step. */
+static void explain_release(const struct github_client *gh, const char *what,
+			    const struct http_response *resp, char *err, size_t errlen)
+{
+	char msg[512];
+	const char *hint;
+
+	api_message(resp, msg, sizeof(msg));
+	switch (resp->status) {
+	case 401:
+		hint = "check GITHUB_TOKEN (expired or revoked?)";
+		break;
+	case 403:
+	case 404:
+		hint = "the token needs the contents:write permission on GITHUB_REPOSITORY";
+		break;
+	case 422:
+		hint = "GitHub refused the request as it stands (see its message)";
+		break;
+	default:
+		hint = "try again later";
+		break;
+	}
+	snprintf(err, errlen, "github: %s in %s failed: %ld %s; %s", what, gh->repository,
+		 resp->status, msg, hint);
+}
+
+/* One call: the usual headers plus extra (may be NULL), an optional body. */
+static int release_call(struct github_client *gh, const char *method, const char *url,
+			const char *extra, const char *body, size_t body_len,
+			struct http_response *resp, char *err, size_t errlen)
+{
+	struct buf auth = BUF_INIT;
+	const char *lines[7];
+	struct http_request req;
+	int rc;
+
+	auth_headers(gh, &auth, lines, 0);
+	if (extra) {
+		lines[3] = extra;
+		lines[4] = NULL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.url = url;
+	req.headers = lines;
+	req.body = body;
+	req.body_len = body_len;
+	rc = http_send(&gh->http, &req, resp, err, errlen);
+	buf_release(&auth);
+	return rc;
+}
+
+/* The JSON object of a 2xx answer, or NULL. */
+static cJSON *answer_json(const struct http_response *resp)
+{
+	cJSON *j = cJSON_ParseWithLength(resp->body.data ? resp->body.data : "", resp->body.len);
+
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+/* scheme://host[:port] of url: its length, 0 when url has no "//". */
+static size_t origin_len(const char *url)
+{
+	const char *p = strstr(url, "://");
+
+	if (!p)
+		return 0;
+	p += 3;
+	while (*p && *p != '/' && *p != '?' && *p != '#')
+		p++;
+	return (size_t)(p - url);
+}
+
+/* 1 when the token may go to upload_url (see github.h). */
+static int upload_host_ok(const struct github_client *gh, const char *upload)
+{
+	size_t a = origin_len(gh->api_base), u = origin_len(upload);
+
+	if (!strcmp(gh->api_base, "https://api.github.com") ||
+	    !strcmp(gh->api_base, "https://api.github.com/"))
+		return !strncmp(upload, "https://uploads.github.com/", 27);
+	return a && a == u && !strncmp(gh->api_base, upload, a) && upload[u] == '/';
+}
+
+/* GET the release of tag: 0 with *rel, 1 when there is none (404), -1. */
+static int get_release(struct github_client *gh, const char *tag, cJSON **rel,
+		       long *status, char *err, size_t errlen)
+{
+	struct buf url = BUF_INIT, path = BUF_INIT;
+	struct http_response resp;
+	char what[300];
+	int rc = -1;
+
+	*rel = NULL;
+	buf_puts(&path, "/releases/tags/");
+	http_url_encode(&path, tag);
+	repo_url(gh, &url, path.data);
+	http_response_init(&resp);
+	snprintf(what, sizeof(what), "reading the release of tag '%s'", tag);
+	if (release_call(gh, "GET", url.data, NULL, NULL, 0, &resp, err, errlen) == 0) {
+		if (status)
+			*status = resp.status;
+		if (resp.status == 404) {
+			rc = 1;
+		} else if (resp.status != 200) {
+			explain_release(gh, what, &resp, err, errlen);
+		} else if (!(*rel = answer_json(&resp))) {
+			snprintf(err, errlen, "github: the release of tag '%s' in %s is not a JSON object",
+				 tag, gh->repository);
+		} else {
+			rc = 0;
+		}
+	}
+	http_response_release(&resp);
+	buf_release(&url);
+	buf_release(&path);
+	return rc;
+}
+
+/* POST a release for tag: 0 with *rel, 1 when one exists already (422
+ * already_exists), -1. */
+static int create_release(struct github_client *gh, const char *tag, const char *name,
+			  const char *body, cJSON **rel, long *status, char *err, size_t errlen)
+{
+	struct buf url = BUF_INIT;
+	struct http_response resp;
+	cJSON *o = cJSON_CreateObject();
+	char *text, what[300];
+	int rc = -1;
+
+	*rel = NULL;
+	cJSON_AddStringToObject(o, "tag_name", tag);
+	cJSON_AddStringToObject(o, "name", name && *name ? name : tag);
+	if (body)
+		cJSON_AddStringToObject(o, "body", body);
+	cJSON_AddBoolToObject(o, "draft", 0);
+	cJSON_AddBoolToObject(o, "prerelease", 0);
+	text = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	repo_url(gh, &url, "/releases");
+	http_response_init(&resp);
+	snprintf(what, sizeof(what), "creating the release of tag '%s'", tag);
+	if (release_call(gh, "POST", url.data, "Content-Type: application/json", text,
+			 strlen(text), &resp, err, errlen) == 0) {
+		if (status)
+			*status = resp.status;
+		if (resp.status == 422 && resp.body.len &&
+		    strstr(resp.body.data, "already_exists")) {
+			rc = 1;
+		} else if (resp.status != 201) {
+			explain_release(gh, what, &resp, err, errlen);
+		} else if (!(*rel = answer_json(&resp))) {
+			snprintf(err, errlen, "github: the new release of tag '%s' is not a JSON object", tag);
+		} else {
+			rc = 0;
+		}
+	}
+	http_response_release(&resp);
+	free(text);
+	buf_release(&url);
+	return rc;
+}
+
+static int delete_asset(struct github_client *gh, int64_t id, const char *name,
+			long *status, char *err, size_t errlen)
+{
+	struct buf url = BUF_INIT;
+	struct http_response resp;
+	char rest[64], what[300];
+	int rc = -1;
+
+	snprintf(rest, sizeof(rest), "/releases/assets/%lld", (long long)id);
+	repo_url(gh, &url, rest);
+	http_response_init(&resp);
+	snprintf(what, sizeof(what), "deleting the previous asset '%s'", name);
+	if (release_call(gh, "DELETE", url.data, NULL, NULL, 0, &resp, err, errlen) == 0) {
+		if (status)
+			*status = resp.status;
+		if (resp.status == 204 || resp.status == 404)  /* 404: gone meanwhile */
+			rc = 0;
+		else
+			explain_release(gh, what, &resp, err, errlen);
+	}
+	http_response_release(&resp);
+	buf_release(&url);
+	return rc;
+}
+
+int github_publish_asset(struct github_client *gh, const char *tag, const char *release_name,
+			 const char *release_body, const char *asset_name,
+			 const char *content_type, const char *data, size_t len,
+			 struct github_published *out, long *status, char *err, size_t errlen)
+{
+	cJSON *rel = NULL, *asset = NULL;
+	const cJSON *v, *assets, *a;
+	struct buf url = BUF_INIT, ctype = BUF_INIT;
+	struct http_response resp;
+	char what[300];
+	int rc = -1, got;
+
+	memset(out, 0, sizeof(*out));
+	if (status)
+		*status = 0;
+	http_response_init(&resp);
+	got = get_release(gh, tag, &rel, status, err, errlen);
+	if (got == 1) {
+		got = create_release(gh, tag, release_name, release_body, &rel, status, err, errlen);
+		if (got == 0)
+			out->created_release = 1;
+		else if (got == 1)  /* made meanwhile */
+			got = get_release(gh, tag, &rel, status, err, errlen);
+		if (got == 1)
+			snprintf(err, errlen, "github: the release of tag '%s' in %s is neither there "
+				 "nor can be created; try again later", tag, gh->repository);
+	}
+	if (got != 0)
+		goto out;
+	v = cJSON_GetObjectItemCaseSensitive(rel, "id");
+	out->release_id = cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
+	copy_string(rel, "html_url", out->release_url, sizeof(out->release_url));
+	/* A rerun replaces the asset: GitHub refuses a second one of a name. */
+	assets = cJSON_GetObjectItemCaseSensitive(rel, "assets");
+	cJSON_ArrayForEach(a, assets) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(a, "name");
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(a, "id");
+		if (cJSON_IsString(n) && !strcmp(n->valuestring, asset_name) && cJSON_IsNumber(id)) {
+			if (delete_asset(gh, (int64_t)id->valuedouble, asset_name, status, err, errlen) < 0)
+				goto out;
+			out->replaced = 1;
+		}
+	}
+	v = cJSON_GetObjectItemCaseSensitive(rel, "upload_url");
+	if (!cJSON_IsString(v) || !v->valuestring[0]) {
+		snprintf(err, errlen, "github: the release of tag '%s' has no upload_url", tag);
+		goto out;
+	}
+	/* "https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}" */
+	buf_append(&url, v->valuestring, strcspn(v->valuestring, "{"));
+	if (!upload_host_ok(gh, url.data)) {
+		snprintf(err, errlen, "github: the release's upload_url is on another host than "
+			 "GitHub's uploads host; not sending the token there (check GITHUB_API_BASE)");
+		goto out;
+	}
+	http_query_add(&url, "name", asset_name);
+	buf_printf(&ctype, "Content-Type: %s", content_type);
+	snprintf(what, sizeof(what), "uploading '%s' to the release of tag '%s'", asset_name, tag);
+	if (len == 0) {
+		snprintf(err, errlen, "github: '%s' is empty; nothing to upload", asset_name);
+		goto out;
+	}
+	if (release_call(gh, "POST", url.data, ctype.data, data, len, &resp, err, errlen) < 0)
+		goto out;
+	if (status)
+		*status = resp.status;
+	if (resp.status != 201) {
+		explain_release(gh, what, &resp, err, errlen);
+		goto out;
+	}
+	asset = answer_json(&resp);
+	if (asset)
+		copy_string(asset, "browser_download_url", out->download_url, sizeof(out->download_url));
+	rc = 0;
+out:
+	cJSON_Delete(asset);
+	cJSON_Delete(rel);
+	http_response_release(&resp);
+	buf_release(&url);
+	buf_release(&ctype);
+	return rc;
+}

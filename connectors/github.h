@@ -1,8 +1,9 @@
 /*
- * github: the two GitHub REST calls dwhbi makes (docs/upstream-apis.md,
- * "GitHub Actions"): start a workflow by workflow_dispatch
- * and list the repository's recent workflow runs.  Used by `dwhbi dispatch`
- * and by the console's "sync now".
+ * github: the GitHub REST calls dwhbi makes (docs/upstream-apis.md,
+ * "GitHub Actions" and "GitHub Releases"): start a workflow by
+ * workflow_dispatch and list the repository's recent workflow runs (`dwhbi
+ * dispatch`, the console's "sync now"), and publish a file as a release
+ * asset (`dwhbi run monthly --release`).
  *
  * Every request carries `Authorization: Bearer <GITHUB_TOKEN>`, `Accept:
  * application/vnd.github+json` and `X-GitHub-Api-Version: 2022-11-28`, goes
@@ -59,5 +60,29 @@ struct github_run {
  * is the caller's to free(). */
 int github_list_runs(struct github_client *gh, int per_page, struct github_run **runs,
 		     size_t *nruns, long *status, char *err, size_t errlen);
+
+/* What github_publish_asset did. */
+struct github_published {
+	int64_t release_id;
+	int created_release;        /* 1: the release for the tag was made now */
+	int replaced;               /* 1: an asset of that name was deleted first */
+	char release_url[512];      /* the release's html_url */
+	char download_url[512];     /* the asset's browser_download_url */
+};
+
+/* Publishes a file as an asset of the release of tag (docs/upstream-apis.md,
+ * "GitHub Releases"): GET /repos/{repo}/releases/tags/{tag}; on 404 POST
+ * /repos/{repo}/releases {"tag_name", "name", "body"} (a 422 "already
+ * exists" there, i.e. made meanwhile, reads it again); an asset of the same
+ * name is deleted first (DELETE /repos/{repo}/releases/assets/{id}), so a
+ * rerun replaces it; then the bytes go as the request body to the release's
+ * upload_url (the uploads host) with ?name= and Content-Type.  The
+ * upload_url must be on https://uploads.github.com for api.github.com, or
+ * on GITHUB_API_BASE's own scheme, host and port (GitHub Enterprise, tests);
+ * anything else is refused before the token is sent. */
+int github_publish_asset(struct github_client *gh, const char *tag, const char *release_name,
+			 const char *release_body, const char *asset_name,
+			 const char *content_type, const char *data, size_t len,
+			 struct github_published *out, long *status, char *err, size_t errlen);
 
 #endif

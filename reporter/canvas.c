@@ -46,8 +46,14 @@ static int is_cjk(gunichar c)
 }
 
 /* Bold text keeps its Japanese in the regular weight: each CJK face that
- * a PDF embeds costs cairo ~25 ms of CFF subsetting (bench/b-report.sh),
- * and the bold Latin (DejaVu Sans Bold) carries the emphasis. */
+ * a PDF embeds costs cairo ~25 ms of CFF subsetting (bench/b-report.sh).
+ * The bold Latin is DejaVu Sans Bold; in headings (TEXT_HEADING) the
+ * Japanese is emboldened by synthesis (embolden_cjk): the regular glyphs
+ * are drawn as text (so the PDF's text stays Japanese for search and copy)
+ * and their outlines are stroked on top in the same ink, which thickens
+ * every stem.  Only headings: the outlines are PDF paths, ~0.5 KB a glyph,
+ * and every bold table head and label too cost ~20 ms a Japanese report
+ * (bench/b-report.sh). */
 static void cjk_regular(PangoLayout *layout, const char *text)
 {
 	PangoAttrList *attrs = NULL;
@@ -86,14 +92,60 @@ static PangoLayout *make_layout(struct canvas *cv, const char *text, double size
 	pango_font_description_set_family_static(fd, cv->family);
 	(void)size;
 	pango_font_description_set_absolute_size(fd, BASE_SIZE * PANGO_SCALE);
-	pango_font_description_set_weight(fd, (flags & TEXT_BOLD) ? PANGO_WEIGHT_BOLD
+	pango_font_description_set_weight(fd, (flags & (TEXT_BOLD | TEXT_HEADING)) ? PANGO_WEIGHT_BOLD
 								 : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(layout, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(layout, text ? text : "", -1);
-	if ((flags & TEXT_BOLD) && text)
+	if ((flags & (TEXT_BOLD | TEXT_HEADING)) && text)
 		cjk_regular(layout, text);
 	return layout;
+}
+
+/* Synthetic bold for the Japanese runs of a bold layout: the outlines of
+ * their glyphs (already drawn as text at the layout's origin, the current
+ * cairo point) stroked with a line of EMBOLDEN em, so a stem gets that much
+ * thicker: about the step from Noto Sans CJK Regular to Bold.  Only paths
+ * are added (no second CJK face to embed), and they are the same for the
+ * same text, so the PDF stays byte-identical for the same data. */
+#define EMBOLDEN 0.045
+static void embolden_cjk(cairo_t *cr, PangoLayout *layout, const char *text)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	int any = 0;
+
+	cairo_new_path(cr);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		PangoRectangle logical;
+
+		if (!run || run->item->length <= 0 ||
+		    !is_cjk(g_utf8_get_char(text + run->item->offset)))
+			continue;
+		pango_layout_iter_get_run_extents(it, NULL, &logical);
+		cairo_move_to(cr, (double)logical.x / PANGO_SCALE,
+			      (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE);
+		pango_cairo_glyph_string_path(cr, run->item->analysis.font, run->glyphs);
+		any = 1;
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	if (any) {
+		cairo_set_line_width(cr, EMBOLDEN * BASE_SIZE);
+		cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke(cr);
+	}
+	cairo_new_path(cr);
+}
+
+/* 1 if text has a character drawn from the CJK font. */
+static int has_cjk(const char *text)
+{
+	const char *p;
+
+	for (p = text; *p; p = g_utf8_next_char(p))
+		if (is_cjk(g_utf8_get_char(p)))
+			return 1;
+	return 0;
 }
 
 /* Copies text into slot, cut at a character boundary so a long Japanese
@@ -201,6 +253,8 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 	cairo_scale(cv->cr, k, k);
 	cairo_move_to(cv->cr, 0, 0);
 	pango_cairo_show_layout(cv->cr, layout);
+	if ((flags & TEXT_HEADING) && has_cjk(text))
+		embolden_cjk(cv->cr, layout, pango_layout_get_text(layout));
 	cairo_restore(cv->cr);
 	g_object_unref(layout);
 	return th;

@@ -32,6 +32,8 @@ enum {
 	TEXT_MIDDLE = 1 << 3,     /* vertical centering in the box */
 	TEXT_WRAP = 1 << 4,       /* wrap to the box width, ellipsize at its height */
 	TEXT_NO_ELLIPSIZE = 1 << 5, /* let a too long text overflow (and be counted) */
+	TEXT_HEADING = 1 << 6,    /* bold, and its Japanese emboldened too (the
+	                             title and the section headings; see canvas.c) */
 };
 
 struct canvas {

@@ -7,6 +7,13 @@
 --   lower80, upper80  the same with the estimates' 80 % bounds (a sum of
 --              daily bounds: on the wide side)
 --   actual     marts.monthly_category of the month
+--   calibrated true when the same snapshot projected this month
+--              (analytics.month_projections, written by the same analyze
+--              run): then estimated, lower80 and upper80 are that
+--              projection's, whose interval comes from the backtest's
+--              errors of whole-period sums (sql/0115: the days' correlation
+--              included, calibrated out of sample) instead of the sum of
+--              the daily bounds, and its point adds the days' means.
 -- $1 = first day of the month, $2 = first day of the next month.
 WITH snap AS (
     SELECT as_of, calculated_at
@@ -31,12 +38,16 @@ WITH snap AS (
     GROUP BY d.category
 )
 SELECT e.category, to_char(s.as_of, 'YYYY-MM-DD'),
-       coalesce(b.minutes, 0) + e.minutes,
-       coalesce(b.minutes, 0) + e.lower80,
-       coalesce(b.minutes, 0) + e.upper80,
-       coalesce(m.actual_minutes, 0)
+       coalesce(p.projected_minutes, coalesce(b.minutes, 0) + e.minutes),
+       coalesce(p.lower80, coalesce(b.minutes, 0) + e.lower80),
+       coalesce(p.upper80, coalesce(b.minutes, 0) + e.upper80),
+       coalesce(m.actual_minutes, 0),
+       p.category IS NOT NULL
 FROM est e
 CROSS JOIN snap s
 LEFT JOIN before b USING (category)
+LEFT JOIN analytics.month_projections p
+       ON p.calculated_at = s.calculated_at AND p.as_of = s.as_of
+      AND p.month = $1::date AND p.category = e.category
 LEFT JOIN marts.monthly_category m ON m.category = e.category AND m.month = $1::date
 ORDER BY e.category;

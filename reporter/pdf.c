@@ -49,7 +49,7 @@ static double section(struct canvas *cv, double y, const char *title,
 	char numbered[160];
 
 	snprintf(numbered, sizeof(numbered), "%d  %s", ++section_no, title);
-	canvas_text(cv, MARGIN, y, CONTENT_W * (aside ? 0.6 : 1.0), 18, numbered, 11.5, TEXT_BOLD,
+	canvas_text(cv, MARGIN, y, CONTENT_W * (aside ? 0.6 : 1.0), 18, numbered, 11.5, TEXT_HEADING,
 		    ACCENT);
 	if (aside)
 		canvas_text(cv, MARGIN + CONTENT_W * 0.6, y + 3, CONTENT_W * 0.4, 12, aside, 7.5,
@@ -94,7 +94,7 @@ static double draw_header(struct canvas *cv, const struct report *r, double y)
 
 	report_month_label(r, month, sizeof(month));
 	snprintf(title, sizeof(title), TR(r, "Monthly time report · %s", "月次レポート · %s"), month);
-	canvas_text(cv, MARGIN, y, CONTENT_W, 30, title, 20, TEXT_BOLD, NULL);
+	canvas_text(cv, MARGIN, y, CONTENT_W, 30, title, 20, TEXT_HEADING, NULL);
 	/* The generation time in the warehouse's zone, like every time here. */
 	snprintf(sub, sizeof(sub), TR(r, "%d年%d月 · time zone %s · generated %s",
 				      "%d年%d月 · タイムゾーン %s · 作成 %s"), r->year,
@@ -230,21 +230,6 @@ static void draw_key_figures(struct canvas *cv, const struct report *r, double y
 	tile(cv, MARGIN + 3 * (w + 8), y, w, h, TR(r, "Goal periods met", "達成した目標期間"), value, sub);
 }
 
-/* Categories for the per-day comparisons: those with time this month or in
- * the trend, in report order.  Returns how many were written to idx. */
-static size_t compared_categories(const struct report *r, size_t *idx, size_t max)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < r->ncats && n < max; i++) {
-		const struct report_category *c = &r->cats[i];
-		if (report_trend_per_day(c, REPORT_TREND_MONTHS - 1) >= 0 ||
-		    report_trend_average(c) >= 0)
-			idx[n++] = i;
-	}
-	return n;
-}
-
 /* Key figures per category: per day this month, the change against last
  * month and against the 12-month average (minutes per day and percent). */
 static double draw_change_table(struct canvas *cv, const struct report *r, double y,
@@ -258,7 +243,7 @@ static double draw_change_table(struct canvas *cv, const struct report *r, doubl
 				     TR(r, "change", "平均比") };
 	static const double colw[] = { 131, 70, 70, 80, 80, 80 };
 	double rowh = 13, x, y0 = y;
-	size_t idx[64], n = compared_categories(r, idx, 64), i, j, omitted = 0;
+	size_t idx[64], n = report_compared_categories(r, idx, 64), i, j, omitted = 0;
 	char cell[6][64];
 
 	if (!n)
@@ -330,91 +315,14 @@ static double draw_change_table(struct canvas *cv, const struct report *r, doubl
 	return y + 22 - y0;
 }
 
-static int goal_judged(const struct report_goal *g)
-{
-	return strcmp(g->direction, "neutral") && g->periods > 0;
-}
-
-/* The summary: sentences built from the numbers only. */
+/* The summary: sentences built from the numbers only (report_summary). */
 static double draw_summary(struct canvas *cv, const struct report *r, double y)
 {
-	char text[2048], part[320], a[32], b[32], p[32];
-	size_t idx[64], n = compared_categories(r, idx, 64), i, j, best[3];
-	size_t nbest = 0, len = 0;
-	double y0 = y;
+	char text[2048];
 
-	text[0] = 0;
-	/* The three largest changes per day against last month. */
-	for (i = 0; i < n; i++) {
-		const struct report_category *c = &r->cats[idx[i]];
-		double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
-		double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
-		size_t k;
-
-		if (cur < 0 || prev < 0 || llround(cur - prev) == 0)
-			continue;
-		for (k = 0; k < nbest; k++) {
-			const struct report_category *o = &r->cats[best[k]];
-			double od = fabs(report_trend_per_day(o, REPORT_TREND_MONTHS - 1) -
-					 report_trend_per_day(o, REPORT_TREND_MONTHS - 2));
-			if (fabs(cur - prev) > od)
-				break;
-		}
-		if (k >= 3)
-			continue;
-		for (j = nbest < 3 ? nbest : 2; j > k; j--)
-			best[j] = best[j - 1];
-		best[k] = idx[i];
-		if (nbest < 3)
-			nbest++;
-	}
-	if (nbest) {
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
-					TR(r, "Largest changes per day against last month: ",
-					   "先月と比べて1日あたり最も変わったのは "));
-		for (i = 0; i < nbest && len < sizeof(text); i++) {
-			const struct report_category *c = &r->cats[best[i]];
-			double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
-			double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
-
-			report_format_hm(prev, a, sizeof(a));
-			report_format_hm(cur, b, sizeof(b));
-			report_format_change_pct(cur, prev, p, sizeof(p));
-			snprintf(part, sizeof(part), TR(r, "%s%s %s from %s to %s a day (%s)",
-							"%s%s（%s: %s → %s、%s）"),
-				 i ? (r->lang_ja ? "、" : ", ") : "", c->display_name,
-				 cur > prev ? TR(r, "up", "増加") : TR(r, "down", "減少"), a, b, p);
-			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
-		}
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
-					TR(r, ". ", "です。"));
-	} else if (len < sizeof(text)) {
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s",
-					TR(r, "No category can be compared with last month yet. ",
-					   "先月と比べられるカテゴリはまだありません。"));
-	}
-	/* Goals: hits and the running streaks. */
-	if (r->goal_periods && len < sizeof(text)) {
-		snprintf(part, sizeof(part), TR(r, "Goals were met in %d of %d periods. ",
-						"目標は %2$d 期間中 %1$d 期間で達成しました。"),
-			 r->goal_hits, r->goal_periods);
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
-	}
-	for (i = 0; i < r->ngoals && len < sizeof(text); i++) {
-		const struct report_goal *g = &r->goals[i];
-		const char *unit;
-
-		if (!goal_judged(g) || g->streak < 2)
-			continue;
-		unit = !strcmp(g->period, "day") ? TR(r, "days", "日") :
-		       !strcmp(g->period, "week") ? TR(r, "weeks", "週") : TR(r, "months", "か月");
-		snprintf(part, sizeof(part), TR(r, "%s (%s, per %s): met %d %s in a row. ",
-						"%s（%s・%s ごと）は %d %s連続で達成中。"),
-			 report_display_name(r, g->category), g->day_type, g->period, g->streak, unit);
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s", part);
-	}
+	report_summary(r, text, sizeof(text));
 	canvas_text(cv, MARGIN, y, CONTENT_W, 76, text, 8.5, TEXT_WRAP, NULL);
-	return 78 + y - y0;
+	return 78;
 }
 
 /* Actual time by coarse group as one 100 % bar with labels below. */
@@ -1010,8 +918,8 @@ static double draw_forecast(struct canvas *cv, const struct report *r, double y,
 				     TR(r, "error", "誤差"), TR(r, "in interval", "区間内") };
 	static const double colw[] = { 121, 70, 110, 70, 80, 60 };
 	double rowh = 13, x, y0 = y;
-	size_t i, j, inside = 0, shown = 0;
-	char cell[6][64], note[400];
+	size_t i, j, inside = 0, shown = 0, calibrated = 0;
+	char cell[6][64], note[480], how[128];
 
 	if (!r->nforecasts) {
 		snprintf(note, sizeof(note), TR(r, "No estimates were made for %04d-%02d, so there is "
@@ -1051,12 +959,23 @@ static double draw_forecast(struct canvas *cv, const struct report *r, double y,
 		hline(cv->cr, MARGIN, MARGIN + CONTENT_W, y, 0.3, RULE);
 	}
 	y += 3;
+	for (i = 0; i < r->nforecasts; i++)
+		calibrated += r->forecasts[i].calibrated != 0;
+	if (calibrated == r->nforecasts)
+		snprintf(how, sizeof(how), "%s", TR(r, "calibrated intervals: the backtest's errors of "
+			 "whole-period sums", "較正済みの区間: 期間の合計のバックテスト誤差から"));
+	else if (!calibrated)
+		snprintf(how, sizeof(how), "%s", TR(r, "a sum of daily intervals: on the wide side",
+						    "日ごとの区間の和: 広め"));
+	else
+		snprintf(how, sizeof(how), TR(r, "%zu calibrated, the others sums of daily intervals",
+					      "%zu カテゴリは較正済み、ほかは日ごとの区間の和"), calibrated);
 	snprintf(note, sizeof(note), TR(r, "Estimates as of %s (actual up to that day plus the "
 		 "estimates of the rest of the month) against the month's actual; %zu of %zu "
-		 "categories ended inside their 80 %% interval (a sum of daily intervals: on the wide side).",
+		 "categories ended inside their 80 %% interval (%s).",
 		 "%s 時点の推定（その日までの実績と月の残りの推定の和）と月の実績。%zu / %zu "
-		 "カテゴリが 80 %% 区間に入りました（日ごとの区間の和: 広め）。"),
-		 r->forecast_as_of ? r->forecast_as_of : "?", inside, r->nforecasts);
+		 "カテゴリが 80 %% 区間に入りました（%s）。"),
+		 r->forecast_as_of ? r->forecast_as_of : "?", inside, r->nforecasts, how);
 	canvas_text(cv, MARGIN, y, CONTENT_W, 20, note, 6.8, TEXT_WRAP, GREY);
 	(void)shown;
 	return y + 22 - y0;

@@ -439,3 +439,121 @@ int report_distinct_colors(struct report *r)
 	}
 	return replaced;
 }
+
+/* Categories for the per-day comparisons: those with time this month or in
+ * the trend, in report order.  Returns how many were written to idx. */
+size_t report_compared_categories(const struct report *r, size_t *idx, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->ncats && n < max; i++) {
+		const struct report_category *c = &r->cats[i];
+		if (report_trend_per_day(c, REPORT_TREND_MONTHS - 1) >= 0 ||
+		    report_trend_average(c) >= 0)
+			idx[n++] = i;
+	}
+	return n;
+}
+
+/* Appends s to text (capacity textlen, used *len), cut at a UTF-8
+ * character boundary when it does not fit; after a cut *len is textlen - 1
+ * so nothing more is appended. */
+static void put(char *text, size_t textlen, size_t *len, const char *s)
+{
+	size_t n = strlen(s), room;
+
+	if (*len + 1 >= textlen)
+		return;
+	room = textlen - 1 - *len;
+	if (n > room) {
+		/* cut at a UTF-8 character boundary of s */
+		n = room;
+		while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(text + *len, s, n);
+	text[*len + n] = 0;
+	/* after a cut nothing more is appended (the text stays a prefix) */
+	*len = n < strlen(s) ? textlen - 1 : *len + n;
+}
+
+static int goal_judged(const struct report_goal *g)
+{
+	return strcmp(g->direction, "neutral") && g->periods > 0;
+}
+
+void report_summary(const struct report *r, char *text, size_t textlen)
+{
+	char part[320], a[32], b[32], p[32];
+	size_t idx[64], n = report_compared_categories(r, idx, 64), i, j, best[3];
+	size_t nbest = 0, len = 0;
+
+	text[0] = 0;
+	/* The three largest changes per day against last month. */
+	for (i = 0; i < n; i++) {
+		const struct report_category *c = &r->cats[idx[i]];
+		double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
+		double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
+		size_t k;
+
+		if (cur < 0 || prev < 0 || llround(cur - prev) == 0)
+			continue;
+		for (k = 0; k < nbest; k++) {
+			const struct report_category *o = &r->cats[best[k]];
+			double od = fabs(report_trend_per_day(o, REPORT_TREND_MONTHS - 1) -
+					 report_trend_per_day(o, REPORT_TREND_MONTHS - 2));
+			if (fabs(cur - prev) > od)
+				break;
+		}
+		if (k >= 3)
+			continue;
+		for (j = nbest < 3 ? nbest : 2; j > k; j--)
+			best[j] = best[j - 1];
+		best[k] = idx[i];
+		if (nbest < 3)
+			nbest++;
+	}
+	if (nbest) {
+		put(text, textlen, &len, TR(r, "Largest changes per day against last month: ",
+					   "先月と比べて1日あたり最も変わったのは "));
+		for (i = 0; i < nbest && len < textlen; i++) {
+			const struct report_category *c = &r->cats[best[i]];
+			double cur = report_trend_per_day(c, REPORT_TREND_MONTHS - 1);
+			double prev = report_trend_per_day(c, REPORT_TREND_MONTHS - 2);
+
+			report_format_hm(prev, a, sizeof(a));
+			report_format_hm(cur, b, sizeof(b));
+			report_format_change_pct(cur, prev, p, sizeof(p));
+			snprintf(part, sizeof(part), TR(r, "%s%s %s from %s to %s a day (%s)",
+							"%s%s（%s: %s → %s、%s）"),
+				 i ? (r->lang_ja ? "、" : ", ") : "", c->display_name,
+				 cur > prev ? TR(r, "up", "増加") : TR(r, "down", "減少"), a, b, p);
+			put(text, textlen, &len, part);
+		}
+		put(text, textlen, &len, TR(r, ". ", "です。"));
+	} else if (len < textlen) {
+		put(text, textlen, &len, TR(r, "No category can be compared with last month yet. ",
+					   "先月と比べられるカテゴリはまだありません。"));
+	}
+	/* Goals: hits and the running streaks. */
+	if (r->goal_periods && len < textlen) {
+		snprintf(part, sizeof(part), TR(r, "Goals were met in %d of %d periods. ",
+						"目標は %2$d 期間中 %1$d 期間で達成しました。"),
+			 r->goal_hits, r->goal_periods);
+		put(text, textlen, &len, part);
+	}
+	for (i = 0; i < r->ngoals && len < textlen; i++) {
+		const struct report_goal *g = &r->goals[i];
+		const char *unit;
+
+		if (!goal_judged(g) || g->streak < 2)
+			continue;
+		unit = !strcmp(g->period, "day") ? TR(r, "days", "日") :
+		       !strcmp(g->period, "week") ? TR(r, "weeks", "週") : TR(r, "months", "か月");
+		snprintf(part, sizeof(part), TR(r, "%s (%s, per %s): met %d %s in a row. ",
+						"%s（%s・%s ごと）は %d %s連続で達成中。"),
+			 report_display_name(r, g->category), g->day_type, g->period, g->streak, unit);
+		put(text, textlen, &len, part);
+	}
+}
+

@@ -73,6 +73,9 @@ struct report_top {
 struct report_forecast {
 	char *category;
 	double estimated, lower80, upper80, actual;
+	int calibrated;          /* 1: the snapshot's month projection (an
+	                            interval calibrated on whole-period sums);
+	                            0: sums of the daily estimates and bounds */
 };
 
 struct report_freshness {
@@ -249,6 +252,14 @@ void report_format_signed_hm(double minutes, char *out, size_t outlen);
 /* The default language rule: Japanese when the zone is Asia/Tokyo or any
  * category's display name has kana or kanji; else English. */
 int report_default_lang_ja(const struct report *r);
+
+/* Categories for the per-day comparisons: those with a per-day figure this
+ * month or a 12-month average, in report order (at most max indexes). */
+size_t report_compared_categories(const struct report *r, size_t *idx, size_t max);
+/* The summary paragraph, built from the report's numbers only: the three
+ * largest per-day changes against last month, the goal periods met and the
+ * running streaks, in r's language.  Shared by the PDF and report.json. */
+void report_summary(const struct report *r, char *text, size_t textlen);
 
 /* Colors: CIE76 distance in L*a*b* between two "#rrggbb" colors. */
 double report_color_distance(const char *a, const char *b);

@@ -593,6 +593,7 @@ static int load_forecast(struct loader *ld)
 		f->lower80 = num(res, i, 3);
 		f->upper80 = num(res, i, 4);
 		f->actual = num(res, i, 5);
+		f->calibrated = !strcmp(PQgetvalue(res, i, 6), "t");
 	}
 	r->nforecasts = (size_t)n;
 	PQclear(res);

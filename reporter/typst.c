@@ -124,8 +124,28 @@ static void add_review(cJSON *root, const struct report *r)
 					cJSON_CreateNull());
 			cJSON_AddItemToArray(rows, row);
 		}
+		/* Version 3: per clock hour over all weekdays (the busiest hour of
+		 * the PDF), and the same for the previous month (the shift). */
+		{
+			int days = 0;
+			for (wd = 0; wd < 7; wd++)
+				days += r->hourly_days[wd];
+			rows = cJSON_AddArrayToObject(cat, "minutes_per_hour");
+			for (h = 0; h < 24; h++) {
+				double m = 0;
+				for (wd = 0; wd < 7; wd++)
+					m += c->hourly[wd][h];
+				cJSON_AddItemToArray(rows, days ? cJSON_CreateNumber(m / days) : cJSON_CreateNull());
+			}
+			rows = cJSON_AddArrayToObject(cat, "previous_minutes_per_hour");
+			for (h = 0; h < 24; h++)
+				cJSON_AddItemToArray(rows, r->hourly_prev_days > 0 ?
+					cJSON_CreateNumber(c->hourly_prev[h] / r->hourly_prev_days) :
+					cJSON_CreateNull());
+		}
 		cJSON_AddItemToArray(t, cat);
 	}
+	cJSON_AddNumberToObject(o, "previous_days", r->hourly_prev_days);
 
 	o = cJSON_AddObjectToObject(root, "top");
 	cJSON_AddBoolToObject(o, "available", r->has_top != 0);
@@ -164,6 +184,7 @@ static void add_review(cJSON *root, const struct report *r)
 		cJSON_AddNumberToObject(row, "actual", f->actual);
 		cJSON_AddBoolToObject(row, "inside80", f->actual >= f->lower80 - 1e-9 &&
 				      f->actual <= f->upper80 + 1e-9);
+		cJSON_AddBoolToObject(row, "calibrated", f->calibrated != 0);
 		cJSON_AddItemToArray(t, row);
 	}
 }
@@ -375,6 +396,11 @@ cJSON *report_to_json(const struct report *r)
 	cJSON_AddNumberToObject(root, "days_complete", r->days_complete);
 	add_str(root, "last_complete", r->last_complete);
 	add_key_figures(root, r);
+	{
+		char summary[2048];
+		report_summary(r, summary, sizeof(summary));
+		cJSON_AddStringToObject(root, "summary", summary);
+	}
 	add_review(root, r);
 	add_categories(root, r);
 	add_goals(root, r);

@@ -20,7 +20,7 @@ struct cJSON *report_to_json(const struct report *r);
 
 /* The version of report.json's schema (docs/report-json.md); the "format"
  * field is "dwhbi-monthly-report/<version>". */
-#define REPORT_JSON_VERSION 2
+#define REPORT_JSON_VERSION 3
 
 /* Writes the report's data as json_path (report.json). */
 int report_write_json(const struct report *r, const char *json_path, char *err,

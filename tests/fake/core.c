@@ -371,6 +371,11 @@ static void log_request(struct fake_server *s, const struct fake_request *req,
 		redact_form(req->body, &red);
 		cJSON_AddStringToObject(o, "body", red.data);
 		buf_release(&red);
+	} else if (req->body_len > 0 && ct && strncasecmp(ct, "text/", 5) != 0 &&
+		   strncasecmp(ct, "application/json", 16) != 0) {
+		/* A binary upload (a release asset): its size, not its bytes. */
+		cJSON_AddStringToObject(o, "body", "");
+		cJSON_AddNumberToObject(o, "body_bytes", (double)req->body_len);
 	} else {
 		cJSON_AddStringToObject(o, "body", req->body);
 	}

@@ -11,6 +11,8 @@
  *   - a request log: with --log FILE every request becomes one JSON line
  *       {"seq","time","method","path","query":{..},"headers":{..},"body",
  *        "status","fault"}
+ *     (a body of another Content-Type than text/... or application/json is
+ *     logged as "" with "body_bytes": its length)
  *     with Authorization, Cookie and other secret headers, secret query
  *     parameters and secret form fields replaced by "***".  Control requests
  *     (/__control/...) are not logged.  Each line is flushed as written.

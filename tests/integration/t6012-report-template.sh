@@ -34,9 +34,9 @@ c2() {
 t_ok "a second export keeps the edited template byte for byte and says so" c2
 c3() {
 	perl -MJSON::PP -0777 -ne '$d = decode_json($_);
-		exit !($d->{format} eq "dwhbi-monthly-report/2" && $d->{schema_version} == 2)' "$OUT/report.json"
+		exit !($d->{format} eq "dwhbi-monthly-report/3" && $d->{schema_version} == 3)' "$OUT/report.json"
 }
-t_ok "report.json names its schema version (dwhbi-monthly-report/2)" c3
+t_ok "report.json names its schema version (dwhbi-monthly-report/3)" c3
 c4() {
 	bad=0
 	for k in $(perl -MJSON::PP -0777 -ne 'print join(" ", sort keys %{decode_json($_)})' "$OUT/report.json"); do

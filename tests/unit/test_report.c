@@ -197,6 +197,83 @@ static void test_canvas_detects_overflow(void **state)
 	cairo_surface_destroy(s);
 }
 
+/* Ink of a text drawn black on white: the sum of 1 - luminance over the
+ * pixels of a 400x60 image. */
+static double ink_of(const char *text, int flags)
+{
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 400, 60);
+	cairo_t *cr = cairo_create(s);
+	struct canvas cv;
+	const unsigned char *px;
+	double ink = 0;
+	int x, y, stride;
+
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	canvas_init(&cv, cr);
+	canvas_text(&cv, 5, 5, 390, 50, text, 24, flags, (const double[3]){ 0, 0, 0 });
+	assert_int_equal(cv.noverflow, 0);
+	canvas_release(&cv);
+	cairo_surface_flush(s);
+	px = cairo_image_surface_get_data(s);
+	stride = cairo_image_surface_get_stride(s);
+	for (y = 0; y < 60; y++)
+		for (x = 0; x < 400; x++)
+			ink += 1 - px[y * stride + 4 * x] / 255.0;  /* blue = grey here */
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	return ink;
+}
+
+/* Headings: their Japanese is emboldened (one CJK face, stroked outlines),
+ * visibly more ink than the same text in a bold label, whose Japanese
+ * stays regular; Latin is bold in both, so it gains nothing. */
+static void test_canvas_heading_bold_japanese(void **state)
+{
+	double heading = ink_of("主な数字と期間ごとの目標", TEXT_HEADING);
+	double bold = ink_of("主な数字と期間ごとの目標", TEXT_BOLD);
+	double regular = ink_of("主な数字と期間ごとの目標", 0);
+	double latin_h = ink_of("Key figures", TEXT_HEADING);
+	double latin_b = ink_of("Key figures", TEXT_BOLD);
+	(void)state;
+
+	assert_true(bold > 0.99 * regular && bold < 1.01 * regular);
+	assert_true(heading > 1.15 * bold);
+	assert_true(latin_h > 0.99 * latin_b && latin_h < 1.01 * latin_b);
+}
+
+/* The summary in a buffer too small for it: cut at a UTF-8 character
+ * boundary, a prefix of the whole text, never past the buffer. */
+static void test_summary_truncates_cleanly(void **state)
+{
+	struct report r;
+	char full[2048], small[64];
+	size_t n;
+	(void)state;
+
+	fixture_report(&r, FIX_FULL);
+	r.lang_ja = 1;
+	for (size_t i = 0; i < 3 && i < r.ncats; i++) {
+		r.cats[i].trend_minutes[11] = 600 + 100.0 * (double)i;
+		r.cats[i].trend_days[11] = 30;
+		r.cats[i].trend_minutes[12] = 900;
+		r.cats[i].trend_days[12] = 31;
+	}
+	report_summary(&r, full, sizeof(full));
+	assert_true(strlen(full) > 80);
+	assert_non_null(strstr(full, "先月と比べて"));
+	for (n = 2; n <= sizeof(small); n++) {
+		size_t len;
+		memset(small, 'x', sizeof(small));
+		report_summary(&r, small, n);
+		len = strlen(small);
+		assert_true(len < n);
+		assert_memory_equal(small, full, len);
+		assert_true((full[len] & 0xc0) != 0x80);
+	}
+	report_release(&r);
+}
+
 static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -425,6 +502,8 @@ int main(void)
 		cmocka_unit_test(test_render_unwritable_path),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_review_helpers),
+		cmocka_unit_test(test_canvas_heading_bold_japanese),
+		cmocka_unit_test(test_summary_truncates_cleanly),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
