@@ -70,6 +70,7 @@ void quarantine_add(struct quarantine *q, const char *id, const char *reason,
 	for (size_t i = 0; i < raw.n; i++)
 		text[i] = raw.p[i] ? raw.p[i] : '?';
 	text[raw.n] = '\0';
+	validate_unmark_lone_surrogates(text, raw.n);    /* the escapes as sent */
 	red = log_redact(text);
 	free(text);
 	it->raw_len = strlen(red);
@@ -229,6 +230,77 @@ int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *spa
 	ok = validate_gcal_event(text, &q->window, &r) == 0;
 	if (ok)
 		quarantine_landed(q, source_id);
+	else    /* an id that is not clean text is not stored as text */
+		quarantine_add(q, r.id[0] ? source_id : NULL, r.reason, text);
+	free(printed);
+	return ok;
+}
+
+void quarantine_screen_listing(struct quarantine *q, const char *source,
+			       const char *table, struct buf *const *bodies, int n)
+{
+	const char *dot = strstr(table, "__");
+	const char *entity = dot ? dot + 2 : table;
+	struct buf clean = BUF_INIT;
+
+	quarantine_init(q, source, entity);
+	if (strcmp(entity, "projects") != 0 && strcmp(entity, "clients") != 0 &&
+	    strcmp(entity, "tags") != 0 && strcmp(entity, "workspaces") != 0)
+		return;
+	for (int b = 0; b < n; b++) {
+		struct jv_span page = { bodies[b]->data, bodies[b]->len }, *items;
+		size_t nitems, kept = 0, bad = q->n;
+
+		if (jv_array_items(page, &items, &nitems) < 0)
+			continue;       /* null (none) or not a list: as before */
+		buf_reset(&clean);
+		buf_putc(&clean, '[');
+		for (size_t i = 0; i < nitems; i++) {
+			struct validate_result r;
+			if (validate_toggl_master(entity, items[i], &q->window, &r) == 0) {
+				if (kept++)
+					buf_putc(&clean, ',');
+				put_span(&clean, items[i]);
+				quarantine_landed(q, r.id);
+			} else {
+				quarantine_add(q, r.id, r.reason, items[i]);
+			}
+		}
+		buf_putc(&clean, ']');
+		free(items);
+		if (q->n > bad) {
+			buf_reset(bodies[b]);
+			buf_append(bodies[b], clean.data, clean.len);
+		}
+	}
+	buf_release(&clean);
+}
+
+int quarantine_screen_gcal_master(struct quarantine *q, const struct jv_span *span,
+				  const cJSON *item, const char *source_id)
+{
+	struct validate_result r;
+	struct jv_span text;
+	char *printed = NULL;
+	int ok;
+
+	if (span) {
+		text = *span;
+	} else {
+		printed = cJSON_PrintUnformatted(item);
+		if (!printed)
+			abort();
+		text.p = printed;
+		text.n = strlen(printed);
+	}
+	if (strcmp(q->entity, "colors") == 0)
+		ok = validate_gcal_color(text, &q->window, &r) == 0;
+	else
+		ok = validate_gcal_calendar(text, &q->window, &r) == 0;
+	if (ok)
+		quarantine_landed(q, source_id);
+	else if (strcmp(q->entity, "colors") == 0)
+		quarantine_add(q, source_id, r.reason, text);
 	else    /* an id that is not clean text is not stored as text */
 		quarantine_add(q, r.id[0] ? source_id : NULL, r.reason, text);
 	free(printed);
