@@ -60,6 +60,7 @@ void quarantine_add(struct quarantine *q, const char *id, const char *reason,
 	}
 	it = &q->items[q->n++];
 	it->id = xstrdup_or_null(id);
+	it->dismissed = 0;
 	it->reason = log_redact(reason && *reason ? reason : "failed the checks");
 	it->raw_bytes = raw.n;
 	/* Redaction works on C strings: a NUL byte (never valid JSON text)
@@ -325,8 +326,14 @@ int quarantine_store(PGconn *db, struct quarantine *q, char *err, size_t errlen)
 		}
 		snprintf(len, sizeof(len), "%zu", it->raw_bytes);
 		const char *params[6] = { q->source, q->entity, it->id, it->reason, raw.data, len };
-		rc = db_exec_params(db, "SELECT ops.quarantine_item($1, $2, $3, $4, "
-				    "$5::bytea, $6::bigint)", 6, params, err, errlen);
+		char state[16];
+		rc = db_query_value(db, "SELECT ops.quarantine_item($1, $2, $3, $4, "
+				    "$5::bytea, $6::bigint)", 6, params, state, sizeof(state),
+				    err, errlen);
+		if (rc >= 0) {
+			q->items[i].dismissed = rc == 1 && strcmp(state, "dismissed") == 0;
+			rc = 0;
+		}
 	}
 	if (rc == 0 && q->nlanded > 0) {
 		buf_putc(&lit, '{');
@@ -343,8 +350,15 @@ int quarantine_store(PGconn *db, struct quarantine *q, char *err, size_t errlen)
 
 void quarantine_warn(const struct quarantine *q, const char *what)
 {
-	for (size_t i = 0; i < q->n; i++)
-		log_warn("%s: quarantined %s %s: %s (kept out of raw; see ops.quarantine)",
-			 what, q->entity, q->items[i].id ? q->items[i].id : "(id unreadable)",
-			 q->items[i].reason);
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->items[i].dismissed)      /* same bytes as when dismissed */
+			log_info("%s: %s %s still fails the checks and stays dismissed: %s",
+				 what, q->entity, q->items[i].id ? q->items[i].id :
+				 "(id unreadable)", q->items[i].reason);
+		else
+			log_warn("%s: quarantined %s %s: %s (kept out of raw; see "
+				 "'dwhbi quarantine list')", what, q->entity,
+				 q->items[i].id ? q->items[i].id : "(id unreadable)",
+				 q->items[i].reason);
+	}
 }

@@ -28,6 +28,7 @@ struct quarantine_item {
 	char *raw;              /* redacted, at most QUARANTINE_MAX_RAW bytes */
 	size_t raw_len;
 	size_t raw_bytes;       /* length as received */
+	int dismissed;          /* stored: its row stays dismissed (sql/0160) */
 };
 
 struct quarantine {
