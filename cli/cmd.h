@@ -78,6 +78,7 @@ CMD_DECLARE(demo);
 CMD_DECLARE(rules);
 CMD_DECLARE(doctor);
 CMD_DECLARE(auth);
+CMD_DECLARE(quarantine);
 
 /* `dwhbi sync toggl|gcal` are dispatched by cmd_sync to these. */
 int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv);

@@ -43,6 +43,7 @@ static const struct cmd commands[] = {
 	C(status, 1, 0),
 	C(rules, 1, 0),
 	C(doctor, 0, 0),
+	C(quarantine, 1, RECORD_BEFORE),
 	C(auth, 0, 0),
 	C(serve, 1, 0),
 	C(demo, 0, 0),
@@ -119,7 +120,8 @@ static void job_name(const struct cmd *c, int argc, char **argv, struct buf *job
 	buf_puts(job, c->name);
 	if (argc > 1 && argv[1][0] != '-' &&
 	    (!strcmp(c->name, "sync") || !strcmp(c->name, "run") ||
-	     !strcmp(c->name, "goals") || (!strcmp(c->name, "adjust") &&
+	     !strcmp(c->name, "goals") || !strcmp(c->name, "quarantine") ||
+	     (!strcmp(c->name, "adjust") &&
 	      (!strcmp(argv[1], "accept") || !strcmp(argv[1], "reject"))))) {
 		buf_printf(job, " %s", argv[1]);
 		first = 2;

@@ -269,6 +269,45 @@ static int save_state(PGconn *db, const char *source, const char *cursor,
 
 /* ---- calendar list and colors ------------------------------------------ */
 
+/* The bytes as sent of each element of the top-level member key of the
+ * page (a list, or an object of colors), for the checks (validate.h); NULL
+ * when they cannot be matched with cJSON's elements one to one (the parsed
+ * element is then checked as printed). */
+static void gcal_item_spans(const struct http_response *resp, const char *key,
+			    const cJSON *parsed, struct jv_span **spans, size_t *n)
+{
+	struct jv_span body = { resp->body.data, resp->body.len }, text, k, v;
+	const char *pos = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*spans = NULL;
+	*n = 0;
+	if (!parsed || jv_member(body, key, &text) != 1)
+		return;
+	if (cJSON_IsArray(parsed)) {
+		if (jv_array_items(text, spans, n) < 0)
+			*n = 0;
+	} else {
+		while ((rc = jv_object_next(text, &pos, &k, &v)) == 1) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 32;
+				*spans = realloc(*spans, cap * sizeof(**spans));
+				if (!*spans)
+					abort();
+			}
+			(*spans)[(*n)++] = v;
+		}
+		if (rc < 0)
+			*n = 0;
+	}
+	if (*n != (size_t)cJSON_GetArraySize(parsed)) {
+		free(*spans);
+		*spans = NULL;
+		*n = 0;
+	}
+}
+
 static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 {
 	struct buf url = BUF_INIT, copy = BUF_INIT;
@@ -278,10 +317,15 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 	int pages = 0, rc = -1;
 	int64_t written = 0, deleted = 0;
 	PGresult *res;
+	struct quarantine q;    /* bad entries of the list (validate.h) */
+	struct buf kept = BUF_INIT;
 
 	http_response_init(&resp);
+	quarantine_init(&q, "google_calendar", "calendar_list");
 	for (;;) {
 		const cJSON *items, *item, *next;
+		struct jv_span *spans = NULL;
+		size_t nspans = 0, idx = 0;
 
 		if (++pages > GCAL_MAX_PAGES) {
 			snprintf(err, errlen, "google calendar list did not end after %d pages",
@@ -303,11 +347,16 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 		if (gcal_check_page(resp.json, "calendarList", 0, err, errlen) < 0)
 			goto out;
 		items = cJSON_GetObjectItemCaseSensitive(resp.json, "items");
+		gcal_item_spans(&resp, "items", items, &spans, &nspans);
 		cJSON_ArrayForEach(item, items) {
 			const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
 			const cJSON *primary = cJSON_GetObjectItemCaseSensitive(item, "primary");
+			const struct jv_span *span = spans ? &spans[idx] : NULL;
 
+			idx++;
 			if (!cJSON_IsString(id))
+				continue;
+			if (!quarantine_screen_gcal_master(&q, span, item, id->valuestring))
 				continue;
 			copy_row(&copy, id->valuestring, item);
 			g->counts->read++;
@@ -316,6 +365,7 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 				g->primary_id = strdup(id->valuestring);
 			}
 		}
+		free(spans);
 		next = cJSON_GetObjectItemCaseSensitive(resp.json, "nextPageToken");
 		free(page_token);
 		page_token = cJSON_IsString(next) && *next->valuestring ?
@@ -335,6 +385,17 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 		goto rollback;
 	written = result_int(res, 0);
 	PQclear(res);
+	if (quarantine_store(g->db, &q, err, errlen) < 0)
+		goto rollback;
+	if (q.n) {
+		/* A quarantined calendar was listed: not gone (merged already,
+		 * so these rows only count for the reconcile). */
+		quarantine_ids_literal(&q, &kept);
+		params[0] = kept.data;
+		if (db_exec_params(g->db, "INSERT INTO pg_temp.gcal_stage (source_id, data) "
+				   "SELECT unnest($1::text[]), '{}'", 1, params, err, errlen) < 0)
+			goto rollback;
+	}
 	res = sql_file(g->db, "gcal_reconcile_list", 0, NULL, err, errlen);
 	if (!res)
 		goto rollback;
@@ -347,12 +408,16 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 		goto out;
 	g->counts->written += written;
 	g->counts->deleted += deleted;
+	g->counts->quarantined += (int64_t)q.n;
+	quarantine_warn(&q, "sync gcal");
 	g->list_ok = 1;
 	rc = 0;
 	goto out;
 rollback:
 	db_rollback(g->db);
 out:
+	quarantine_release(&q);
+	buf_release(&kept);
 	free(page_token);
 	http_response_release(&resp);
 	buf_release(&url);
@@ -370,8 +435,10 @@ static int sync_colors(struct gcal *g, char *err, size_t errlen)
 	PGresult *res;
 	size_t k;
 	int rc = -1;
+	struct quarantine q;    /* bad colors (validate.h) */
 
 	http_response_init(&resp);
+	quarantine_init(&q, "google_calendar", "colors");
 	buf_printf(&url, "%s/colors", g->cfg->google_api_base);
 	if (api_get(g, url.data, &resp, err, errlen) < 0)
 		goto out;
@@ -382,17 +449,25 @@ static int sync_colors(struct gcal *g, char *err, size_t errlen)
 	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		const cJSON *set = cJSON_GetObjectItemCaseSensitive(resp.json, kinds[k]);
 		const cJSON *color;
+		struct jv_span *spans = NULL;
+		size_t nspans = 0, idx = 0;
 
+		gcal_item_spans(&resp, kinds[k], set, &spans, &nspans);
 		cJSON_ArrayForEach(color, set) {
 			char source_id[96];
+			const struct jv_span *span = spans ? &spans[idx] : NULL;
 
+			idx++;
 			if (!cJSON_IsObject(color) || !color->string)
 				continue;
 			snprintf(source_id, sizeof(source_id), "%s:%s", kinds[k],
 				 color->string);
+			if (!quarantine_screen_gcal_master(&q, span, color, source_id))
+				continue;
 			copy_row(&copy, source_id, color);
 			g->counts->read++;
 		}
+		free(spans);
 	}
 	if (db_begin(g->db, err, errlen) < 0)
 		goto out;
@@ -403,17 +478,22 @@ static int sync_colors(struct gcal *g, char *err, size_t errlen)
 		goto rollback;
 	written = result_int(res, 0);
 	PQclear(res);
+	if (quarantine_store(g->db, &q, err, errlen) < 0)
+		goto rollback;
 	if (save_state(g->db, "google_calendar.colors", NULL, NULL, written > 0,
 		       1, err, errlen) < 0)
 		goto rollback;
 	if (db_commit(g->db, err, errlen) < 0)
 		goto out;
 	g->counts->written += written;
+	g->counts->quarantined += (int64_t)q.n;
+	quarantine_warn(&q, "sync gcal");
 	rc = 0;
 	goto out;
 rollback:
 	db_rollback(g->db);
 out:
+	quarantine_release(&q);
 	http_response_release(&resp);
 	buf_release(&url);
 	buf_release(&copy);
@@ -811,6 +891,7 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	if (http_client_init(&g.http, "google", cfg, err, errlen) < 0)
 		return -1;
 	g.http.classify = gcal_classify;
+	g.http.json_prepare = validate_mark_lone_surrogates;
 	g.http.classify_arg = &g;
 	oauth_init(&g.oauth, &g.http, cfg);
 

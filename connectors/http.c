@@ -462,6 +462,8 @@ int http_send(struct http_client *c, const struct http_request *req,
 						 resp->status, body);
 				} else if (req->want_json && resp->status >= 200 &&
 					   resp->status < 300) {
+					if (c->json_prepare && resp->body.len)
+						c->json_prepare(resp->body.data, resp->body.len);
 					resp->json = cJSON_ParseWithLength(resp->body.data,
 									   resp->body.len);
 					if (resp->json) {

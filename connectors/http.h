@@ -111,6 +111,9 @@ struct http_client {
 	void *classify_arg;
 	/* Sleeps ms milliseconds; tests replace it.  NULL = nanosleep. */
 	void (*sleep_ms)(int64_t ms);
+	/* Optional: rewrites a 2xx body in place (same length) before it is
+	 * parsed for want_json, e.g. validate_mark_lone_surrogates. */
+	size_t (*json_prepare)(char *body, size_t len);
 	int64_t requests;               /* attempts sent (statistics) */
 	int64_t retries;
 	uint64_t rng;                   /* jitter state */

@@ -60,6 +60,7 @@ void quarantine_add(struct quarantine *q, const char *id, const char *reason,
 	}
 	it = &q->items[q->n++];
 	it->id = xstrdup_or_null(id);
+	it->dismissed = 0;
 	it->reason = log_redact(reason && *reason ? reason : "failed the checks");
 	it->raw_bytes = raw.n;
 	/* Redaction works on C strings: a NUL byte (never valid JSON text)
@@ -70,6 +71,7 @@ void quarantine_add(struct quarantine *q, const char *id, const char *reason,
 	for (size_t i = 0; i < raw.n; i++)
 		text[i] = raw.p[i] ? raw.p[i] : '?';
 	text[raw.n] = '\0';
+	validate_unmark_lone_surrogates(text, raw.n);    /* the escapes as sent */
 	red = log_redact(text);
 	free(text);
 	it->raw_len = strlen(red);
@@ -235,6 +237,77 @@ int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *spa
 	return ok;
 }
 
+void quarantine_screen_listing(struct quarantine *q, const char *source,
+			       const char *table, struct buf *const *bodies, int n)
+{
+	const char *dot = strstr(table, "__");
+	const char *entity = dot ? dot + 2 : table;
+	struct buf clean = BUF_INIT;
+
+	quarantine_init(q, source, entity);
+	if (strcmp(entity, "projects") != 0 && strcmp(entity, "clients") != 0 &&
+	    strcmp(entity, "tags") != 0 && strcmp(entity, "workspaces") != 0)
+		return;
+	for (int b = 0; b < n; b++) {
+		struct jv_span page = { bodies[b]->data, bodies[b]->len }, *items;
+		size_t nitems, kept = 0, bad = q->n;
+
+		if (jv_array_items(page, &items, &nitems) < 0)
+			continue;       /* null (none) or not a list: as before */
+		buf_reset(&clean);
+		buf_putc(&clean, '[');
+		for (size_t i = 0; i < nitems; i++) {
+			struct validate_result r;
+			if (validate_toggl_master(entity, items[i], &q->window, &r) == 0) {
+				if (kept++)
+					buf_putc(&clean, ',');
+				put_span(&clean, items[i]);
+				quarantine_landed(q, r.id);
+			} else {
+				quarantine_add(q, r.id, r.reason, items[i]);
+			}
+		}
+		buf_putc(&clean, ']');
+		free(items);
+		if (q->n > bad) {
+			buf_reset(bodies[b]);
+			buf_append(bodies[b], clean.data, clean.len);
+		}
+	}
+	buf_release(&clean);
+}
+
+int quarantine_screen_gcal_master(struct quarantine *q, const struct jv_span *span,
+				  const cJSON *item, const char *source_id)
+{
+	struct validate_result r;
+	struct jv_span text;
+	char *printed = NULL;
+	int ok;
+
+	if (span) {
+		text = *span;
+	} else {
+		printed = cJSON_PrintUnformatted(item);
+		if (!printed)
+			abort();
+		text.p = printed;
+		text.n = strlen(printed);
+	}
+	if (strcmp(q->entity, "colors") == 0)
+		ok = validate_gcal_color(text, &q->window, &r) == 0;
+	else
+		ok = validate_gcal_calendar(text, &q->window, &r) == 0;
+	if (ok)
+		quarantine_landed(q, source_id);
+	else if (strcmp(q->entity, "colors") == 0)
+		quarantine_add(q, source_id, r.reason, text);
+	else    /* an id that is not clean text is not stored as text */
+		quarantine_add(q, r.id[0] ? source_id : NULL, r.reason, text);
+	free(printed);
+	return ok;
+}
+
 int quarantine_store(PGconn *db, struct quarantine *q, char *err, size_t errlen)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -253,8 +326,14 @@ int quarantine_store(PGconn *db, struct quarantine *q, char *err, size_t errlen)
 		}
 		snprintf(len, sizeof(len), "%zu", it->raw_bytes);
 		const char *params[6] = { q->source, q->entity, it->id, it->reason, raw.data, len };
-		rc = db_exec_params(db, "SELECT ops.quarantine_item($1, $2, $3, $4, "
-				    "$5::bytea, $6::bigint)", 6, params, err, errlen);
+		char state[16];
+		rc = db_query_value(db, "SELECT ops.quarantine_item($1, $2, $3, $4, "
+				    "$5::bytea, $6::bigint)", 6, params, state, sizeof(state),
+				    err, errlen);
+		if (rc >= 0) {
+			q->items[i].dismissed = rc == 1 && strcmp(state, "dismissed") == 0;
+			rc = 0;
+		}
 	}
 	if (rc == 0 && q->nlanded > 0) {
 		buf_putc(&lit, '{');
@@ -271,8 +350,15 @@ int quarantine_store(PGconn *db, struct quarantine *q, char *err, size_t errlen)
 
 void quarantine_warn(const struct quarantine *q, const char *what)
 {
-	for (size_t i = 0; i < q->n; i++)
-		log_warn("%s: quarantined %s %s: %s (kept out of raw; see ops.quarantine)",
-			 what, q->entity, q->items[i].id ? q->items[i].id : "(id unreadable)",
-			 q->items[i].reason);
+	for (size_t i = 0; i < q->n; i++) {
+		if (q->items[i].dismissed)      /* same bytes as when dismissed */
+			log_info("%s: %s %s still fails the checks and stays dismissed: %s",
+				 what, q->entity, q->items[i].id ? q->items[i].id :
+				 "(id unreadable)", q->items[i].reason);
+		else
+			log_warn("%s: quarantined %s %s: %s (kept out of raw; see "
+				 "'dwhbi quarantine list')", what, q->entity,
+				 q->items[i].id ? q->items[i].id : "(id unreadable)",
+				 q->items[i].reason);
+	}
 }

@@ -28,6 +28,7 @@ struct quarantine_item {
 	char *raw;              /* redacted, at most QUARANTINE_MAX_RAW bytes */
 	size_t raw_len;
 	size_t raw_bytes;       /* length as received */
+	int dismissed;          /* stored: its row stays dismissed (sql/0160) */
 };
 
 struct quarantine {
@@ -65,6 +66,19 @@ void quarantine_screen_toggl_reports(struct quarantine *q, const struct buf *bod
  * source_id ('<calendarId>:<eventId>'). */
 int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *span,
 				 const struct cJSON *item, const char *source_id);
+
+/* Master listings (Toggl projects, clients, tags, workspaces): initialises
+ * q for source and the entity named by table ("raw.toggl_track__projects"
+ * -> "projects"; other tables are not screened) and rewrites each body in
+ * place to the array of its good items (bytes unchanged).  The caller
+ * stores q in the listing's transaction, counts q.n as listed for its
+ * reconcile, warns and releases q. */
+void quarantine_screen_listing(struct quarantine *q, const char *source,
+			       const char *table, struct buf *const *bodies, int n);
+/* One Google calendar list entry (q->entity "calendar_list") or color
+ * ("colors"), like quarantine_screen_gcal_event. */
+int quarantine_screen_gcal_master(struct quarantine *q, const struct jv_span *span,
+				  const struct cJSON *item, const char *source_id);
 
 /* In the caller's transaction: stores the bad items and resolves the
  * landed ids.  Returns 0 or -1 with err. */

@@ -262,13 +262,21 @@ static int store_listing(struct sync *s, const char *table, const char *source,
 			 char *err, size_t errlen)
 {
 	int64_t written = 0, gone = 0;
+	struct quarantine q;    /* bad items of the listing (validate.h) */
+	struct buf kept = BUF_INIT;
+	quarantine_screen_listing(&q, "toggl_track", table, bodies, n);
 	if (db_begin(s->db, err, errlen) < 0)
-		return -1;
+		goto out;
 	if (copy_pages(s, bodies, n, err, errlen) < 0 ||
-	    merge(s, table, "v9", NULL, &written, err, errlen) < 0)
+	    merge(s, table, "v9", NULL, &written, err, errlen) < 0 ||
+	    quarantine_store(s->db, &q, err, errlen) < 0)
 		goto fail;
 	if (reconcile) {
 		const char *params[2] = { table, reconcile[0] ? reconcile : NULL };
+		quarantine_ids_literal(&q, &kept);
+		const char *keep[1] = { kept.data };
+		if (q.n && db_exec_params(s->db, SQL_PAGE_KEEP_IDS, 1, keep, err, errlen) < 0)
+			goto fail;
 		if (count_query(s, SQL_RECONCILE_MASTER, 2, params, &gone, err, errlen) < 0)
 			goto fail;
 		s->st->rows_deleted += gone;
@@ -277,9 +285,16 @@ static int store_listing(struct sync *s, const char *table, const char *source,
 	    db_commit(s->db, err, errlen) < 0)
 		goto fail;
 	s->st->pages += n;
+	s->st->rows_quarantined += (int64_t)q.n;
+	quarantine_warn(&q, "sync toggl");
+	quarantine_release(&q);
+	buf_release(&kept);
 	return 0;
 fail:
 	db_rollback(s->db);
+out:
+	quarantine_release(&q);
+	buf_release(&kept);
 	return -1;
 }
 
@@ -992,6 +1007,7 @@ int toggl_sync(PGconn *db, const struct config *cfg, const struct toggl_options 
 	if (http_client_init(&s.http, "toggl", cfg, err, errlen) < 0)
 		return -1;
 	s.http.classify = classify;
+	s.http.json_prepare = validate_mark_lone_surrogates;
 
 	int locked = db_lock(db, "dwhbi.sync.toggl", 0, err, errlen);
 	if (locked < 0)

@@ -96,6 +96,8 @@ static int utf8_len(const unsigned char *p, const unsigned char *e)
 /* p at '"'; returns the byte after the closing quote, or NULL. */
 static const char *scan_string(const char *p, const char *e, struct scan *s)
 {
+	unsigned u_mark;
+
 	p++;
 	while (p < e) {
 		unsigned char c = (unsigned char)*p;
@@ -142,6 +144,17 @@ static const char *scan_string(const char *p, const char *e, struct scan *s)
 				s->why = "a bad escape in a string";
 				return NULL;
 			}
+		}
+		if (c == VALIDATE_LONE_SURROGATE_MARK0 && e - p >= 6 &&
+		    (unsigned char)p[1] == VALIDATE_LONE_SURROGATE_MARK1 &&
+		    hex4(p + 2, e, &u_mark) == 0) {
+			/* An unpaired surrogate escape, as marked by
+			 * validate_mark_lone_surrogates before cJSON read it. */
+			if (text_problem(s, "an unpaired surrogate escape")) {
+				p += 6;
+				continue;
+			}
+			return NULL;
 		}
 		if (c < 0x20) {
 			if (text_problem(s, "a control character in a string")) {
@@ -911,4 +924,204 @@ int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- unpaired surrogate escapes (before cJSON) ---- */
+
+static int is_low_at(const char *p, const char *e)
+{
+	unsigned u;
+	return e - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex4(p + 2, e, &u) == 0 &&
+	       u >= 0xDC00 && u <= 0xDFFF;
+}
+
+size_t validate_mark_lone_surrogates(char *body, size_t len)
+{
+	const char *e = body + len;
+	char *p = body;
+	size_t marked = 0;
+	int in_string = 0;
+
+	while (p < e) {
+		if (!in_string) {
+			if (*p == '"')
+				in_string = 1;
+			p++;
+			continue;
+		}
+		if (*p == '"') {
+			in_string = 0;
+			p++;
+			continue;
+		}
+		if (*p != '\\') {
+			p++;
+			continue;
+		}
+		if (e - p < 2)
+			break;
+		if (p[1] != 'u') {
+			p += 2;         /* \" \\ \n ...: the escaped byte is no quote */
+			continue;
+		}
+		unsigned u;
+		if (hex4(p + 2, e, &u) < 0) {
+			p += 2;         /* malformed: cJSON refuses it, as it should */
+			continue;
+		}
+		if (u >= 0xD800 && u <= 0xDBFF && is_low_at(p + 6, e)) {
+			p += 12;        /* a pair */
+			continue;
+		}
+		if (u >= 0xD800 && u <= 0xDFFF) {
+			p[0] = (char)VALIDATE_LONE_SURROGATE_MARK0;
+			p[1] = (char)VALIDATE_LONE_SURROGATE_MARK1;
+			marked++;
+		}
+		p += 6;
+	}
+	return marked;
+}
+
+void validate_unmark_lone_surrogates(char *text, size_t len)
+{
+	for (size_t i = 0; i + 6 <= len; i++) {
+		unsigned u;
+		if ((unsigned char)text[i] == VALIDATE_LONE_SURROGATE_MARK0 &&
+		    (unsigned char)text[i + 1] == VALIDATE_LONE_SURROGATE_MARK1 &&
+		    hex4(text + i + 2, text + len, &u) == 0) {
+			text[i] = '\\';
+			text[i + 1] = 'u';
+			i += 5;
+		}
+	}
+}
+
+/* ---- master tables ---- */
+
+static int check_opt_bool(const struct obj *obj, const char *key, struct validate_result *r)
+{
+	struct jv_span v;
+	if (opt_member(obj, key, &v) == 1 &&
+	    !(v.n == 4 && memcmp(v.p, "true", 4) == 0) &&
+	    !(v.n == 5 && memcmp(v.p, "false", 5) == 0)) {
+		fail(r, key, "is not true or false", v);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_name(const struct obj *obj, const char *key, struct validate_result *r)
+{
+	struct jv_span v;
+	if (opt_member(obj, key, &v) != 1) {
+		snprintf(r->reason, sizeof(r->reason), "\"%s\" is missing", key);
+		return -1;
+	}
+	if (!is_string(v)) {
+		fail(r, key, "is not a string", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* The common start of an item with a positive 64-bit id. */
+static int check_id_item(struct jv_span item, struct obj *o, struct validate_result *r)
+{
+	struct jv_span v;
+	int64_t id;
+
+	r->id[0] = r->reason[0] = '\0';
+	obj_index(o, item);
+	read_id(o, "id", r);
+	if (check_object(item, r) < 0)
+		return -1;
+	if (member(o, "id", &v) != 1) {
+		snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
+		return -1;
+	}
+	if (id_value(v, &id) < 0) {
+		fail(r, "id", "is not a positive 64-bit integer", v);
+		return -1;
+	}
+	return 0;
+}
+
+int validate_toggl_master(const char *entity, struct jv_span item,
+			  const struct validate_window *w, struct validate_result *r)
+{
+	struct obj o;
+	int64_t t;
+
+	if (check_id_item(item, &o, r) < 0)
+		return -1;
+	if (check_opt_id(&o, "workspace_id", r) || check_opt_id(&o, "wid", r) ||
+	    check_time(&o, "at", 0, w, &t, r) ||
+	    check_time(&o, "server_deleted_at", 0, w, &t, r))
+		return -1;
+	if (strcmp(entity, "projects") == 0)
+		return check_name(&o, "name", r) || check_opt_id(&o, "client_id", r) ||
+		       check_opt_id(&o, "cid", r) || check_opt_string(&o, "color", r) ||
+		       check_opt_bool(&o, "active", r) ? -1 : 0;
+	if (strcmp(entity, "clients") == 0)
+		return check_name(&o, "name", r) || check_opt_bool(&o, "archived", r) ? -1 : 0;
+	if (strcmp(entity, "tags") == 0)
+		return check_name(&o, "name", r) || check_time(&o, "deleted_at", 0, w, &t, r) ?
+		       -1 : 0;
+	if (strcmp(entity, "workspaces") == 0)
+		return check_opt_string(&o, "name", r) ? -1 : 0;
+	return 0;
+}
+
+int validate_gcal_calendar(struct jv_span item, const struct validate_window *w,
+			   struct validate_result *r)
+{
+	struct jv_span v;
+	struct obj o;
+
+	(void)w;
+	r->id[0] = r->reason[0] = '\0';
+	obj_index(&o, item);
+	if (member(&o, "id", &v) == 1 && is_string(v) && jv_check_text(v, NULL, 0) == 0 &&
+	    plain_string(v, r->id, sizeof(r->id)) < 0)
+		r->id[0] = '\0';
+	if (check_object(item, r) < 0)
+		return -1;
+	if (member(&o, "id", &v) != 1 || !is_string(v) || v.n <= 2) {
+		snprintf(r->reason, sizeof(r->reason), "\"id\" is missing or not a string");
+		return -1;
+	}
+	if (!r->id[0])
+		snprintf(r->id, sizeof(r->id), "%.*s", (int)(v.n - 2 < 200 ? v.n - 2 : 200),
+			 v.p + 1);
+	if (check_opt_string(&o, "summary", r) || check_opt_string(&o, "summaryOverride", r) ||
+	    check_opt_string(&o, "timeZone", r) || check_opt_string(&o, "colorId", r) ||
+	    check_opt_string(&o, "backgroundColor", r) ||
+	    check_opt_string(&o, "foregroundColor", r) ||
+	    check_opt_bool(&o, "primary", r) || check_opt_bool(&o, "selected", r) ||
+	    check_opt_bool(&o, "hidden", r) || check_opt_bool(&o, "deleted", r))
+		return -1;
+	return 0;
+}
+
+int validate_gcal_color(struct jv_span item, const struct validate_window *w,
+			struct validate_result *r)
+{
+	struct obj o;
+
+	(void)w;
+	r->id[0] = r->reason[0] = '\0';
+	obj_index(&o, item);
+	if (check_object(item, r) < 0)
+		return -1;
+	if (check_opt_string(&o, "background", r) || check_opt_string(&o, "foreground", r))
+		return -1;
+	return 0;
+}
+
+int jv_object_next(struct jv_span obj, const char **pos, struct jv_span *key,
+		   struct jv_span *val)
+{
+	struct scan s = { NULL, 1 };
+	return next_member(obj, pos, key, val, &s);
 }

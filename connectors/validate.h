@@ -84,4 +84,40 @@ int validate_toggl_report_entry(struct jv_span te, const struct validate_window 
 int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 			struct validate_result *r);
 
+/* Walks an object's members in order (duplicates included): *pos = NULL
+ * first; 1 with the key (text between the quotes) and value, 0 at the end,
+ * -1 when obj is not a well-formed object. */
+int jv_object_next(struct jv_span obj, const char **pos, struct jv_span *key,
+		   struct jv_span *val);
+
+/* Master tables.  Toggl (entity "projects", "clients", "tags",
+ * "workspaces"): a positive 64-bit id, workspace/client ids the same when
+ * present, a name string (projects, clients, tags), booleans that are
+ * true/false, timestamps (at, server_deleted_at, deleted_at) RFC 3339 in the
+ * window; every string valid UTF-8 without \u0000.  Google: a calendar list
+ * entry has a non-empty string id, strings and booleans of the right type;
+ * a color {background, foreground} strings. */
+int validate_toggl_master(const char *entity, struct jv_span item,
+			  const struct validate_window *w, struct validate_result *r);
+int validate_gcal_calendar(struct jv_span item, const struct validate_window *w,
+			   struct validate_result *r);
+int validate_gcal_color(struct jv_span item, const struct validate_window *w,
+			struct validate_result *r);
+
+/* Unpaired surrogate escapes ("\ud800" not followed by a low one, or a lone
+ * "\udc00") make cJSON refuse a whole page, although they sit inside one
+ * item's string.  validate_mark_lone_surrogates rewrites each, in place and
+ * at the same length, as the bytes MARK0 MARK1 followed by its four hex
+ * digits: cJSON reads them as plain string bytes, and the checks above
+ * reject the item holding them ("an unpaired surrogate escape"), so only
+ * that item is quarantined.  0xFF and 0xFE never occur in UTF-8, so valid
+ * text never looks like a mark.  One bounded pass over the body; returns
+ * how many escapes were marked.  Meant as the http_client's json_prepare
+ * hook of the connectors.  validate_unmark_lone_surrogates turns marks back
+ * into the escapes as sent (for the bytes kept in ops.quarantine). */
+#define VALIDATE_LONE_SURROGATE_MARK0 0xFF
+#define VALIDATE_LONE_SURROGATE_MARK1 0xFE
+size_t validate_mark_lone_surrogates(char *body, size_t len);
+void validate_unmark_lone_surrogates(char *text, size_t len);
+
 #endif

@@ -32,6 +32,9 @@
  *        tombstone (a later incremental sync never hears of it)
  *   POST /__control/google/raw?calendarId=C&id=E   list the event as the
  *        body's bytes (hostile content); an empty body undoes it
+ *   POST /__control/google/raw-master?calendarId=C | ?color=KIND:N   list
+ *        the calendar list entry (or the color, KIND calendar|event) as the
+ *        body's bytes; an empty body undoes it
  *   POST /__control/google/expire-sync-tokens[?calendarId=C]   next use 410
  *   POST /__control/google/expire-access-tokens
  *   POST /__control/google/revoke               refresh token now invalid
@@ -880,6 +883,54 @@ static int authorized(const struct fake_request *req, struct fake_response *resp
 	return 0;
 }
 
+/* ---- hostile master content (POST /__control/google/raw-master) -------- */
+
+#define MAX_RAW_MASTERS 16
+
+static struct raw_master {
+	char key[160];          /* "calendar:<id>" or "color:<kind>:<n>" */
+	char *raw;
+	size_t len;
+} raw_masters[MAX_RAW_MASTERS];
+
+static int raw_master_find(const char *key)
+{
+	for (int i = 0; i < MAX_RAW_MASTERS; i++)
+		if (raw_masters[i].raw && strcmp(raw_masters[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+/* A string that reply_raw_masters replaces by override i's bytes. */
+static cJSON *raw_master_marker(int i)
+{
+	char text[48];
+	snprintf(text, sizeof(text), "\001fake-master:%d", i);
+	return cJSON_CreateString(text);
+}
+
+/* Replies o, with each marker replaced by its override's bytes. */
+static void reply_raw_masters(struct fake_response *resp, cJSON *o)
+{
+	static const char marker[] = "\"\\u0001fake-master:";
+	char *json = cJSON_PrintUnformatted(o), *p = json, *m;
+
+	cJSON_Delete(o);
+	resp->status = 200;
+	resp->content_type = "application/json; charset=UTF-8";
+	buf_reset(&resp->body);
+	while ((m = strstr(p, marker)) != NULL) {
+		char *end;
+		long k = strtol(m + sizeof(marker) - 1, &end, 10);
+		buf_append(&resp->body, p, (size_t)(m - p));
+		if (k >= 0 && k < MAX_RAW_MASTERS && raw_masters[k].raw)
+			buf_append(&resp->body, raw_masters[k].raw, raw_masters[k].len);
+		p = end + 1;
+	}
+	buf_puts(&resp->body, p);
+	free(json);
+}
+
 /* ---- API ----------------------------------------------------------------- */
 
 static void h_colors(struct fake_server *s, const struct fake_request *req,
@@ -905,9 +956,18 @@ static void h_colors(struct fake_server *s, const struct fake_request *req,
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "kind", "calendar#colors");
 	cJSON_AddStringToObject(o, "updated", "2012-02-14T00:00:00.000Z");
+	int nraw = 0;
+	char rkey[48];
 	set = cJSON_AddObjectToObject(o, "calendar");
 	for (int i = 0; i < 24; i++) {
 		snprintf(key, sizeof(key), "%d", i + 1);
+		snprintf(rkey, sizeof(rkey), "color:calendar:%d", i + 1);
+		int r = raw_master_find(rkey);
+		if (r >= 0) {
+			cJSON_AddItemToObject(set, key, raw_master_marker(r));
+			nraw++;
+			continue;
+		}
 		c = cJSON_AddObjectToObject(set, key);
 		cJSON_AddStringToObject(c, "background", cal_bg[i]);
 		cJSON_AddStringToObject(c, "foreground", "#1d1d1d");
@@ -915,11 +975,21 @@ static void h_colors(struct fake_server *s, const struct fake_request *req,
 	set = cJSON_AddObjectToObject(o, "event");
 	for (int i = 0; i < 11; i++) {
 		snprintf(key, sizeof(key), "%d", i + 1);
+		snprintf(rkey, sizeof(rkey), "color:event:%d", i + 1);
+		int r = raw_master_find(rkey);
+		if (r >= 0) {
+			cJSON_AddItemToObject(set, key, raw_master_marker(r));
+			nraw++;
+			continue;
+		}
 		c = cJSON_AddObjectToObject(set, key);
 		cJSON_AddStringToObject(c, "background", ev_bg[i]);
 		cJSON_AddStringToObject(c, "foreground", "#1d1d1d");
 	}
-	fake_reply_json(resp, 200, o);
+	if (nraw)
+		reply_raw_masters(resp, o);
+	else
+		fake_reply_json(resp, 200, o);
 }
 
 static void h_calendar_list(struct fake_server *s, const struct fake_request *req,
@@ -950,10 +1020,20 @@ static void h_calendar_list(struct fake_server *s, const struct fake_request *re
 	cJSON_AddStringToObject(o, "kind", "calendar#calendarList");
 	cJSON_AddStringToObject(o, "etag", "\"p33k9lxqsm7ugc0o\"");
 	items = cJSON_AddArrayToObject(o, "items");
+	int nraw = 0;
 	for (i = offset; i < G.ncals && i < offset + max; i++) {
 		const struct fcal *c = &G.cals[i];
-		cJSON *e = cJSON_CreateObject();
-		char etag[32];
+		cJSON *e;
+		char etag[32], rkey[160];
+
+		snprintf(rkey, sizeof(rkey), "calendar:%s", c->id);
+		int r = raw_master_find(rkey);
+		if (r >= 0) {
+			cJSON_AddItemToArray(items, raw_master_marker(r));
+			nraw++;
+			continue;
+		}
+		e = cJSON_CreateObject();
 
 		snprintf(etag, sizeof(etag), "\"16%011d\"", i + 1);
 		cJSON_AddStringToObject(e, "kind", "calendar#calendarListEntry");
@@ -977,7 +1057,10 @@ static void h_calendar_list(struct fake_server *s, const struct fake_request *re
 		snprintf(next, sizeof(next), "cl%d", i);
 		cJSON_AddStringToObject(o, "nextPageToken", next);
 	}
-	fake_reply_json(resp, 200, o);
+	if (nraw)
+		reply_raw_masters(resp, o);
+	else
+		fake_reply_json(resp, 200, o);
 }
 
 /* The item as the API shows it: cancelled events in their minimal form. */
@@ -1363,6 +1446,49 @@ static void h_ctl_raw(struct fake_server *s, const struct fake_request *req,
 	fake_reply_text(resp, 200, "ok");
 }
 
+/* POST /__control/google/raw-master?calendarId=C (a calendar list entry)
+ * or ?color=KIND:N (a color of the palette): from now on it is listed as
+ * the request body's bytes, verbatim; an empty body undoes it. */
+static void h_ctl_raw_master(struct fake_server *s, const struct fake_request *req,
+			     struct fake_response *resp, void *app)
+{
+	const char *cal = fake_query(req, "calendarId");
+	const char *color = fake_query(req, "color");
+	char key[160];
+	int i;
+
+	(void)s;
+	(void)app;
+	if (cal && cal_find(cal)) {
+		snprintf(key, sizeof(key), "calendar:%s", cal);
+	} else if (color && strlen(color) < 32) {
+		snprintf(key, sizeof(key), "color:%s", color);
+	} else {
+		fake_reply_text(resp, 404, "no such calendar or color in the fake");
+		return;
+	}
+	i = raw_master_find(key);
+	if (i >= 0) {
+		free(raw_masters[i].raw);
+		raw_masters[i].raw = NULL;
+	}
+	if (req->body_len > 0) {
+		for (i = 0; i < MAX_RAW_MASTERS && raw_masters[i].raw; i++)
+			;
+		if (i == MAX_RAW_MASTERS) {
+			fake_reply_text(resp, 400, "too many raw masters");
+			return;
+		}
+		snprintf(raw_masters[i].key, sizeof(raw_masters[i].key), "%s", key);
+		raw_masters[i].raw = malloc(req->body_len);
+		if (!raw_masters[i].raw)
+			abort();
+		memcpy(raw_masters[i].raw, req->body, req->body_len);
+		raw_masters[i].len = req->body_len;
+	}
+	fake_reply_text(resp, 200, "ok");
+}
+
 static void h_ctl_expire_sync(struct fake_server *s, const struct fake_request *req,
 			      struct fake_response *resp, void *app)
 {
@@ -1551,6 +1677,7 @@ static const struct fake_route routes[] = {
 	{ "POST", "/__control/google/cancel", h_ctl_cancel },
 	{ "POST", "/__control/google/purge", h_ctl_purge },
 	{ "POST", "/__control/google/raw", h_ctl_raw },
+	{ "POST", "/__control/google/raw-master", h_ctl_raw_master },
 	{ "POST", "/__control/google/expire-sync-tokens", h_ctl_expire_sync },
 	{ "POST", "/__control/google/expire-access-tokens", h_ctl_expire_access },
 	{ "POST", "/__control/google/revoke", h_ctl_revoke },

@@ -17,7 +17,8 @@
  * (POST /__control/edit, /__control/delete, /__control/add, GET
  * /__control/dump) change and show the data between runs; POST
  * /__control/raw?id=N[&api=reports] serves an entry as given bytes
- * (hostile content).
+ * (hostile content); POST /__control/raw-master?entity=E&id=N does the same
+ * for a project, client or tag (E projects|clients|tags).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -256,8 +257,40 @@ static void entry_json(struct buf *b, const struct entry *e, int meta)
 	buf_putc(b, '}');
 }
 
+/* ---- hostile master content (POST /__control/raw-master) ---- */
+
+#define MAX_RAW_MASTERS 16
+
+static struct raw_master {
+	char entity[16];
+	int64_t id;
+	char *raw;
+	size_t len;
+} raw_masters[MAX_RAW_MASTERS];
+
+static struct raw_master *raw_master_find(const char *entity, int64_t id)
+{
+	for (int i = 0; i < MAX_RAW_MASTERS; i++)
+		if (raw_masters[i].raw && raw_masters[i].id == id &&
+		    strcmp(raw_masters[i].entity, entity) == 0)
+			return &raw_masters[i];
+	return NULL;
+}
+
+/* Appends the override of a master, if there is one: 1, else 0. */
+static int raw_master_json(struct buf *b, const char *entity, int64_t id)
+{
+	const struct raw_master *m = raw_master_find(entity, id);
+	if (!m)
+		return 0;
+	buf_append(b, m->raw, m->len);
+	return 1;
+}
+
 static void project_json(struct buf *b, const struct project *p)
 {
+	if (raw_master_json(b, "projects", p->id))
+		return;
 	buf_printf(b, "{\"id\":%lld,\"workspace_id\":%lld,\"client_id\":",
 		   (long long)p->id, (long long)p->wid);
 	json_id(b, p->cid);
@@ -277,6 +310,8 @@ static void project_json(struct buf *b, const struct project *p)
 
 static void client_json(struct buf *b, const struct client *c)
 {
+	if (raw_master_json(b, "clients", c->id))
+		return;
 	buf_printf(b, "{\"id\":%lld,\"wid\":%lld,\"archived\":%s,\"name\":",
 		   (long long)c->id, (long long)c->wid, c->archived ? "true" : "false");
 	json_str(b, c->name);
@@ -287,6 +322,8 @@ static void client_json(struct buf *b, const struct client *c)
 
 static void tag_json(struct buf *b, const struct tag *t)
 {
+	if (raw_master_json(b, "tags", t->id))
+		return;
 	buf_printf(b, "{\"id\":%lld,\"workspace_id\":%lld,\"name\":",
 		   (long long)t->id, (long long)t->wid);
 	json_str(b, t->name);
@@ -1252,6 +1289,53 @@ static void control_raw(struct fake_server *s, const struct fake_request *req,
 	fake_reply_text(resp, 200, "ok");
 }
 
+/* POST /__control/raw-master?entity=projects|clients|tags&id=N: from now on
+ * that master is listed as the request body's bytes, verbatim; an empty
+ * body serves the generated one again. */
+static void control_raw_master(struct fake_server *s, const struct fake_request *req,
+			       struct fake_response *resp, void *app)
+{
+	(void)s;
+	(void)app;
+	const char *entity = fake_query(req, "entity");
+	const char *id_s = fake_query(req, "id");
+	int64_t id = id_s ? strtoll(id_s, NULL, 10) : 0;
+	int known = 0;
+	if (entity && strcmp(entity, "projects") == 0)
+		known = find_project(id) != NULL;
+	else if (entity && strcmp(entity, "clients") == 0)
+		known = find_client(id) != NULL;
+	else if (entity && strcmp(entity, "tags") == 0)
+		known = tag_name(id) != NULL;
+	if (!known) {
+		fake_reply_text(resp, 404, "no such project, client or tag");
+		return;
+	}
+	struct raw_master *m = raw_master_find(entity, id);
+	if (m) {
+		free(m->raw);
+		m->raw = NULL;
+	}
+	if (req->body_len > 0) {
+		int i;
+		for (i = 0; i < MAX_RAW_MASTERS && raw_masters[i].raw; i++)
+			;
+		if (i == MAX_RAW_MASTERS) {
+			fake_reply_text(resp, 400, "too many raw masters");
+			return;
+		}
+		m = &raw_masters[i];
+		snprintf(m->entity, sizeof(m->entity), "%s", entity);
+		m->id = id;
+		m->raw = malloc(req->body_len);
+		if (!m->raw)
+			abort();
+		memcpy(m->raw, req->body, req->body_len);
+		m->len = req->body_len;
+	}
+	fake_reply_text(resp, 200, "ok");
+}
+
 /* Everything the fake holds, in v9 shape, deleted entries included. */
 static void control_dump(struct fake_server *s, const struct fake_request *req,
 			 struct fake_response *resp, void *app)
@@ -1306,6 +1390,7 @@ static const struct fake_route routes[] = {
 	{ "POST", "/__control/add", control_add },
 	{ "GET", "/__control/dump", control_dump },
 	{ "POST", "/__control/raw", control_raw },
+	{ "POST", "/__control/raw-master", control_raw_master },
 	{ NULL, NULL, NULL },
 };
 

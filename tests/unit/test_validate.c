@@ -225,6 +225,98 @@ static void test_gcal(void **state)
 		"{\"id\":\"bad6\",\"updated\":\"never\"}"), &W, &r), -1);
 }
 
+/* The pre-pass marks exactly the unpaired surrogate escapes, at the same
+ * length; the checks then reject the item naming the member; unmarking
+ * gives back the bytes as sent. */
+static void test_lone_surrogates(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t marks;
+	} cases[] = {
+		{ "[{\"id\":1,\"description\":\"a\\ud800b\"}]", 1 },
+		{ "[{\"id\":1,\"description\":\"\\uDBFF\\u0041\"}]", 1 },
+		{ "[{\"id\":1,\"description\":\"\\udc00\"}]", 1 },
+		{ "[{\"id\":1,\"description\":\"\\ud800\"}]", 1 },   /* at the end */
+		{ "[{\"id\":1,\"description\":\"\\ud800\\ud800\\udc00\"}]", 1 },
+		{ "[{\"id\":1,\"description\":\"\\ud83d\\ude00\"}]", 0 },  /* a pair */
+		{ "[{\"id\":1,\"description\":\"\\\\ud800\"}]", 0 },  /* escaped backslash */
+		{ "[{\"id\":1,\"description\":\"\\\"\\ud800\"}]", 1 },  /* after \" */
+		{ "[{\"id\":1,\"description\":\"\\u00e9\"}]", 0 },
+		{ "[{\"id\":1,\"des\\udfffcription\":\"x\"}]", 1 },      /* in a key */
+		{ "[{\"id\":1,\"description\":\"\\ud8\"}]", 0 },         /* malformed: left */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[256];
+		size_t n = strlen(cases[i].in);
+		struct jv_span *items;
+		size_t nitems;
+		struct validate_result r;
+
+		memcpy(buf, cases[i].in, n + 1);
+		if (validate_mark_lone_surrogates(buf, n) != cases[i].marks)
+			fail_msg("marks for %s", cases[i].in);
+		assert_int_equal(strlen(buf), n);
+		if (cases[i].marks == 0) {
+			assert_string_equal(buf, cases[i].in);
+			continue;
+		}
+		assert_int_equal(jv_array_items(S(buf), &items, &nitems), 0);
+		assert_int_equal(nitems, 1);
+		assert_int_equal(validate_toggl_entry(items[0], &W, &r), -1);
+		assert_string_equal(r.id, "1");
+		if (!strstr(r.reason, "an unpaired surrogate escape"))
+			fail_msg("reason '%s' for %s", r.reason, cases[i].in);
+		free(items);
+		validate_unmark_lone_surrogates(buf, n);
+		assert_string_equal(buf, cases[i].in);
+	}
+	/* Valid UTF-8 never looks like a mark. */
+	char ok[] = "[\"\xc3\xbf\xc3\xbe d800\"]";
+	assert_int_equal(validate_mark_lone_surrogates(ok, strlen(ok)), 0);
+}
+
+/* Master tables. */
+static void test_masters(void **state)
+{
+	struct validate_result r;
+	(void)state;
+	assert_int_equal(validate_toggl_master("projects", S(
+		"{\"id\":201,\"workspace_id\":4567890123,\"client_id\":null,\"name\":\"P\","
+		"\"active\":true,\"at\":\"2026-12-01T10:00:00+00:00\",\"color\":\"#fff\","
+		"\"server_deleted_at\":null,\"wid\":4567890123,\"cid\":null}"), &W, &r), 0);
+	assert_string_equal(r.id, "201");
+	assert_int_equal(validate_toggl_master("projects", S(
+		"{\"id\":201,\"name\":\"P\",\"active\":\"yes\"}"), &W, &r), -1);
+	assert_non_null(strstr(r.reason, "\"active\" is not true or false"));
+	assert_int_equal(validate_toggl_master("projects", S(
+		"{\"id\":201,\"name\":\"P\",\"cid\":0}"), &W, &r), -1);
+	assert_non_null(strstr(r.reason, "\"cid\" is not a positive 64-bit integer"));
+	assert_int_equal(validate_toggl_master("clients", S(
+		"{\"id\":9223372036854775808,\"name\":\"C\"}"), &W, &r), -1);
+	assert_string_equal(r.id, "");
+	assert_int_equal(validate_toggl_master("clients", S(
+		"{\"id\":3,\"name\":\"a\\u0000b\"}"), &W, &r), -1);
+	assert_non_null(strstr(r.reason, "\"name\" holds"));
+	assert_int_equal(validate_toggl_master("clients", S("{\"id\":3}"), &W, &r), -1);
+	assert_non_null(strstr(r.reason, "\"name\" is missing"));
+	assert_int_equal(validate_toggl_master("tags", S(
+		"{\"id\":5,\"workspace_id\":\"x\",\"name\":\"t\"}"), &W, &r), -1);
+	assert_int_equal(validate_toggl_master("tags", S(
+		"{\"id\":5,\"name\":\"t\",\"at\":\"2026-12-01T10:00:00.123456Z\"}"), &W, &r), 0);
+	assert_int_equal(validate_gcal_calendar(S(
+		"{\"id\":\"a@b\",\"summary\":\"x\",\"primary\":true,\"selected\":true}"),
+		&W, &r), 0);
+	assert_int_equal(validate_gcal_calendar(S("{\"id\":\"\",\"summary\":\"x\"}"), &W, &r), -1);
+	assert_int_equal(validate_gcal_calendar(S("{\"id\":\"a\",\"summary\":7}"), &W, &r), -1);
+	assert_string_equal(r.id, "a");
+	assert_int_equal(validate_gcal_color(S("{\"background\":\"#a4bdfc\",\"foreground\":\"#1d1d1d\"}"),
+					     &W, &r), 0);
+	assert_int_equal(validate_gcal_color(S("{\"background\":5}"), &W, &r), -1);
+	assert_int_equal(validate_gcal_color(S("[1]"), &W, &r), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +325,8 @@ int main(void)
 		cmocka_unit_test(test_spans),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_gcal),
+		cmocka_unit_test(test_lone_surrogates),
+		cmocka_unit_test(test_masters),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

