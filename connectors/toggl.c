@@ -17,32 +17,20 @@
 #include "lib/config.h"
 #include "connectors/http.h"
 #include "connectors/quarantine.h"
+#include "connectors/raw.h"
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/progress.h"
 #include "lib/timeutil.h"
 
-/* One temporary table per session holds the pages of the current
- * transaction (emptied at commit); sql/0010_toggl.sql reads it. */
-static const char SQL_PAGE_TABLE[] =
-	"CREATE TEMP TABLE IF NOT EXISTS toggl_page (body jsonb) ON COMMIT DELETE ROWS";
-static const char SQL_PAGE_COPY[] = "COPY pg_temp.toggl_page (body) FROM STDIN";
-static const char SQL_MERGE[] =
-	"SELECT read, written, deleted FROM ops.toggl_merge_page($1::regclass, $2, $3::bigint)";
-static const char SQL_RECONCILE_MASTER[] =
-	"SELECT ops.toggl_reconcile_master($1::regclass, $2)";
-static const char SQL_RECONCILE_WINDOW[] =
-	"SELECT ops.toggl_reconcile_window($1::timestamptz, $2::timestamptz)";
-static const char SQL_SAVE_STATE[] =
-	"SELECT ops.toggl_save_state($1, $2, $3::jsonb, $4::boolean)";
-/* Quarantined ids count as listed for a window reconcile (their raw rows,
- * if any, keep their last valid version rather than being marked deleted). */
-static const char SQL_PAGE_KEEP_IDS[] =
-	"INSERT INTO pg_temp.toggl_page (body) SELECT COALESCE(jsonb_agg("
-	"jsonb_build_object('id', i)), '[]') FROM unnest($1::text[]) AS i";
-static const char SQL_LOAD_STATE[] =
-	"SELECT COALESCE(cursor, ''), COALESCE(checkpoint::text, '') "
-	"FROM ops.sync_state WHERE source = $1";
+/* Each page's items go through the session's stage (connectors/toggl_stage.sql)
+ * and the merge query files beside this one (connectors/raw.h). */
+static const char SQL_STAGE_COPY[] =
+	"COPY pg_temp.toggl_stage (ord, source_id, data, deleted_at, odd) FROM STDIN";
+static const char SQL_LOAD_TAGS[] =
+	"SELECT source_id, to_jsonb(data->>'name')::text FROM raw.toggl_track__tags";
+/* A workspace with more tags than this is refused rather than held. */
+#define TOGGL_MAX_TAGS 200000
 
 /* Overlap of consecutive `since` runs: changes stamped just before the
  * server answered are fetched again rather than risked (merging is
@@ -179,78 +167,309 @@ static int call(struct sync *s, const char *method, const char *url,
 	return -1;
 }
 
+/* ---- staging ---- */
+
+static const char *const ITEM_KEYS[] = { "id", "server_deleted_at" };
+
+/* One stage row: the item's text as data, its id and server_deleted_at
+ * when C can read them for sure, else odd (SQL reads them). */
+static void stage_row(struct raw_page *pg, int *ord, struct jv_span item)
+{
+	struct jv_span v[2], id = { 0 }, del = { 0 };
+	int found[2], odd = 0, has_id = 0, has_del = 0;
+	char num[16];
+
+	if (raw_json_pick(item, ITEM_KEYS, 2, v, found) == 0) {
+		int r;
+		if (found[0] && (r = raw_json_scalar(v[0], &id)) != 0) {
+			has_id = r > 0;
+			odd |= r < 0;
+		}
+		if (found[1] && (r = raw_json_scalar(v[1], &del)) != 0) {
+			has_del = r > 0;
+			odd |= r < 0 || !(v[1].n && v[1].p[0] == '"');
+		}
+	}
+	snprintf(num, sizeof(num), "%d", (*ord)++);
+	raw_page_str(pg, num);
+	if (has_id && !odd)
+		raw_page_field(pg, id.p, id.n);
+	else
+		raw_page_null(pg);
+	raw_page_field(pg, item.p, item.n);
+	if (has_del && !odd)
+		raw_page_field(pg, del.p, del.n);
+	else
+		raw_page_null(pg);
+	raw_page_str(pg, odd ? "t" : "f");
+	pg->marked += odd;
+	raw_page_end_row(pg);
+}
+
+static const char *first_char(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+int toggl_stage_items(struct raw_page *pg, const char *body, size_t len, int *ord)
+{
+	struct jv_span page = { body, len }, *items;
+	const char *p = first_char(body, body + len);
+	size_t n;
+
+	if (p < body + len && *p == '{') {
+		stage_row(pg, ord, page);
+		return 1;
+	}
+	if (p == body + len || *p != '[')
+		return 0;       /* null (or not a listing): no items */
+	if (jv_array_items(page, &items, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		stage_row(pg, ord, items[i]);
+	free(items);
+	return (int)n;
+}
+
+void toggl_tags_release(struct toggl_tags *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].id);
+		free(t->v[i].name_json);
+	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct toggl_tag *)a)->id, ((const struct toggl_tag *)b)->id);
+}
+
+void toggl_tags_sort(struct toggl_tags *t)
+{
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), tag_cmp);
+}
+
+static const char *tag_name(const struct toggl_tags *t, const char *id, size_t n)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *k = t->v[mid].id;
+		int c = strncmp(k, id, n);
+		if (c == 0 && k[n])
+			c = 1;
+		if (c == 0)
+			return t->v[mid].name_json;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Reports row members, then time-entry members, that the flattening reads. */
+enum { R_PROJECT, R_TASK, R_BILLABLE, R_DESC, R_TAG_IDS, R_USER, R_ENTRIES, R_N };
+static const char *const ROW_KEYS[R_N] = { "project_id", "task_id", "billable",
+	"description", "tag_ids", "user_id", "time_entries" };
+enum { E_ID, E_START, E_STOP, E_SECONDS, E_AT, E_N };
+static const char *const ENTRY_KEYS[E_N] = { "id", "start", "stop", "seconds", "at" };
+
+static void put(struct raw_page *pg, const char *s)
+{
+	raw_page_append(pg, s, strlen(s));
+}
+
+/* ,"key":value — a member that is missing is null (jsonb_build_object
+ * of a missing member). */
+static void put_member(struct raw_page *pg, const char *key, const struct jv_span *v,
+		       int found)
+{
+	put(pg, key);
+	if (found)
+		raw_page_append(pg, v->p, v->n);
+	else
+		put(pg, "null");
+}
+
+/* The "tags" of a flattened entry: the names of the row's tag_ids that
+ * are known, in their order, or null when none is. */
+static void put_tags(struct raw_page *pg, const struct toggl_tags *tags,
+		     const struct jv_span *tag_ids, int found)
+{
+	struct jv_span *ids = NULL;
+	size_t n = 0;
+	int any = 0;
+
+	if (found && tags->n && jv_array_items(*tag_ids, &ids, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct jv_span t;
+			const char *name;
+			if (raw_json_scalar(ids[i], &t) <= 0 ||
+			    !(name = tag_name(tags, t.p, t.n)))
+				continue;
+			put(pg, any++ ? "," : ",\"tags\":[");
+			put(pg, name);
+		}
+	}
+	free(ids);
+	put(pg, any ? "]" : ",\"tags\":null");
+}
+
+int toggl_stage_report_page(struct raw_page *pg, const char *body, size_t len,
+			    const char *wid, const struct toggl_tags *tags, int *ord)
+{
+	struct jv_span page = { body, len }, *rows;
+	size_t nrows;
+	int count = 0;
+
+	if (jv_array_items(page, &rows, &nrows) < 0)
+		return -1;
+	for (size_t i = 0; i < nrows; i++) {
+		struct jv_span r[R_N], *te = NULL;
+		int rf[R_N];
+		size_t nte = 0;
+
+		if (raw_json_pick(rows[i], ROW_KEYS, R_N, r, rf) < 0) {
+			free(rows);
+			return -1;
+		}
+		if (!rf[R_ENTRIES] || jv_array_items(r[R_ENTRIES], &te, &nte) < 0)
+			continue;       /* no list of entries: nothing to flatten */
+		/* pid only with a project, as in v9. */
+		int pid = rf[R_PROJECT] && r[R_PROJECT].n &&
+			  (r[R_PROJECT].p[0] == '-' ||
+			   (r[R_PROJECT].p[0] >= '0' && r[R_PROJECT].p[0] <= '9'));
+		for (size_t k = 0; k < nte; k++) {
+			struct jv_span e[E_N], id;
+			int ef[E_N], idr = 0;
+			char num[16];
+
+			if (raw_json_pick(te[k], ENTRY_KEYS, E_N, e, ef) < 0)
+				memset(ef, 0, sizeof(ef));
+			if (ef[E_ID])
+				idr = raw_json_scalar(e[E_ID], &id);
+			snprintf(num, sizeof(num), "%d", (*ord)++);
+			raw_page_str(pg, num);
+			if (idr > 0)
+				raw_page_field(pg, id.p, id.n);
+			else
+				raw_page_null(pg);
+			raw_page_begin_field(pg);
+			put_member(pg, "{\"id\":", &e[E_ID], ef[E_ID]);
+			put(pg, ",\"workspace_id\":");
+			put(pg, wid);
+			put(pg, ",\"wid\":");
+			put(pg, wid);
+			put_member(pg, ",\"project_id\":", &r[R_PROJECT], rf[R_PROJECT]);
+			if (pid)
+				put_member(pg, ",\"pid\":", &r[R_PROJECT], 1);
+			put_member(pg, ",\"task_id\":", &r[R_TASK], rf[R_TASK]);
+			put_member(pg, ",\"billable\":", &r[R_BILLABLE], rf[R_BILLABLE]);
+			put_member(pg, ",\"description\":", &r[R_DESC], rf[R_DESC]);
+			put_member(pg, ",\"tag_ids\":", &r[R_TAG_IDS], rf[R_TAG_IDS]);
+			put_tags(pg, tags, &r[R_TAG_IDS], rf[R_TAG_IDS]);
+			put_member(pg, ",\"user_id\":", &r[R_USER], rf[R_USER]);
+			put_member(pg, ",\"uid\":", &r[R_USER], rf[R_USER]);
+			put_member(pg, ",\"start\":", &e[E_START], ef[E_START]);
+			put_member(pg, ",\"stop\":", &e[E_STOP], ef[E_STOP]);
+			put_member(pg, ",\"duration\":", &e[E_SECONDS], ef[E_SECONDS]);
+			put_member(pg, ",\"at\":", &e[E_AT], ef[E_AT]);
+			put(pg, ",\"server_deleted_at\":null}");
+			raw_page_null(pg);
+			/* An id only SQL can read: odd. */
+			raw_page_str(pg, idr < 0 ? "t" : "f");
+			pg->marked += idr < 0;
+			raw_page_end_row(pg);
+			count++;
+		}
+		free(te);
+	}
+	free(rows);
+	return count;
+}
+
 /* ---- database steps ---- */
 
-static int copy_pages(struct sync *s, struct buf *const *bodies, int n,
+/* Stages the items of bodies[0..n-1] (v9 answers). */
+static void stage_bodies(struct raw_page *pg, struct buf *const *bodies,
+			 const cJSON *const *json, int n, int64_t *read)
+{
+	int ord = 0;
+	for (int i = 0; i < n; i++) {
+		int k = toggl_stage_items(pg, bodies[i]->data, bodies[i]->len, &ord);
+		if (k >= 0) {
+			*read += k;
+			continue;
+		}
+		/* Text the scanner cannot split (nesting beyond its bound):
+		 * cJSON's print of each item, read by SQL (odd). */
+		const cJSON *it;
+		cJSON_ArrayForEach(it, json[i]) {
+			char *text = cJSON_PrintUnformatted(it), num[16];
+			if (!text)
+				abort();
+			snprintf(num, sizeof(num), "%d", ord++);
+			raw_page_str(pg, num);
+			raw_page_null(pg);
+			raw_page_str(pg, text);
+			raw_page_null(pg);
+			raw_page_str(pg, "t");
+			pg->marked++;
+			raw_page_end_row(pg);
+			free(text);
+			(*read)++;
+		}
+	}
+}
+
+/* COPYs the staged rows and merges them into table. */
+static int load_stage(struct sync *s, struct raw_page *pg, const char *table,
+		      const char *version, int64_t read, int64_t *written,
 		      char *err, size_t errlen)
 {
-	struct buf line = BUF_INIT;
-	if (db_exec(s->db, SQL_PAGE_TABLE, err, errlen) < 0)
-		return -1;
-	if (db_copy_begin(s->db, SQL_PAGE_COPY, err, errlen) < 0)
-		return -1;
-	int rc = 0;
-	for (int i = 0; i < n && rc == 0; i++) {
-		buf_reset(&line);
-		buf_copy_field(&line, bodies[i]->data);
-		buf_putc(&line, '\n');
-		rc = db_copy_data(s->db, line.data, line.len, err, errlen);
-	}
-	buf_release(&line);
-	if (db_copy_end(s->db, rc == 0 ? err : NULL, rc == 0 ? errlen : 0) < 0)
-		rc = -1;
-	return rc;
-}
+	const char *params[1] = { version };
+	int64_t out[2];
 
-static int merge(struct sync *s, const char *table, const char *version,
-		 const char *report_wid, int64_t *written, char *err, size_t errlen)
-{
-	const char *params[3] = { table, version, report_wid };
-	PGresult *res = db_query(s->db, SQL_MERGE, 3, params, err, errlen);
-	if (!res)
+	if (raw_page_copy(s->db, SQL_STAGE_COPY, pg, err, errlen) < 0)
 		return -1;
-	int64_t r = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	int64_t w = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-	int64_t d = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-	PQclear(res);
-	s->st->rows_read += r;
-	s->st->rows_written += w;
-	s->st->rows_deleted += d;
-	*written = w;
-	return 0;
-}
-
-static int count_query(struct sync *s, const char *sql, int n, const char *const *params,
-		       int64_t *out, char *err, size_t errlen)
-{
-	char v[32];
-	if (db_query_value(s->db, sql, n, params, v, sizeof(v), err, errlen) < 0)
+	if (pg->marked &&
+	    raw_exec_file(s->db, "connectors/toggl_stage_fix.sql", err, errlen) < 0)
 		return -1;
-	*out = strtoll(v, NULL, 10);
+	if (raw_merge(s->db, "connectors/toggl_merge.sql", table, 1, params, out, 2,
+		      err, errlen) < 0)
+		return -1;
+	s->st->rows_read += read;
+	s->st->rows_written += out[0];
+	s->st->rows_deleted += out[1];
+	*written = out[0];
 	return 0;
 }
 
 static int save_state(struct sync *s, const char *source, const char *cursor,
 		      const char *checkpoint, int changed, char *err, size_t errlen)
 {
-	const char *params[4] = { source, cursor, checkpoint, changed ? "true" : "false" };
-	return db_exec_params(s->db, SQL_SAVE_STATE, 4, params, err, errlen);
+	return raw_state_save(s->db, source, cursor, checkpoint, changed, 1, err, errlen);
 }
 
 static int load_state(struct sync *s, const char *source, char *cursor, size_t clen,
 		      struct buf *checkpoint, char *err, size_t errlen)
 {
-	const char *params[1] = { source };
-	PGresult *res = db_query(s->db, SQL_LOAD_STATE, 1, params, err, errlen);
-	if (!res)
+	struct raw_state st;
+
+	if (raw_state_load(s->db, source, &st, err, errlen) < 0)
 		return -1;
-	cursor[0] = '\0';
+	snprintf(cursor, clen, "%s", st.cursor ? st.cursor : "");
 	buf_reset(checkpoint);
-	if (PQntuples(res) == 1) {
-		snprintf(cursor, clen, "%s", PQgetvalue(res, 0, 0));
-		buf_puts(checkpoint, PQgetvalue(res, 0, 1));
-	}
-	PQclear(res);
+	if (st.checkpoint)
+		buf_puts(checkpoint, st.checkpoint);
+	raw_state_release(&st);
 	return 0;
 }
 
@@ -258,18 +477,22 @@ static int load_state(struct sync *s, const char *source, char *cursor, size_t c
  * merge, mark what vanished as deleted (reconcile: NULL = no, "" = whole
  * table, else a workspace id), stamp the source. */
 static int store_listing(struct sync *s, const char *table, const char *source,
-			 struct buf *const *bodies, int n, const char *reconcile,
-			 char *err, size_t errlen)
+			 struct buf *const *bodies, const cJSON *const *json, int n,
+			 const char *reconcile, char *err, size_t errlen)
 {
-	int64_t written = 0, gone = 0;
+	struct raw_page pg;
+	int64_t written = 0, gone = 0, read = 0;
+
+	raw_page_init(&pg);
+	stage_bodies(&pg, bodies, json, n, &read);
 	if (db_begin(s->db, err, errlen) < 0)
-		return -1;
-	if (copy_pages(s, bodies, n, err, errlen) < 0 ||
-	    merge(s, table, "v9", NULL, &written, err, errlen) < 0)
+		goto out;
+	if (load_stage(s, &pg, table, "v9", read, &written, err, errlen) < 0)
 		goto fail;
 	if (reconcile) {
-		const char *params[2] = { table, reconcile[0] ? reconcile : NULL };
-		if (count_query(s, SQL_RECONCILE_MASTER, 2, params, &gone, err, errlen) < 0)
+		const char *params[1] = { reconcile[0] ? reconcile : NULL };
+		if (raw_merge(s->db, "connectors/toggl_reconcile_master.sql", table, 1,
+			      params, &gone, 1, err, errlen) < 0)
 			goto fail;
 		s->st->rows_deleted += gone;
 	}
@@ -277,9 +500,12 @@ static int store_listing(struct sync *s, const char *table, const char *source,
 	    db_commit(s->db, err, errlen) < 0)
 		goto fail;
 	s->st->pages += n;
+	raw_page_release(&pg);
 	return 0;
 fail:
 	db_rollback(s->db);
+out:
+	raw_page_release(&pg);
 	return -1;
 }
 
@@ -304,6 +530,7 @@ static int sync_me(struct sync *s, char *err, size_t errlen)
 	struct buf url = BUF_INIT;
 	struct http_response resp;
 	struct buf *pages[1] = { &resp.body };
+	const cJSON *json[1];
 	int rc = -1;
 
 	http_response_init(&resp);
@@ -319,8 +546,9 @@ static int sync_me(struct sync *s, char *err, size_t errlen)
 	if (json_id_text(cJSON_GetObjectItemCaseSensitive(resp.json, "default_workspace_id"),
 			 s->default_wid, sizeof(s->default_wid)) < 0)
 		s->default_wid[0] = '\0';
-	rc = store_listing(s, "raw.toggl_track__me", "toggl_track.me", pages, 1, NULL,
-			   err, errlen);
+	json[0] = resp.json;
+	rc = store_listing(s, "raw.toggl_track__me", "toggl_track.me", pages, json, 1,
+			   NULL, err, errlen);
 out:
 	http_response_release(&resp);
 	buf_release(&url);
@@ -332,6 +560,7 @@ static int sync_workspaces(struct sync *s, char *err, size_t errlen)
 	struct buf url = BUF_INIT;
 	struct http_response resp;
 	struct buf *pages[1] = { &resp.body };
+	const cJSON *json[1];
 	int rc = -1;
 
 	http_response_init(&resp);
@@ -356,8 +585,9 @@ static int sync_workspaces(struct sync *s, char *err, size_t errlen)
 				s->nwids++;
 		}
 	}
+	json[0] = resp.json;
 	rc = store_listing(s, "raw.toggl_track__workspaces", "toggl_track.workspaces",
-			   pages, 1, "", err, errlen);
+			   pages, json, 1, "", err, errlen);
 out:
 	http_response_release(&resp);
 	buf_release(&url);
@@ -371,6 +601,7 @@ static int sync_projects(struct sync *s, const char *wid, char *err, size_t errl
 	struct buf url = BUF_INIT, path = BUF_INIT;
 	struct http_response *resp = NULL;
 	struct buf **pages = NULL;
+	const cJSON **json = NULL;
 	int n = 0, rc = -1;
 	const int per_page = 200;
 
@@ -400,15 +631,21 @@ static int sync_projects(struct sync *s, const char *wid, char *err, size_t errl
 			goto out;
 		}
 	}
-	for (int i = 0; i < n; i++)
+	json = calloc((size_t)n, sizeof(*json));
+	if (!json)
+		abort();
+	for (int i = 0; i < n; i++) {
 		pages[i] = &resp[i].body;
+		json[i] = resp[i].json;
+	}
 	rc = store_listing(s, "raw.toggl_track__projects", "toggl_track.projects",
-			   pages, n, wid, err, errlen);
+			   pages, json, n, wid, err, errlen);
 out:
 	for (int i = 0; i < n; i++)
 		http_response_release(&resp[i]);
 	free(resp);
 	free(pages);
+	free(json);
 	buf_release(&url);
 	buf_release(&path);
 	return rc;
@@ -421,6 +658,7 @@ static int sync_simple_master(struct sync *s, const char *wid, const char *entit
 	struct buf url = BUF_INIT, path = BUF_INIT, table = BUF_INIT, source = BUF_INIT;
 	struct http_response resp;
 	struct buf *pages[1] = { &resp.body };
+	const cJSON *json[1];
 	int rc = -1;
 
 	http_response_init(&resp);
@@ -436,7 +674,8 @@ static int sync_simple_master(struct sync *s, const char *wid, const char *entit
 		snprintf(err, errlen, "Toggl's %s answer is not a list", entity);
 		goto out;
 	}
-	rc = store_listing(s, table.data, source.data, pages, 1, wid, err, errlen);
+	json[0] = resp.json;
+	rc = store_listing(s, table.data, source.data, pages, json, 1, wid, err, errlen);
 out:
 	http_response_release(&resp);
 	buf_release(&url);
@@ -500,12 +739,15 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	struct http_response resp;
 	struct buf clean = BUF_INIT, kept = BUF_INIT;
 	struct buf *pages[1] = { &clean };
+	const cJSON *json[1];
+	struct raw_page pg;
 	struct quarantine q;
 	char cursor[32];
-	int64_t written = 0, gone = 0;
+	int64_t written = 0, gone = 0, read = 0;
 	int rc = -1;
 
 	http_response_init(&resp);
+	raw_page_init(&pg);
 	quarantine_init(&q, "toggl_track", "time_entries");
 	if (get_one(s, url, &resp, err, errlen) < 0)
 		goto out;
@@ -515,22 +757,22 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	}
 	next_cursor(&resp, cursor, sizeof(cursor));
 	quarantine_screen_toggl_v9(&q, &resp.body, &clean);
+	json[0] = resp.json;    /* what a page the scanner cannot split falls back to */
+	stage_bodies(&pg, pages, json, 1, &read);
 	if (db_begin(s->db, err, errlen) < 0)
 		goto out;
-	if (copy_pages(s, pages, 1, err, errlen) < 0 ||
-	    merge(s, "raw.toggl_track__time_entries", "v9", NULL, &written, err, errlen) < 0 ||
+	if (load_stage(s, &pg, "raw.toggl_track__time_entries", "v9", read, &written,
+		       err, errlen) < 0 ||
 	    quarantine_store(s->db, &q, err, errlen) < 0)
 		goto fail;
 	if (lo || hi) {
 		char a[40], b[40];
 		time_format_rfc3339(lo, a, sizeof(a));
 		time_format_rfc3339(hi, b, sizeof(b));
-		const char *params[2] = { a, b };
 		quarantine_ids_literal(&q, &kept);
-		const char *keep[1] = { kept.data };
-		if (q.n && db_exec_params(s->db, SQL_PAGE_KEEP_IDS, 1, keep, err, errlen) < 0)
-			goto fail;
-		if (count_query(s, SQL_RECONCILE_WINDOW, 2, params, &gone, err, errlen) < 0)
+		const char *params[3] = { a, b, kept.data };
+		if (raw_merge(s->db, "connectors/toggl_reconcile_window.sql", NULL, 3, params,
+			      &gone, 1, err, errlen) < 0)
 			goto fail;
 		s->st->rows_deleted += gone;
 	}
@@ -548,6 +790,7 @@ fail:
 	db_rollback(s->db);
 out:
 	quarantine_release(&q);
+	raw_page_release(&pg);
 	buf_release(&clean);
 	buf_release(&kept);
 	http_response_release(&resp);
@@ -719,6 +962,38 @@ static int32_t page_last_day(const cJSON *rows)
 	return last;
 }
 
+/* The tag names Reports rows are flattened with (the masters were synced
+ * just before, so they are current). */
+static int load_tags(struct sync *s, struct toggl_tags *t, char *err, size_t errlen)
+{
+	PGresult *res = db_query(s->db, SQL_LOAD_TAGS, 0, NULL, err, errlen);
+	int n;
+
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	if (n > TOGGL_MAX_TAGS) {
+		snprintf(err, errlen, "raw.toggl_track__tags holds %d tags, more than the "
+			 "%d a backfill flattens with", n, TOGGL_MAX_TAGS);
+		PQclear(res);
+		return -1;
+	}
+	t->v = n ? calloc((size_t)n, sizeof(*t->v)) : NULL;
+	if (n && !t->v)
+		abort();
+	for (int i = 0; i < n; i++) {
+		t->v[t->n].id = strdup(PQgetvalue(res, i, 0));
+		t->v[t->n].name_json = strdup(PQgetisnull(res, i, 1) ? "null" :
+					      PQgetvalue(res, i, 1));
+		if (!t->v[t->n].id || !t->v[t->n].name_json)
+			abort();
+		t->n++;
+	}
+	PQclear(res);
+	toggl_tags_sort(t);
+	return 0;
+}
+
 static int sync_backfill(struct sync *s, char *err, size_t errlen)
 {
 	struct range_progress prog;
@@ -729,7 +1004,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	struct buf cptext = BUF_INIT, url = BUF_INIT, body = BUF_INIT;
 	struct http_response resp;
 	struct buf clean = BUF_INIT;
-	struct buf *pages[1] = { &clean };
+	struct raw_page pg;
+	struct toggl_tags tags = { NULL, 0 };
 	char cursor[32];
 	int rc = -1;
 	int max_pages = s->opt->max_pages > 0 ? s->opt->max_pages : TOGGL_DEFAULT_MAX_PAGES;
@@ -737,12 +1013,14 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 
 	snprintf(s->st->mode, sizeof(s->st->mode), "backfill");
 	http_response_init(&resp);
+	raw_page_init(&pg);
 	if (!wid[0]) {
 		snprintf(err, errlen, "no Toggl workspace to backfill: set TOGGL_WORKSPACE_ID");
 		goto out;
 	}
 	if (load_state(s, "toggl_track.backfill", cursor, sizeof(cursor), &cptext,
-		       err, errlen) < 0)
+		       err, errlen) < 0 ||
+	    load_tags(s, &tags, err, errlen) < 0)
 		goto out;
 	if (cptext.len > 0) {
 		struct checkpoint old;
@@ -882,16 +1160,25 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		checkpoint_text(&next, &cptext);
 
 		int64_t written = 0;
+		int ord = 0, read;
 		struct quarantine q;
 		quarantine_init(&q, "toggl_track", "time_entries");
 		quarantine_screen_toggl_reports(&q, &resp.body, &clean);
+		raw_page_reset(&pg);
+		if ((read = toggl_stage_report_page(&pg, clean.data, clean.len, wid, &tags,
+						    &ord)) < 0) {
+			snprintf(err, errlen, "Toggl's Reports page for %s..%s cannot be read "
+				 "row by row (not a list of rows, or nested too deep); "
+				 "stopping", sd, ed);
+			quarantine_release(&q);
+			goto out;
+		}
 		if (db_begin(s->db, err, errlen) < 0) {
 			quarantine_release(&q);
 			goto out;
 		}
-		if (copy_pages(s, pages, 1, err, errlen) < 0 ||
-		    merge(s, "raw.toggl_track__time_entries", "reports/v3", wid, &written,
-			  err, errlen) < 0 ||
+		if (load_stage(s, &pg, "raw.toggl_track__time_entries", "reports/v3", read,
+			       &written, err, errlen) < 0 ||
 		    quarantine_store(s->db, &q, err, errlen) < 0 ||
 		    save_state(s, "toggl_track.backfill", NULL, done ? NULL : cptext.data,
 			       written > 0, err, errlen) < 0 ||
@@ -914,6 +1201,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	rc = 0;
 out:
 	http_response_release(&resp);
+	raw_page_release(&pg);
+	toggl_tags_release(&tags);
 	buf_release(&clean);
 	buf_release(&cptext);
 	buf_release(&url);
@@ -927,38 +1216,27 @@ out:
  * overlap (the database's clock, not the server's): one written before
  * cursors were bounded by the local clock, from a reply with a Date in the
  * future, would otherwise ask for changes "since" a time not reached yet. */
-static int clamp_stored_cursor(struct sync *s, long long *since, char *err, size_t errlen)
+static void clamp_stored_cursor(const struct raw_state *st, long long *since)
 {
-	static const char sql[] =
-		"SELECT floor(extract(epoch FROM least(updated_at, now())))::bigint "
-		"FROM ops.sync_state WHERE source = 'toggl_track.time_entries'";
-	char v[32];
-	if (db_query_value(s->db, sql, 0, NULL, v, sizeof(v), err, errlen) < 0)
-		return -1;
-	long long bound = strtoll(v, NULL, 10) - SINCE_OVERLAP_SEC;
-	if (v[0] && *since > bound) {
+	long long bound = (long long)st->saved_epoch - SINCE_OVERLAP_SEC;
+	if (*since > bound) {
 		log_warn("toggl: the stored since cursor %lld is later than when it was "
 			 "saved; using %lld", *since, bound);
 		*since = bound;
 	}
-	return 0;
 }
 
 static int sync_auto(struct sync *s, char *err, size_t errlen)
 {
-	struct buf cp = BUF_INIT;
-	char cursor[32];
+	struct raw_state st;
 	int days = s->opt->days > 0 ? s->opt->days : TOGGL_DEFAULT_DAYS;
 
-	if (load_state(s, "toggl_track.time_entries", cursor, sizeof(cursor), &cp,
-		       err, errlen) < 0) {
-		buf_release(&cp);
+	if (raw_state_load(s->db, "toggl_track.time_entries", &st, err, errlen) < 0)
 		return -1;
-	}
-	buf_release(&cp);
-	long long since = cursor[0] ? strtoll(cursor, NULL, 10) : 0;
-	if (since > 0 && clamp_stored_cursor(s, &since, err, errlen) < 0)
-		return -1;
+	long long since = st.cursor && st.cursor[0] ? strtoll(st.cursor, NULL, 10) : 0;
+	if (since > 0)
+		clamp_stored_cursor(&st, &since);
+	raw_state_release(&st);
 	long long oldest = time_now_usec() / USEC_PER_SEC -
 			   (long long)TOGGL_SINCE_MAX_DAYS * 86400;
 	if (since > 0 && since >= oldest)
@@ -992,6 +1270,8 @@ int toggl_sync(PGconn *db, const struct config *cfg, const struct toggl_options 
 	if (http_client_init(&s.http, "toggl", cfg, err, errlen) < 0)
 		return -1;
 	s.http.classify = classify;
+	if (raw_exec_file(db, "connectors/toggl_stage.sql", err, errlen) < 0)
+		goto out;
 
 	int locked = db_lock(db, "dwhbi.sync.toggl", 0, err, errlen);
 	if (locked < 0)
