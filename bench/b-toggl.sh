@@ -14,12 +14,12 @@ export TOGGL_API_BASE="$FAKE_URL" TOGGL_API_TOKEN=fake-toggl-token DWHBI_TIMEZON
 TO=$(date -u -d "2007-01-01 + $(( N / 144 + 1 )) days" +%F)
 
 start=$(date +%s.%N)
-/usr/bin/time -f '%M' -o "$T_TMP/rss" "$DWHBI" -q sync toggl --backfill "2007-01-01..$TO" \
+/usr/bin/time -f '%M %U %S' -o "$T_TMP/rss" "$DWHBI" -q sync toggl --backfill "2007-01-01..$TO" \
 	--page-size 1000 || { echo "backfill failed"; exit 1; }
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 rows=$(t_psql "SELECT count(*) FROM raw.toggl_track__time_entries")
 pages=$(t_psql "SELECT detail->>'pages' FROM ops.runs WHERE job = 'sync toggl' ORDER BY id DESC LIMIT 1")
-printf 'backfill: %d entries in %.1f s = %.0f entries/s (%s pages), peak RSS %d KiB\n' \
+printf 'backfill: %d entries in %.1f s = %.0f entries/s (%s pages), peak RSS/user/sys %s\n' \
 	"$rows" "$secs" "$(echo "$rows / $secs" | bc -l)" "$pages" "$(cat "$T_TMP/rss")"
 [ "$rows" -eq "$N" ] || echo "warning: expected $N entries, got $rows"
 

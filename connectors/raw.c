@@ -27,7 +27,6 @@ void raw_page_init(struct raw_page *p)
 	buf_init(&p->copy);
 	p->rows = 0;
 	p->col = 0;
-	p->marked = 0;
 }
 
 void raw_page_release(struct raw_page *p)
@@ -35,7 +34,6 @@ void raw_page_release(struct raw_page *p)
 	buf_release(&p->copy);
 	p->rows = 0;
 	p->col = 0;
-	p->marked = 0;
 }
 
 void raw_page_reset(struct raw_page *p)
@@ -43,7 +41,6 @@ void raw_page_reset(struct raw_page *p)
 	buf_reset(&p->copy);
 	p->rows = 0;
 	p->col = 0;
-	p->marked = 0;
 }
 
 void raw_copy_escape(struct buf *b, const char *s, size_t n)
@@ -209,30 +206,44 @@ static char *with_target(const char *sql, const char *target)
 	return buf_detach(&out);
 }
 
-int raw_merge(PGconn *db, const char *path, const char *target, int nparams,
-	      const char *const *params, int64_t *out, int nout,
-	      char *err, size_t errlen)
+static int check_target(const char *target, char *err, size_t errlen)
+{
+	size_t n = sizeof(RAW_TARGETS) / sizeof(RAW_TARGETS[0]);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(RAW_TARGETS[i], target) == 0)
+			return 0;
+	snprintf(err, errlen, "internal error: '%s' is not a raw table the "
+		 "connectors write", target);
+	return -1;
+}
+
+/* Runs query file path (with {{target}} replaced) and returns its result. */
+static PGresult *query_target(PGconn *db, const char *path, const char *target,
+			      int nparams, const char *const *params,
+			      char *err, size_t errlen)
 {
 	char *sql, *text;
 	PGresult *res;
 
-	if (target) {
-		size_t i, n = sizeof(RAW_TARGETS) / sizeof(RAW_TARGETS[0]);
-		for (i = 0; i < n && strcmp(RAW_TARGETS[i], target) != 0; i++)
-			;
-		if (i == n) {
-			snprintf(err, errlen, "internal error: '%s' is not a raw table "
-				 "the connectors write", target);
-			return -1;
-		}
-	}
+	if (target && check_target(target, err, errlen) < 0)
+		return NULL;
 	if (!(text = query_text(path, err, errlen)))
-		return -1;
+		return NULL;
 	sql = target ? with_target(text, target) : text;
 	if (sql != text)
 		free(text);
 	res = db_query(db, sql, nparams, params, err, errlen);
 	free(sql);
+	return res;
+}
+
+int raw_merge(PGconn *db, const char *path, const char *target, int nparams,
+	      const char *const *params, int64_t *out, int nout,
+	      char *err, size_t errlen)
+{
+	PGresult *res = query_target(db, path, target, nparams, params, err, errlen);
+
 	if (!res)
 		return -1;
 	for (int i = 0; i < nout; i++)
@@ -289,4 +300,300 @@ int raw_state_save(PGconn *db, const char *source, const char *cursor,
 	};
 
 	return query_file_exec(db, "connectors/raw_save_state.sql", 5, params, err, errlen);
+}
+
+/* ---- keyed rows ---- */
+
+void raw_rows_init(struct raw_rows *r)
+{
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->text);
+}
+
+void raw_rows_release(struct raw_rows *r)
+{
+	buf_release(&r->text);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+	buf_init(&r->text);
+}
+
+void raw_rows_reset(struct raw_rows *r)
+{
+	buf_reset(&r->text);
+	r->n = 0;
+	r->odd = 0;
+}
+
+void raw_rows_begin(struct raw_rows *r, const char *id, size_t id_len)
+{
+	struct raw_row *row;
+
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 256;
+		if (!(r->v = realloc(r->v, r->cap * sizeof(*r->v))))
+			abort();
+	}
+	row = &r->v[r->n];
+	memset(row, 0, sizeof(*row));
+	row->off = r->text.len;
+	row->ord = (int)r->n;
+	if (id) {
+		raw_copy_escape(&r->text, id, id_len);
+		row->id_len = r->text.len - row->off;
+		/* An id COPY must escape is not plain text: SQL reads it. */
+		row->odd = row->id_len != id_len || id_len == 0;
+	} else {
+		buf_append(&r->text, "\\N", 2);
+		row->odd = 1;
+	}
+	buf_putc(&r->text, '\t');
+}
+
+void raw_rows_data(struct raw_rows *r, const char *s, size_t n)
+{
+	raw_copy_escape(&r->text, s, n);
+}
+
+void raw_rows_end(struct raw_rows *r, const char *deleted, size_t deleted_len, int odd)
+{
+	struct raw_row *row = &r->v[r->n];
+
+	buf_putc(&r->text, '\t');
+	if (deleted)
+		raw_copy_escape(&r->text, deleted, deleted_len);
+	else
+		buf_append(&r->text, "\\N", 2);
+	row->deleted = deleted != NULL;
+	row->odd |= odd != 0;
+	row->len = r->text.len - row->off;
+	r->odd += row->odd;
+	r->n++;
+}
+
+/* COPY in chunks of about this many bytes. */
+#define RAW_COPY_CHUNK (1 << 20)
+
+/* A COPY of the chosen rows, each followed by its suffix. */
+struct sender {
+	PGconn *db;
+	struct buf out;
+	size_t rows;
+	int failed;
+	char *err;
+	size_t errlen;
+};
+
+static int send_begin(struct sender *snd, PGconn *db, const char *copy_sql,
+		      char *err, size_t errlen)
+{
+	memset(snd, 0, sizeof(*snd));
+	snd->db = db;
+	snd->err = err;
+	snd->errlen = errlen;
+	buf_init(&snd->out);
+	return db_copy_begin(db, copy_sql, err, errlen);
+}
+
+static void send_flush(struct sender *snd)
+{
+	if (!snd->failed && snd->out.len &&
+	    db_copy_data(snd->db, snd->out.data, snd->out.len, snd->err, snd->errlen) < 0)
+		snd->failed = 1;
+	buf_reset(&snd->out);
+}
+
+static void send_row(struct sender *snd, const struct raw_rows *r,
+		     const struct raw_row *row, const char *suffix, size_t slen)
+{
+	buf_append(&snd->out, r->text.data + row->off, row->len);
+	buf_append(&snd->out, suffix, slen);
+	snd->rows++;
+	if (snd->out.len >= RAW_COPY_CHUNK)
+		send_flush(snd);
+}
+
+static int send_end(struct sender *snd)
+{
+	int rc;
+
+	send_flush(snd);
+	if (snd->failed) {
+		char ignore[64];
+		db_copy_end(snd->db, ignore, sizeof(ignore));
+		rc = -1;
+	} else {
+		rc = db_copy_end(snd->db, snd->err, snd->errlen);
+	}
+	buf_release(&snd->out);
+	return rc;
+}
+
+static int row_cmp_ids(const struct raw_rows *r, const struct raw_row *x,
+		       const struct raw_row *y)
+{
+	return x->id_len == y->id_len &&
+	       memcmp(r->text.data + x->off, r->text.data + y->off, x->id_len) == 0 ? 0 : 1;
+}
+
+/* By id, then by position: the last of a run of equal ids is the copy that
+ * wins. */
+static int row_cmp(const void *a, const void *b, void *arg)
+{
+	const struct raw_rows *r = arg;
+	const struct raw_row *x = &r->v[*(const size_t *)a];
+	const struct raw_row *y = &r->v[*(const size_t *)b];
+	size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+	int c = memcmp(r->text.data + x->off, r->text.data + y->off, n);
+
+	if (c == 0 && x->id_len != y->id_len)
+		c = x->id_len < y->id_len ? -1 : 1;
+	return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int row_exists(const struct raw_rows *r, const struct raw_row *row,
+		      char *const *have, size_t nhave)
+{
+	size_t lo = 0, hi = nhave;
+	const char *id = r->text.data + row->off;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strncmp(have[mid], id, row->id_len);
+		if (c == 0 && have[mid][row->id_len])
+			c = 1;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+int raw_rows_load(PGconn *db, const struct raw_rows *r, const struct raw_target *t,
+		  int direct, int64_t *written, int64_t *deleted,
+		  char *err, size_t errlen)
+{
+	struct sender snd;
+	struct buf lit = BUF_INIT, suffix = BUF_INIT, sql = BUF_INIT;
+	PGresult *res = NULL;
+	size_t *idx = NULL, nhave = 0;
+	char **have = NULL, *route = NULL;      /* per row: 0 skip, 1 direct, 2 stage */
+	int rc = -1;
+
+	*written = *deleted = 0;
+	if (check_target(t->table, err, errlen) < 0)
+		return -1;
+	if (r->n == 0)
+		return 0;
+	if (!(route = malloc(r->n)))
+		abort();
+	memset(route, 2, r->n);
+	if (r->odd)
+		direct = 0;
+	if (direct) {
+		/* The last copy of each id, and which of them the table has. */
+		if (!(idx = malloc(r->n * sizeof(*idx))))
+			abort();
+		for (size_t i = 0; i < r->n; i++)
+			idx[i] = i;
+		qsort_r(idx, r->n, sizeof(*idx), row_cmp, (void *)r);
+		buf_putc(&lit, '{');
+		for (size_t k = 0; k < r->n; k++) {
+			const struct raw_row *row = &r->v[idx[k]];
+			if (k + 1 < r->n && row_cmp_ids(r, row, &r->v[idx[k + 1]]) == 0) {
+				route[idx[k]] = 0;
+				continue;
+			}
+			if (lit.len > 1)
+				buf_putc(&lit, ',');
+			buf_putc(&lit, '"');
+			for (size_t j = 0; j < row->id_len; j++) {
+				char c = r->text.data[row->off + j];
+				if (c == '"' || c == '\\')
+					buf_putc(&lit, '\\');
+				buf_putc(&lit, c);
+			}
+			buf_putc(&lit, '"');
+		}
+		buf_putc(&lit, '}');
+		const char *params[1] = { lit.data };
+		if (!(res = query_target(db, "connectors/raw_existing.sql", t->table, 1, params,
+					 err, errlen)))
+			goto out;
+		nhave = (size_t)PQntuples(res);
+		if (nhave && !(have = malloc(nhave * sizeof(*have))))
+			abort();
+		for (size_t i = 0; i < nhave; i++)
+			have[i] = PQgetvalue(res, (int)i, 0);
+		qsort(have, nhave, sizeof(*have), str_cmp);
+		size_t ndirect = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			if (route[i] && !row_exists(r, &r->v[i], have, nhave)) {
+				route[i] = 1;
+				ndirect++;
+			}
+		}
+		if (ndirect) {
+			buf_printf(&sql, "COPY %s (source_id, data, deleted_at, api_version) "
+				   "FROM STDIN", t->table);
+			buf_putc(&suffix, '\t');
+			raw_copy_escape(&suffix, t->api_version, strlen(t->api_version));
+			buf_putc(&suffix, '\n');
+			if (send_begin(&snd, db, sql.data, err, errlen) < 0)
+				goto out;
+			for (size_t i = 0; i < r->n; i++) {
+				if (route[i] != 1)
+					continue;
+				send_row(&snd, r, &r->v[i], suffix.data, suffix.len);
+				(*written)++;
+				*deleted += r->v[i].deleted;
+			}
+			if (send_end(&snd) < 0)
+				goto out;
+		}
+	}
+	size_t nstage = 0;
+	for (size_t i = 0; i < r->n; i++)
+		nstage += route[i] == 2;
+	if (nstage) {
+		char tail[32];
+		if (send_begin(&snd, db, t->stage_copy, err, errlen) < 0)
+			goto out;
+		for (size_t i = 0; i < r->n; i++) {
+			if (route[i] != 2)
+				continue;
+			int n = snprintf(tail, sizeof(tail), "\t%d\t%c\n", r->v[i].ord,
+					 r->v[i].odd ? 't' : 'f');
+			send_row(&snd, r, &r->v[i], tail, (size_t)n);
+		}
+		if (send_end(&snd) < 0)
+			goto out;
+		if (r->odd && raw_exec_file(db, t->fix_path, err, errlen) < 0)
+			goto out;
+		const char *params[1] = { t->api_version };
+		int64_t out[2];
+		if (raw_merge(db, t->merge_path, t->table, 1, params, out, 2, err, errlen) < 0)
+			goto out;
+		*written += out[0];
+		*deleted += out[1];
+	}
+	rc = 0;
+out:
+	if (res)
+		PQclear(res);
+	free(have);
+	free(idx);
+	free(route);
+	buf_release(&lit);
+	buf_release(&suffix);
+	buf_release(&sql);
+	return rc;
 }

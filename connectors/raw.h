@@ -32,7 +32,6 @@ struct raw_page {
 	struct buf copy;
 	int64_t rows;
 	int col;                /* columns written in the current row */
-	int64_t marked;         /* rows the connector marked for SQL to finish */
 };
 
 void raw_page_init(struct raw_page *p);
@@ -106,5 +105,59 @@ void raw_state_release(struct raw_state *st);
 int raw_state_save(PGconn *db, const char *source, const char *cursor,
 		   const char *checkpoint, int changed, int completed,
 		   char *err, size_t errlen);
+
+/* ---- keyed rows: (source_id, data, deleted_at) for one raw.* table ----
+ *
+ * The rows of one page (or one listing) for a raw table keyed by
+ * source_id.  raw_rows_load writes them in the caller's transaction:
+ *
+ *   - with direct, the ids not yet in the table go by one COPY straight
+ *     into it (synced_at takes its default, now()), the fastest way in;
+ *   - the others (every row without direct) are COPYed into the stage and
+ *     merged by a query file that skips unchanged rows.
+ *
+ * Of an id given twice the last copy wins, as in jsonb.  A row whose id C
+ * could not read (odd) is left to the stage's fix-up query, and then the
+ * whole load goes through the stage. */
+struct raw_row {
+	size_t off, len;        /* its COPY fields "source_id\tdata\tdeleted_at" */
+	size_t id_len;          /* the id is the first id_len bytes (plain text) */
+	int ord;                /* position in the page */
+	unsigned odd : 1, deleted : 1;
+};
+
+struct raw_rows {
+	struct buf text;
+	struct raw_row *v;
+	size_t n, cap;
+	int64_t odd;            /* rows whose id or deleted_at SQL must read */
+};
+
+/* What raw_rows_load writes with. */
+struct raw_target {
+	const char *table;      /* one of the raw tables raw_merge accepts */
+	const char *api_version;
+	const char *stage_copy; /* "COPY pg_temp.x (source_id, data, deleted_at, ord, odd) FROM STDIN" */
+	const char *fix_path;   /* query file that reads the odd rows' id and deleted_at */
+	const char *merge_path; /* query file: $1 = api_version; returns (written, deleted) */
+};
+
+void raw_rows_init(struct raw_rows *r);
+void raw_rows_release(struct raw_rows *r);
+void raw_rows_reset(struct raw_rows *r);
+/* Starts a row: id (plain text, NULL when only SQL can read it: odd). */
+void raw_rows_begin(struct raw_rows *r, const char *id, size_t id_len);
+/* Appends to the row's data (JSON text, escaped here). */
+void raw_rows_data(struct raw_rows *r, const char *s, size_t n);
+/* Ends the row: deleted_at as text (NULL for none); odd = only SQL can
+ * read its deleted_at (or its id). */
+void raw_rows_end(struct raw_rows *r, const char *deleted, size_t deleted_len, int odd);
+
+/* Loads the rows (see above); *written and *deleted count raw rows written
+ * and how many of them are deleted.  direct = 0 stages every row (a
+ * reconcile that reads the stage afterwards needs them all there). */
+int raw_rows_load(PGconn *db, const struct raw_rows *r, const struct raw_target *t,
+		  int direct, int64_t *written, int64_t *deleted,
+		  char *err, size_t errlen);
 
 #endif

@@ -25,8 +25,6 @@
 
 /* Each page's items go through the session's stage (connectors/toggl_stage.sql)
  * and the merge query files beside this one (connectors/raw.h). */
-static const char SQL_STAGE_COPY[] =
-	"COPY pg_temp.toggl_stage (ord, source_id, data, deleted_at, odd) FROM STDIN";
 static const char SQL_LOAD_TAGS[] =
 	"SELECT source_id, to_jsonb(data->>'name')::text FROM raw.toggl_track__tags";
 /* A workspace with more tags than this is refused rather than held. */
@@ -171,13 +169,12 @@ static int call(struct sync *s, const char *method, const char *url,
 
 static const char *const ITEM_KEYS[] = { "id", "server_deleted_at" };
 
-/* One stage row: the item's text as data, its id and server_deleted_at
- * when C can read them for sure, else odd (SQL reads them). */
-static void stage_row(struct raw_page *pg, int *ord, struct jv_span item)
+/* One row: the item's text as data, its id and server_deleted_at when C
+ * can read them for sure, else odd (SQL reads them). */
+static void stage_row(struct raw_rows *rows, struct jv_span item)
 {
 	struct jv_span v[2], id = { 0 }, del = { 0 };
 	int found[2], odd = 0, has_id = 0, has_del = 0;
-	char num[16];
 
 	if (raw_json_pick(item, ITEM_KEYS, 2, v, found) == 0) {
 		int r;
@@ -190,20 +187,9 @@ static void stage_row(struct raw_page *pg, int *ord, struct jv_span item)
 			odd |= r < 0 || !(v[1].n && v[1].p[0] == '"');
 		}
 	}
-	snprintf(num, sizeof(num), "%d", (*ord)++);
-	raw_page_str(pg, num);
-	if (has_id && !odd)
-		raw_page_field(pg, id.p, id.n);
-	else
-		raw_page_null(pg);
-	raw_page_field(pg, item.p, item.n);
-	if (has_del && !odd)
-		raw_page_field(pg, del.p, del.n);
-	else
-		raw_page_null(pg);
-	raw_page_str(pg, odd ? "t" : "f");
-	pg->marked += odd;
-	raw_page_end_row(pg);
+	raw_rows_begin(rows, has_id && !odd ? id.p : NULL, id.n);
+	raw_rows_data(rows, item.p, item.n);
+	raw_rows_end(rows, has_del && !odd ? del.p : NULL, del.n, odd);
 }
 
 static const char *first_char(const char *p, const char *e)
@@ -213,14 +199,14 @@ static const char *first_char(const char *p, const char *e)
 	return p;
 }
 
-int toggl_stage_items(struct raw_page *pg, const char *body, size_t len, int *ord)
+int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len)
 {
 	struct jv_span page = { body, len }, *items;
 	const char *p = first_char(body, body + len);
 	size_t n;
 
 	if (p < body + len && *p == '{') {
-		stage_row(pg, ord, page);
+		stage_row(rows, page);
 		return 1;
 	}
 	if (p == body + len || *p != '[')
@@ -228,7 +214,7 @@ int toggl_stage_items(struct raw_page *pg, const char *body, size_t len, int *or
 	if (jv_array_items(page, &items, &n) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		stage_row(pg, ord, items[i]);
+		stage_row(rows, items[i]);
 	free(items);
 	return (int)n;
 }
@@ -281,26 +267,26 @@ static const char *const ROW_KEYS[R_N] = { "project_id", "task_id", "billable",
 enum { E_ID, E_START, E_STOP, E_SECONDS, E_AT, E_N };
 static const char *const ENTRY_KEYS[E_N] = { "id", "start", "stop", "seconds", "at" };
 
-static void put(struct raw_page *pg, const char *s)
+static void put(struct raw_rows *pg, const char *s)
 {
-	raw_page_append(pg, s, strlen(s));
+	raw_rows_data(pg, s, strlen(s));
 }
 
 /* ,"key":value — a member that is missing is null (jsonb_build_object
  * of a missing member). */
-static void put_member(struct raw_page *pg, const char *key, const struct jv_span *v,
+static void put_member(struct raw_rows *pg, const char *key, const struct jv_span *v,
 		       int found)
 {
 	put(pg, key);
 	if (found)
-		raw_page_append(pg, v->p, v->n);
+		raw_rows_data(pg, v->p, v->n);
 	else
 		put(pg, "null");
 }
 
 /* The "tags" of a flattened entry: the names of the row's tag_ids that
  * are known, in their order, or null when none is. */
-static void put_tags(struct raw_page *pg, const struct toggl_tags *tags,
+static void put_tags(struct raw_rows *pg, const struct toggl_tags *tags,
 		     const struct jv_span *tag_ids, int found)
 {
 	struct jv_span *ids = NULL;
@@ -322,8 +308,8 @@ static void put_tags(struct raw_page *pg, const struct toggl_tags *tags,
 	put(pg, any ? "]" : ",\"tags\":null");
 }
 
-int toggl_stage_report_page(struct raw_page *pg, const char *body, size_t len,
-			    const char *wid, const struct toggl_tags *tags, int *ord)
+int toggl_stage_report_page(struct raw_rows *pg, const char *body, size_t len,
+			    const char *wid, const struct toggl_tags *tags)
 {
 	struct jv_span page = { body, len }, *rows;
 	size_t nrows;
@@ -347,21 +333,15 @@ int toggl_stage_report_page(struct raw_page *pg, const char *body, size_t len,
 			  (r[R_PROJECT].p[0] == '-' ||
 			   (r[R_PROJECT].p[0] >= '0' && r[R_PROJECT].p[0] <= '9'));
 		for (size_t k = 0; k < nte; k++) {
-			struct jv_span e[E_N], id;
+			struct jv_span e[E_N], id = { 0 };
 			int ef[E_N], idr = 0;
-			char num[16];
 
 			if (raw_json_pick(te[k], ENTRY_KEYS, E_N, e, ef) < 0)
 				memset(ef, 0, sizeof(ef));
 			if (ef[E_ID])
 				idr = raw_json_scalar(e[E_ID], &id);
-			snprintf(num, sizeof(num), "%d", (*ord)++);
-			raw_page_str(pg, num);
-			if (idr > 0)
-				raw_page_field(pg, id.p, id.n);
-			else
-				raw_page_null(pg);
-			raw_page_begin_field(pg);
+			/* An id only SQL can read (or none): odd. */
+			raw_rows_begin(pg, idr > 0 ? id.p : NULL, id.n);
 			put_member(pg, "{\"id\":", &e[E_ID], ef[E_ID]);
 			put(pg, ",\"workspace_id\":");
 			put(pg, wid);
@@ -382,11 +362,7 @@ int toggl_stage_report_page(struct raw_page *pg, const char *body, size_t len,
 			put_member(pg, ",\"duration\":", &e[E_SECONDS], ef[E_SECONDS]);
 			put_member(pg, ",\"at\":", &e[E_AT], ef[E_AT]);
 			put(pg, ",\"server_deleted_at\":null}");
-			raw_page_null(pg);
-			/* An id only SQL can read: odd. */
-			raw_page_str(pg, idr < 0 ? "t" : "f");
-			pg->marked += idr < 0;
-			raw_page_end_row(pg);
+			raw_rows_end(pg, NULL, 0, 0);
 			count++;
 		}
 		free(te);
@@ -397,13 +373,12 @@ int toggl_stage_report_page(struct raw_page *pg, const char *body, size_t len,
 
 /* ---- database steps ---- */
 
-/* Stages the items of bodies[0..n-1] (v9 answers). */
-static void stage_bodies(struct raw_page *pg, struct buf *const *bodies,
+/* Adds the items of bodies[0..n-1] (v9 answers) to rows. */
+static void stage_bodies(struct raw_rows *rows, struct buf *const *bodies,
 			 const cJSON *const *json, int n, int64_t *read)
 {
-	int ord = 0;
 	for (int i = 0; i < n; i++) {
-		int k = toggl_stage_items(pg, bodies[i]->data, bodies[i]->len, &ord);
+		int k = toggl_stage_items(rows, bodies[i]->data, bodies[i]->len);
 		if (k >= 0) {
 			*read += k;
 			continue;
@@ -412,43 +387,37 @@ static void stage_bodies(struct raw_page *pg, struct buf *const *bodies,
 		 * cJSON's print of each item, read by SQL (odd). */
 		const cJSON *it;
 		cJSON_ArrayForEach(it, json[i]) {
-			char *text = cJSON_PrintUnformatted(it), num[16];
+			char *text = cJSON_PrintUnformatted(it);
 			if (!text)
 				abort();
-			snprintf(num, sizeof(num), "%d", ord++);
-			raw_page_str(pg, num);
-			raw_page_null(pg);
-			raw_page_str(pg, text);
-			raw_page_null(pg);
-			raw_page_str(pg, "t");
-			pg->marked++;
-			raw_page_end_row(pg);
+			raw_rows_begin(rows, NULL, 0);
+			raw_rows_data(rows, text, strlen(text));
+			raw_rows_end(rows, NULL, 0, 1);
 			free(text);
 			(*read)++;
 		}
 	}
 }
 
-/* COPYs the staged rows and merges them into table. */
-static int load_stage(struct sync *s, struct raw_page *pg, const char *table,
-		      const char *version, int64_t read, int64_t *written,
-		      char *err, size_t errlen)
+/* Writes the rows into table (connectors/raw.h); direct = 0 keeps every
+ * row in the stage for a reconcile that reads it. */
+static int load_rows(struct sync *s, const struct raw_rows *rows, const char *table,
+		     const char *version, int direct, int64_t read, int64_t *written,
+		     char *err, size_t errlen)
 {
-	const char *params[1] = { version };
-	int64_t out[2];
+	const struct raw_target t = {
+		table, version,
+		"COPY pg_temp.toggl_stage (source_id, data, deleted_at, ord, odd) FROM STDIN",
+		"connectors/toggl_stage_fix.sql", "connectors/toggl_merge.sql"
+	};
+	int64_t w, d;
 
-	if (raw_page_copy(s->db, SQL_STAGE_COPY, pg, err, errlen) < 0)
-		return -1;
-	if (pg->marked &&
-	    raw_exec_file(s->db, "connectors/toggl_stage_fix.sql", err, errlen) < 0)
-		return -1;
-	if (raw_merge(s->db, "connectors/toggl_merge.sql", table, 1, params, out, 2,
-		      err, errlen) < 0)
+	if (raw_rows_load(s->db, rows, &t, direct, &w, &d, err, errlen) < 0)
 		return -1;
 	s->st->rows_read += read;
-	s->st->rows_written += out[0];
-	s->st->rows_deleted += out[1];
-	*written = out[0];
+	s->st->rows_written += w;
+	s->st->rows_deleted += d;
+	*written = w;
 	return 0;
 }
 
@@ -480,14 +449,15 @@ static int store_listing(struct sync *s, const char *table, const char *source,
 			 struct buf *const *bodies, const cJSON *const *json, int n,
 			 const char *reconcile, char *err, size_t errlen)
 {
-	struct raw_page pg;
+	struct raw_rows rows;
 	int64_t written = 0, gone = 0, read = 0;
 
-	raw_page_init(&pg);
-	stage_bodies(&pg, bodies, json, n, &read);
+	raw_rows_init(&rows);
+	stage_bodies(&rows, bodies, json, n, &read);
 	if (db_begin(s->db, err, errlen) < 0)
 		goto out;
-	if (load_stage(s, &pg, table, "v9", read, &written, err, errlen) < 0)
+	/* Every row in the stage: the reconcile reads it. */
+	if (load_rows(s, &rows, table, "v9", 0, read, &written, err, errlen) < 0)
 		goto fail;
 	if (reconcile) {
 		const char *params[1] = { reconcile[0] ? reconcile : NULL };
@@ -500,12 +470,12 @@ static int store_listing(struct sync *s, const char *table, const char *source,
 	    db_commit(s->db, err, errlen) < 0)
 		goto fail;
 	s->st->pages += n;
-	raw_page_release(&pg);
+	raw_rows_release(&rows);
 	return 0;
 fail:
 	db_rollback(s->db);
 out:
-	raw_page_release(&pg);
+	raw_rows_release(&rows);
 	return -1;
 }
 
@@ -740,14 +710,14 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	struct buf clean = BUF_INIT, kept = BUF_INIT;
 	struct buf *pages[1] = { &clean };
 	const cJSON *json[1];
-	struct raw_page pg;
+	struct raw_rows rows;
 	struct quarantine q;
 	char cursor[32];
 	int64_t written = 0, gone = 0, read = 0;
 	int rc = -1;
 
 	http_response_init(&resp);
-	raw_page_init(&pg);
+	raw_rows_init(&rows);
 	quarantine_init(&q, "toggl_track", "time_entries");
 	if (get_one(s, url, &resp, err, errlen) < 0)
 		goto out;
@@ -758,11 +728,12 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	next_cursor(&resp, cursor, sizeof(cursor));
 	quarantine_screen_toggl_v9(&q, &resp.body, &clean);
 	json[0] = resp.json;    /* what a page the scanner cannot split falls back to */
-	stage_bodies(&pg, pages, json, 1, &read);
+	stage_bodies(&rows, pages, json, 1, &read);
 	if (db_begin(s->db, err, errlen) < 0)
 		goto out;
-	if (load_stage(s, &pg, "raw.toggl_track__time_entries", "v9", read, &written,
-		       err, errlen) < 0 ||
+	/* A window reconcile reads the stage: then every row goes there. */
+	if (load_rows(s, &rows, "raw.toggl_track__time_entries", "v9", !(lo || hi), read,
+		      &written, err, errlen) < 0 ||
 	    quarantine_store(s->db, &q, err, errlen) < 0)
 		goto fail;
 	if (lo || hi) {
@@ -790,7 +761,7 @@ fail:
 	db_rollback(s->db);
 out:
 	quarantine_release(&q);
-	raw_page_release(&pg);
+	raw_rows_release(&rows);
 	buf_release(&clean);
 	buf_release(&kept);
 	http_response_release(&resp);
@@ -1004,7 +975,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	struct buf cptext = BUF_INIT, url = BUF_INIT, body = BUF_INIT;
 	struct http_response resp;
 	struct buf clean = BUF_INIT;
-	struct raw_page pg;
+	struct raw_rows rows;
 	struct toggl_tags tags = { NULL, 0 };
 	char cursor[32];
 	int rc = -1;
@@ -1013,7 +984,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 
 	snprintf(s->st->mode, sizeof(s->st->mode), "backfill");
 	http_response_init(&resp);
-	raw_page_init(&pg);
+	raw_rows_init(&rows);
 	if (!wid[0]) {
 		snprintf(err, errlen, "no Toggl workspace to backfill: set TOGGL_WORKSPACE_ID");
 		goto out;
@@ -1160,13 +1131,13 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		checkpoint_text(&next, &cptext);
 
 		int64_t written = 0;
-		int ord = 0, read;
+		int read;
 		struct quarantine q;
 		quarantine_init(&q, "toggl_track", "time_entries");
 		quarantine_screen_toggl_reports(&q, &resp.body, &clean);
-		raw_page_reset(&pg);
-		if ((read = toggl_stage_report_page(&pg, clean.data, clean.len, wid, &tags,
-						    &ord)) < 0) {
+		raw_rows_reset(&rows);
+		if ((read = toggl_stage_report_page(&rows, clean.data, clean.len, wid,
+						    &tags)) < 0) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s cannot be read "
 				 "row by row (not a list of rows, or nested too deep); "
 				 "stopping", sd, ed);
@@ -1177,8 +1148,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			quarantine_release(&q);
 			goto out;
 		}
-		if (load_stage(s, &pg, "raw.toggl_track__time_entries", "reports/v3", read,
-			       &written, err, errlen) < 0 ||
+		if (load_rows(s, &rows, "raw.toggl_track__time_entries", "reports/v3", 1,
+			      read, &written, err, errlen) < 0 ||
 		    quarantine_store(s->db, &q, err, errlen) < 0 ||
 		    save_state(s, "toggl_track.backfill", NULL, done ? NULL : cptext.data,
 			       written > 0, err, errlen) < 0 ||
@@ -1201,7 +1172,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	rc = 0;
 out:
 	http_response_release(&resp);
-	raw_page_release(&pg);
+	raw_rows_release(&rows);
 	toggl_tags_release(&tags);
 	buf_release(&clean);
 	buf_release(&cptext);

@@ -104,7 +104,7 @@ int toggl_parse_range(const char *s, int32_t *from, int32_t *to);
 
 /* ---- staging (connectors/raw.h) ---- */
 
-struct raw_page;
+struct raw_rows;
 
 /* The names of the workspace's tags, by id, for flattening Reports rows
  * (as raw.toggl_track__tags holds them: the name as a JSON value). */
@@ -120,18 +120,18 @@ void toggl_tags_release(struct toggl_tags *t);
 /* Sorts t by id (after filling it by hand or from the database). */
 void toggl_tags_sort(struct toggl_tags *t);
 
-/* Stages the items of a v9 answer (the elements of an array, an object as
- * itself, nothing for null) as stage rows (ord, source_id, data,
- * deleted_at, odd; see connectors/toggl_stage.sql), their bytes as sent.
- * *ord numbers the rows.  Returns the number of items, -1 when the text
- * cannot be split (the caller stages cJSON's print of the items). */
-int toggl_stage_items(struct raw_page *pg, const char *body, size_t len, int *ord);
-/* Stages a Reports v3 search page: each entry of each row flattened to the
+/* Adds the items of a v9 answer (the elements of an array, an object as
+ * itself, nothing for null) to rows (connectors/raw.h), their bytes as
+ * sent, with their id and server_deleted_at.  Returns the number of items,
+ * -1 when the text cannot be split (the caller adds cJSON's print of the
+ * items). */
+int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len);
+/* Adds a Reports v3 search page to rows: each entry of each row flattened to the
  * v9 shape (id, workspace_id/wid, project_id/pid, task_id, billable,
  * description, tag_ids, tags, user_id/uid, start, stop, duration, at,
  * server_deleted_at null).  Returns the number of entries, -1 when the page
  * is not a list of objects the scanner can read. */
-int toggl_stage_report_page(struct raw_page *pg, const char *body, size_t len,
-			    const char *wid, const struct toggl_tags *tags, int *ord);
+int toggl_stage_report_page(struct raw_rows *rows, const char *body, size_t len,
+			    const char *wid, const struct toggl_tags *tags);
 
 #endif
