@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -965,6 +966,119 @@ static int load_tags(struct sync *s, struct toggl_tags *t, char *err, size_t err
 	return 0;
 }
 
+/* One Reports page on its way: the request for a position, the answer,
+ * and what the connector makes of it before the database sees it
+ * (screened, flattened).  The next page is fetched by a second thread
+ * while the current one is written, so the network, the fake's or the
+ * server's work and the parsing overlap the database's; nothing of a page
+ * reaches the database before the page before it has committed. */
+struct fetch {
+	struct sync *s;
+	const char *url, *wid;
+	const struct toggl_tags *tags;
+	struct checkpoint cp;           /* the position asked for */
+	int32_t chunk_end;
+	char sd[16], ed[16];
+	struct buf body;
+	struct http_response resp;
+	struct buf clean;
+	struct raw_rows rows;
+	struct quarantine q;
+	int rc;                         /* the request: 0 or -1 with err */
+	int read;                       /* entries flattened, -1 = unreadable */
+	char err[1024];
+	pthread_t thread;
+	int running;
+};
+
+static void fetch_init(struct fetch *f, struct sync *s, const char *url, const char *wid,
+		       const struct toggl_tags *tags)
+{
+	memset(f, 0, sizeof(*f));
+	f->s = s;
+	f->url = url;
+	f->wid = wid;
+	f->tags = tags;
+	buf_init(&f->body);
+	buf_init(&f->clean);
+	http_response_init(&f->resp);
+	raw_rows_init(&f->rows);
+	quarantine_init(&f->q, "toggl_track", "time_entries");
+}
+
+static void fetch_release(struct fetch *f)
+{
+	buf_release(&f->body);
+	buf_release(&f->clean);
+	http_response_release(&f->resp);
+	raw_rows_release(&f->rows);
+	quarantine_release(&f->q);
+}
+
+/* The request for position cp: one chunk covers at most a year.  The
+ * chunk's end is sent as the next chunk's start as well: whether Reports
+ * treats end_date as inclusive or not, no day falls between chunks (a day
+ * seen twice merges to the same rows). */
+static void fetch_prepare(struct fetch *f, const struct checkpoint *cp, int page_size)
+{
+	f->cp = *cp;
+	f->chunk_end = cp->chunk_start + BACKFILL_CHUNK_DAYS;
+	if (f->chunk_end > cp->to + 1)
+		f->chunk_end = cp->to + 1;
+	time_format_date(cp->chunk_start, f->sd, sizeof(f->sd));
+	time_format_date(f->chunk_end, f->ed, sizeof(f->ed));
+	buf_reset(&f->body);
+	buf_printf(&f->body, "{\"start_date\":\"%s\",\"end_date\":\"%s\","
+		   "\"page_size\":%d,\"order_by\":\"date\",\"order_dir\":\"ASC\"",
+		   f->sd, f->ed, page_size);
+	/* Only first_row_number: both paging values together reportedly
+	 * return nothing. */
+	if (cp->next_row > 0)
+		buf_printf(&f->body, ",\"first_row_number\":%lld", cp->next_row);
+	buf_putc(&f->body, '}');
+	http_response_release(&f->resp);
+	http_response_init(&f->resp);
+	quarantine_release(&f->q);
+	quarantine_init(&f->q, "toggl_track", "time_entries");
+	buf_reset(&f->clean);
+	raw_rows_reset(&f->rows);
+	f->rc = 0;
+	f->read = 0;
+	f->err[0] = '\0';
+}
+
+/* Fetches, screens and flattens (no database). */
+static void fetch_run(struct fetch *f)
+{
+	f->rc = call(f->s, "POST", f->url, f->body.data, &f->resp, f->err, sizeof(f->err));
+	if (f->rc < 0 || !cJSON_IsArray(f->resp.json))
+		return;
+	quarantine_screen_toggl_reports(&f->q, &f->resp.body, &f->clean);
+	f->read = toggl_stage_report_page(&f->rows, f->clean.data, f->clean.len, f->wid,
+					  f->tags);
+	buf_release(&f->clean);         /* the rows hold what is needed */
+}
+
+static void *fetch_thread(void *arg)
+{
+	fetch_run(arg);
+	return NULL;
+}
+
+static void fetch_start(struct fetch *f)
+{
+	f->running = pthread_create(&f->thread, NULL, fetch_thread, f) == 0;
+	if (!f->running)
+		fetch_run(f);           /* no thread: fetch it now */
+}
+
+static void fetch_wait(struct fetch *f)
+{
+	if (f->running)
+		pthread_join(f->thread, NULL);
+	f->running = 0;
+}
+
 static int sync_backfill(struct sync *s, char *err, size_t errlen)
 {
 	struct range_progress prog;
@@ -972,19 +1086,20 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	int page_size = s->opt->page_size > 0 ? s->opt->page_size : TOGGL_DEFAULT_PAGE_SIZE;
 	struct checkpoint cp = { s->opt->backfill_from, s->opt->backfill_to,
 				 s->opt->backfill_from, 0, "", 0 };
-	struct buf cptext = BUF_INIT, url = BUF_INIT, body = BUF_INIT;
-	struct http_response resp;
-	struct buf clean = BUF_INIT;
-	struct raw_rows rows;
+	struct buf cptext = BUF_INIT, url = BUF_INIT;
 	struct toggl_tags tags = { NULL, 0 };
+	struct fetch slot[2];
 	char cursor[32];
-	int rc = -1;
+	int rc = -1, cur = 0;
 	int max_pages = s->opt->max_pages > 0 ? s->opt->max_pages : TOGGL_DEFAULT_MAX_PAGES;
 	int fetched = 0, rereads = 0;
 
 	snprintf(s->st->mode, sizeof(s->st->mode), "backfill");
-	http_response_init(&resp);
-	raw_rows_init(&rows);
+	url_start(s, &url, "/reports/api/v3/workspace/");
+	buf_puts(&url, wid);
+	buf_puts(&url, "/search/time_entries");
+	fetch_init(&slot[0], s, url.data, wid, &tags);
+	fetch_init(&slot[1], s, url.data, wid, &tags);
 	if (!wid[0]) {
 		snprintf(err, errlen, "no Toggl workspace to backfill: set TOGGL_WORKSPACE_ID");
 		goto out;
@@ -1023,39 +1138,27 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	range_progress_init(&prog, "toggl: backfill", cp.from, cp.to,
 			    cp.reached >= cp.chunk_start ? cp.reached + 1 : cp.chunk_start,
 			    time_now_usec());
-	url_start(s, &url, "/reports/api/v3/workspace/");
-	buf_puts(&url, wid);
-	buf_puts(&url, "/search/time_entries");
+	int have = 0;                   /* slot[cur] holds the page for cp */
 	while (cp.chunk_start <= cp.to) {
-		/* One request covers at most a year.  The chunk's end is sent as
-		 * the next chunk's start as well: whether Reports treats
-		 * end_date as inclusive or not, no day falls between chunks (a
-		 * day seen twice merges to the same rows). */
-		int32_t chunk_end = cp.chunk_start + BACKFILL_CHUNK_DAYS;
-		if (chunk_end > cp.to + 1)
-			chunk_end = cp.to + 1;
-		char sd[16], ed[16];
-		time_format_date(cp.chunk_start, sd, sizeof(sd));
-		time_format_date(chunk_end, ed, sizeof(ed));
-		buf_reset(&body);
-		buf_printf(&body, "{\"start_date\":\"%s\",\"end_date\":\"%s\","
-			   "\"page_size\":%d,\"order_by\":\"date\",\"order_dir\":\"ASC\"",
-			   sd, ed, page_size);
-		/* Only first_row_number: both paging values together reportedly
-		 * return nothing. */
-		if (cp.next_row > 0)
-			buf_printf(&body, ",\"first_row_number\":%lld", cp.next_row);
-		buf_putc(&body, '}');
-		if (++fetched > max_pages) {
-			snprintf(err, errlen, "the backfill stopped after %d Reports pages "
-				 "(--max-pages); the checkpoint is kept: rerun the same "
-				 "command to continue", max_pages);
+		struct fetch *f = &slot[cur];
+		if (!have) {
+			if (++fetched > max_pages) {
+				snprintf(err, errlen, "the backfill stopped after %d Reports "
+					 "pages (--max-pages); the checkpoint is kept: rerun "
+					 "the same command to continue", max_pages);
+				goto out;
+			}
+			range_progress_show(&prog);
+			fetch_prepare(f, &cp, page_size);
+			fetch_run(f);
+		}
+		have = 0;
+		const char *sd = f->sd, *ed = f->ed;
+		if (f->rc < 0) {
+			snprintf(err, errlen, "%s", f->err);
 			goto out;
 		}
-		range_progress_show(&prog);
-		if (call(s, "POST", url.data, body.data, &resp, err, errlen) < 0)
-			goto out;
-		if (!cJSON_IsArray(resp.json)) {
+		if (!cJSON_IsArray(f->resp.json)) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is not a list", sd, ed);
 			goto out;
 		}
@@ -1067,7 +1170,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		 * mismatch the chunk is read again from its first row, the one
 		 * position that cannot have moved (merging is idempotent). */
 		if (cp.next_row > 0 && cp.next_id[0] &&
-		    !toggl_page_starts_with(resp.json, cp.next_id)) {
+		    !toggl_page_starts_with(f->resp.json, cp.next_id)) {
 			if (++rereads > TOGGL_MAX_REREADS) {
 				snprintf(err, errlen, "Toggl's Reports rows for %s..%s kept moving "
 					 "while paging (%d re-reads); the checkpoint is kept, "
@@ -1082,8 +1185,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			cp.next_id[0] = '\0';
 			continue;
 		}
-		const char *next_row = http_response_header(&resp, "X-Next-Row-Number");
-		const char *next_id = http_response_header(&resp, "X-Next-ID");
+		const char *next_row = http_response_header(&f->resp, "X-Next-Row-Number");
+		const char *next_id = http_response_header(&f->resp, "X-Next-ID");
 		long long nr = 0, nid = 0;
 		if (toggl_parse_paging_header(next_row, &nr) < 0) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s has an "
@@ -1097,7 +1200,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			goto out;
 		}
 		/* Paging must move forward, or the loop would never end. */
-		if (nr > 0 && cJSON_GetArraySize(resp.json) == 0) {
+		if (nr > 0 && cJSON_GetArraySize(f->resp.json) == 0) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is empty but "
 				 "announces row %lld; stopping", sd, ed, nr);
 			goto out;
@@ -1105,6 +1208,12 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		if (nr > 0 && nr <= cp.next_row) {
 			snprintf(err, errlen, "Toggl's Reports paging went backwards "
 				 "(row %lld after %lld); stopping", nr, cp.next_row);
+			goto out;
+		}
+		if (f->read < 0) {
+			snprintf(err, errlen, "Toggl's Reports page for %s..%s cannot be read "
+				 "row by row (not a list of rows, or nested too deep); "
+				 "stopping", sd, ed);
 			goto out;
 		}
 		struct checkpoint next = cp;
@@ -1115,69 +1224,80 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			else
 				next.next_id[0] = '\0';
 		} else {
-			next.chunk_start = chunk_end;
+			next.chunk_start = f->chunk_end;
 			next.next_row = 0;
 			next.next_id[0] = '\0';
-			if (chunk_end >= cp.to + 1)
+			if (f->chunk_end >= cp.to + 1)
 				next.chunk_start = cp.to + 1;
 		}
 		int done = next.chunk_start > cp.to;
 		/* Reached: the end of a finished chunk, else the page's last day. */
 		int32_t reached = next.chunk_start > cp.chunk_start ? next.chunk_start - 1 :
-			page_last_day(resp.json);
+			page_last_day(f->resp.json);
+		/* The answer is read: only its rows are kept (two pages are in
+		 * memory at a time, the next one arriving). */
+		http_response_release(&f->resp);
+		http_response_init(&f->resp);
 		int64_t rows_before = s->st->rows_read;
 		if (reached > next.reached)
 			next.reached = reached;
 		checkpoint_text(&next, &cptext);
 
+		/* The next page is asked for while this one is written; it is
+		 * looked at only once this one has committed. */
+		struct fetch *nf = &slot[!cur];
+		int capped = 0;
+		if (!done) {
+			if (++fetched > max_pages) {
+				capped = 1;
+			} else {
+				fetch_prepare(nf, &next, page_size);
+				fetch_start(nf);
+				have = 1;
+			}
+		}
 		int64_t written = 0;
-		int read;
-		struct quarantine q;
-		quarantine_init(&q, "toggl_track", "time_entries");
-		quarantine_screen_toggl_reports(&q, &resp.body, &clean);
-		raw_rows_reset(&rows);
-		if ((read = toggl_stage_report_page(&rows, clean.data, clean.len, wid,
-						    &tags)) < 0) {
-			snprintf(err, errlen, "Toggl's Reports page for %s..%s cannot be read "
-				 "row by row (not a list of rows, or nested too deep); "
-				 "stopping", sd, ed);
-			quarantine_release(&q);
+		if (db_begin(s->db, err, errlen) < 0)
 			goto out;
-		}
-		if (db_begin(s->db, err, errlen) < 0) {
-			quarantine_release(&q);
-			goto out;
-		}
-		if (load_rows(s, &rows, "raw.toggl_track__time_entries", "reports/v3", 1,
-			      read, &written, err, errlen) < 0 ||
-		    quarantine_store(s->db, &q, err, errlen) < 0 ||
+		if (load_rows(s, &f->rows, "raw.toggl_track__time_entries", "reports/v3", 1,
+			      f->read, &written, err, errlen) < 0 ||
+		    quarantine_store(s->db, &f->q, err, errlen) < 0 ||
 		    save_state(s, "toggl_track.backfill", NULL, done ? NULL : cptext.data,
 			       written > 0, err, errlen) < 0 ||
 		    db_commit(s->db, err, errlen) < 0) {
 			db_rollback(s->db);
-			quarantine_release(&q);
 			goto out;
 		}
-		s->st->rows_quarantined += (int64_t)q.n;
-		quarantine_warn(&q, "sync toggl");
-		quarantine_release(&q);
+		fetch_wait(nf);
+		s->st->rows_quarantined += (int64_t)f->q.n;
+		quarantine_warn(&f->q, "sync toggl");
 		s->st->pages++;
 		range_progress_page(&prog, s->st->rows_read - rows_before, reached);
 		cp = next;
 		/* Without X-Next-ID the next page cannot be checked: the API gave
 		 * nothing to check it by (within one run rows rarely move). */
+		if (capped) {
+			snprintf(err, errlen, "the backfill stopped after %d Reports pages "
+				 "(--max-pages); the checkpoint is kept: rerun the same "
+				 "command to continue", max_pages);
+			goto out;
+		}
+		if (have) {
+			range_progress_show(&prog);
+			cur = !cur;
+		}
 	}
 	range_progress_show(&prog);
 	log_progress_done();
 	rc = 0;
 out:
-	http_response_release(&resp);
-	raw_rows_release(&rows);
+	fetch_wait(&slot[0]);
+	fetch_wait(&slot[1]);
+	fetch_release(&slot[0]);
+	fetch_release(&slot[1]);
 	toggl_tags_release(&tags);
-	buf_release(&clean);
 	buf_release(&cptext);
 	buf_release(&url);
-	buf_release(&body);
 	return rc;
 }
 
