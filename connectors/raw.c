@@ -451,41 +451,14 @@ static int row_cmp(const void *a, const void *b, void *arg)
 	return c ? c : (x->ord > y->ord) - (x->ord < y->ord);
 }
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int row_exists(const struct raw_rows *r, const struct raw_row *row,
-		      char *const *have, size_t nhave)
-{
-	size_t lo = 0, hi = nhave;
-	const char *id = r->text.data + row->off;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strncmp(have[mid], id, row->id_len);
-		if (c == 0 && have[mid][row->id_len])
-			c = 1;
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 int raw_rows_load(PGconn *db, const struct raw_rows *r, const struct raw_target *t,
 		  int direct, int64_t *written, int64_t *deleted,
 		  char *err, size_t errlen)
 {
 	struct sender snd;
-	struct buf lit = BUF_INIT, suffix = BUF_INIT, sql = BUF_INIT;
-	PGresult *res = NULL;
-	size_t *idx = NULL, nhave = 0;
-	char **have = NULL, *route = NULL;      /* per row: 0 skip, 1 direct, 2 stage */
+	struct buf suffix = BUF_INIT, sql = BUF_INIT;
+	size_t *idx = NULL;
+	char *route = NULL;             /* per row: 0 = an earlier copy, else staged */
 	int rc = -1;
 
 	*written = *deleted = 0;
@@ -499,76 +472,56 @@ int raw_rows_load(PGconn *db, const struct raw_rows *r, const struct raw_target 
 	if (r->odd)
 		direct = 0;
 	if (direct) {
-		/* The last copy of each id, and which of them the table has. */
+		/* Only the last copy of each id goes. */
 		if (!(idx = malloc(r->n * sizeof(*idx))))
 			abort();
 		for (size_t i = 0; i < r->n; i++)
 			idx[i] = i;
 		qsort_r(idx, r->n, sizeof(*idx), row_cmp, (void *)r);
-		buf_putc(&lit, '{');
-		for (size_t k = 0; k < r->n; k++) {
-			const struct raw_row *row = &r->v[idx[k]];
-			if (k + 1 < r->n && row_cmp_ids(r, row, &r->v[idx[k + 1]]) == 0) {
+		for (size_t k = 0; k + 1 < r->n; k++)
+			if (row_cmp_ids(r, &r->v[idx[k]], &r->v[idx[k + 1]]) == 0)
 				route[idx[k]] = 0;
-				continue;
-			}
-			if (lit.len > 1)
-				buf_putc(&lit, ',');
-			buf_putc(&lit, '"');
-			for (size_t j = 0; j < row->id_len; j++) {
-				char c = r->text.data[row->off + j];
-				if (c == '"' || c == '\\')
-					buf_putc(&lit, '\\');
-				buf_putc(&lit, c);
-			}
-			buf_putc(&lit, '"');
-		}
-		buf_putc(&lit, '}');
-		const char *params[1] = { lit.data };
-		if (!(res = query_target(db, "connectors/raw_existing.sql", t->table, 1, params,
-					 err, errlen)))
+		/* Optimistic: the rows go straight in, inside a savepoint; when
+		 * one of their ids is there already (a unique violation), the
+		 * savepoint is rolled back and they all go through the stage. */
+		int64_t w = 0, d = 0;
+		buf_printf(&sql, "COPY %s (source_id, data, deleted_at, api_version) "
+			   "FROM STDIN", t->table);
+		buf_putc(&suffix, '\t');
+		raw_copy_escape(&suffix, t->api_version, strlen(t->api_version));
+		buf_putc(&suffix, '\n');
+		if (db_exec(db, "SAVEPOINT raw_direct", err, errlen) < 0 ||
+		    send_begin(&snd, db, sql.data, err, errlen) < 0)
 			goto out;
-		nhave = (size_t)PQntuples(res);
-		if (nhave && !(have = malloc(nhave * sizeof(*have))))
-			abort();
-		for (size_t i = 0; i < nhave; i++)
-			have[i] = PQgetvalue(res, (int)i, 0);
-		qsort(have, nhave, sizeof(*have), str_cmp);
-		size_t ndirect = 0;
 		for (size_t i = 0; i < r->n; i++) {
-			if (route[i] && !row_exists(r, &r->v[i], have, nhave)) {
-				route[i] = 1;
-				ndirect++;
-			}
+			if (!route[i])
+				continue;
+			send_row(&snd, r, &r->v[i], suffix.data, suffix.len);
+			w++;
+			d += r->v[i].deleted;
 		}
-		if (ndirect) {
-			buf_printf(&sql, "COPY %s (source_id, data, deleted_at, api_version) "
-				   "FROM STDIN", t->table);
-			buf_putc(&suffix, '\t');
-			raw_copy_escape(&suffix, t->api_version, strlen(t->api_version));
-			buf_putc(&suffix, '\n');
-			if (send_begin(&snd, db, sql.data, err, errlen) < 0)
+		if (send_end(&snd) == 0) {
+			if (db_exec(db, "RELEASE SAVEPOINT raw_direct", err, errlen) < 0)
 				goto out;
-			for (size_t i = 0; i < r->n; i++) {
-				if (route[i] != 1)
-					continue;
-				send_row(&snd, r, &r->v[i], suffix.data, suffix.len);
-				(*written)++;
-				*deleted += r->v[i].deleted;
-			}
-			if (send_end(&snd) < 0)
-				goto out;
+			*written = w;
+			*deleted = d;
+			rc = 0;
+			goto out;
 		}
+		if (!db_failed_with(DB_UNIQUE_VIOLATION))
+			goto out;
+		if (db_exec(db, "ROLLBACK TO SAVEPOINT raw_direct", err, errlen) < 0)
+			goto out;
 	}
 	size_t nstage = 0;
 	for (size_t i = 0; i < r->n; i++)
-		nstage += route[i] == 2;
+		nstage += route[i] != 0;
 	if (nstage) {
 		char tail[32];
 		if (send_begin(&snd, db, t->stage_copy, err, errlen) < 0)
 			goto out;
 		for (size_t i = 0; i < r->n; i++) {
-			if (route[i] != 2)
+			if (!route[i])
 				continue;
 			int n = snprintf(tail, sizeof(tail), "\t%d\t%c\n", r->v[i].ord,
 					 r->v[i].odd ? 't' : 'f');
@@ -587,12 +540,8 @@ int raw_rows_load(PGconn *db, const struct raw_rows *r, const struct raw_target 
 	}
 	rc = 0;
 out:
-	if (res)
-		PQclear(res);
-	free(have);
 	free(idx);
 	free(route);
-	buf_release(&lit);
 	buf_release(&suffix);
 	buf_release(&sql);
 	return rc;

@@ -111,9 +111,11 @@ int raw_state_save(PGconn *db, const char *source, const char *cursor,
  * The rows of one page (or one listing) for a raw table keyed by
  * source_id.  raw_rows_load writes them in the caller's transaction:
  *
- *   - with direct, the ids not yet in the table go by one COPY straight
- *     into it (synced_at takes its default, now()), the fastest way in;
- *   - the others (every row without direct) are COPYed into the stage and
+ *   - with direct, the rows go by one COPY straight into the table
+ *     (synced_at takes its default, now()), the fastest way in, inside a
+ *     savepoint: when one of their ids is there already (a unique
+ *     violation), the savepoint is rolled back and
+ *   - the rows (every row without direct) are COPYed into the stage and
  *     merged by a query file that skips unchanged rows.
  *
  * Of an id given twice the last copy wins, as in jsonb.  A row whose id C

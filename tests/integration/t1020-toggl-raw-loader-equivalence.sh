@@ -136,4 +136,27 @@ t_eq "and writes no row" "0|0" \
 t_eq "no synced_at moved" "$BEFORE" \
 	"$(t_psql "SELECT md5(string_agg(source_id || synced_at::text, ',' ORDER BY source_id)) FROM raw.toggl_track__time_entries")"
 
+# A page holding new, changed and unchanged rows: the straight COPY meets
+# an id that is there, so the page goes through the stage and the merge.
+DEL=$(t_psql "SELECT string_agg(quote_literal(source_id), ',') FROM (SELECT source_id
+              FROM raw.toggl_track__time_entries WHERE api_version = 'reports/v3'
+              ORDER BY source_id LIMIT 3) q")
+t_psql "CREATE TABLE public.kept AS SELECT source_id, data FROM raw.toggl_track__time_entries
+        WHERE source_id IN ($DEL)"
+t_psql "DELETE FROM raw.toggl_track__time_entries WHERE source_id IN ($DEL)"
+E3=$(old_ids | sed -n '7p')
+dump_entry "$E3" | jq -c '{id, seconds: (.duration - 60), start, stop, at}' | inject "$E3" "&api=reports"
+t_ok "a backfill over deleted, changed and unchanged rows succeeds" \
+	'"$DWHBI" sync toggl --backfill "$FROM..$TO" --page-size 50 >>"$OUT" 2>&1'
+t_eq "it writes the three deleted rows and the changed one" "4|0" \
+	"$(t_psql "SELECT rows_written, rows_deleted FROM ops.runs WHERE job = 'sync toggl' ORDER BY id DESC LIMIT 1")"
+t_eq "the deleted rows are back as they were" 3 \
+	"$(t_psql "SELECT count(*) FROM kept k JOIN raw.toggl_track__time_entries r USING (source_id) WHERE r.data = k.data")"
+t_eq "the changed row has its new duration" "$(( $(dump_entry "$E3" | jq -r .duration) - 60 ))" \
+	"$(t_psql "SELECT data->>'duration' FROM raw.toggl_track__time_entries WHERE source_id = '$E3'")"
+t_eq "no other row's synced_at moved" \
+	"$(t_psql "SELECT count(*) - 4 FROM raw.toggl_track__time_entries")" \
+	"$(t_psql "SELECT count(*) FROM raw.toggl_track__time_entries r
+	          WHERE synced_at < (SELECT started_at FROM ops.runs WHERE job = 'sync toggl' ORDER BY id DESC LIMIT 1)")"
+
 t_done
