@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "connectors/validate.h"
 #include "lib/db.h"
 #include "lib/query.h"
 
@@ -108,34 +107,139 @@ void raw_page_end_row(struct raw_page *p)
 	p->col = 0;
 }
 
-/* Members beyond this many are looked up one by one (jv_member). */
-#define PICK_MAX_MEMBERS 64
+/* ---- a fast walk over JSON the connector has already checked ----
+ *
+ * The items reaching the loader passed the checks of connectors/validate.h
+ * (or cJSON parsed them), so they are well-formed: strings are skipped
+ * with memchr and nothing is validated again.  The walk still never reads
+ * past the end and gives up (-1) on anything it does not expect.  It has
+ * no depth limit: containers are skipped by counting brackets. */
+
+static const char *fw_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* p at '"': the byte after the closing quote, or NULL. */
+static const char *fw_string(const char *p, const char *e)
+{
+	const char *from = p + 1;
+
+	for (;;) {
+		const char *q = memchr(from, '"', (size_t)(e - from)), *b;
+		if (!q)
+			return NULL;
+		for (b = q; b > from && b[-1] == '\\'; b--)
+			;
+		if (((q - b) & 1) == 0)
+			return q + 1;
+		from = q + 1;
+	}
+}
+
+/* The end of the value at p, or NULL. */
+static const char *fw_value(const char *p, const char *e)
+{
+	if (p >= e)
+		return NULL;
+	if (*p == '"')
+		return fw_string(p, e);
+	if (*p == '{' || *p == '[') {
+		size_t depth = 0;
+		while (p < e) {
+			char c = *p;
+			if (c == '"') {
+				if (!(p = fw_string(p, e)))
+					return NULL;
+				continue;
+			}
+			if (c == '{' || c == '[')
+				depth++;
+			else if ((c == '}' || c == ']') && --depth == 0)
+				return p + 1;
+			p++;
+		}
+		return NULL;
+	}
+	const char *start = p;
+	while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
+	       *p != '\n' && *p != '\r')
+		p++;
+	return p > start ? p : NULL;
+}
+
+int raw_json_next(struct jv_span arr, const char **pos, struct jv_span *item)
+{
+	const char *e = arr.p + arr.n, *p = *pos;
+
+	if (!p) {
+		p = fw_ws(arr.p, e);
+		if (p >= e || *p != '[')
+			return -1;
+		p = fw_ws(p + 1, e);
+		if (p < e && *p == ']') {
+			*pos = e;
+			return 0;
+		}
+	} else {
+		p = fw_ws(p, e);
+		if (p >= e || *p == ']')
+			return 0;
+		if (*p != ',')
+			return -1;
+		p = fw_ws(p + 1, e);
+	}
+	const char *end = fw_value(p, e);
+	if (!end)
+		return -1;
+	item->p = p;
+	item->n = (size_t)(end - p);
+	*pos = end;
+	return 1;
+}
 
 int raw_json_pick(struct jv_span obj, const char *const *names, int n,
 		  struct jv_span *vals, int *found)
 {
-	struct jv_span keys[PICK_MAX_MEMBERS], v[PICK_MAX_MEMBERS];
-	size_t nm;
-	int rc = jv_members(obj, keys, v, PICK_MAX_MEMBERS, &nm);
+	const char *e = obj.p + obj.n, *p = fw_ws(obj.p, e);
 
-	if (rc < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(names[i]);
+	for (int i = 0; i < n; i++)
 		found[i] = 0;
-		if (rc == 1) {          /* too many members: the slow way */
-			found[i] = jv_member(obj, names[i], &vals[i]) == 1;
-			continue;
-		}
-		for (size_t k = nm; k-- > 0;) {
-			if (keys[k].n == len && memcmp(keys[k].p, names[i], len) == 0) {
-				vals[i] = v[k];
+	if (p >= e || *p != '{')
+		return -1;
+	p = fw_ws(p + 1, e);
+	if (p < e && *p == '}')
+		return 0;
+	for (;;) {
+		const char *k, *v;
+		if (p >= e || *p != '"' || !(v = fw_string(p, e)))
+			return -1;
+		k = p + 1;
+		size_t klen = (size_t)(v - k - 1);
+		p = fw_ws(v, e);
+		if (p >= e || *p != ':')
+			return -1;
+		p = fw_ws(p + 1, e);
+		if (!(v = fw_value(p, e)))
+			return -1;
+		/* The last of repeated keys wins, as in jsonb. */
+		for (int i = 0; i < n; i++) {
+			if (strncmp(names[i], k, klen) == 0 && names[i][klen] == '\0') {
+				vals[i].p = p;
+				vals[i].n = (size_t)(v - p);
 				found[i] = 1;
 				break;
 			}
 		}
+		p = fw_ws(v, e);
+		if (p < e && *p == '}')
+			return 0;
+		if (p >= e || *p != ',')
+			return -1;
+		p = fw_ws(p + 1, e);
 	}
-	return 0;
 }
 
 int raw_json_scalar(struct jv_span v, struct jv_span *out)

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "connectors/validate.h"
 #include "lib/buf.h"
 
 /* The rows of one stage load, in COPY text format. */
@@ -55,12 +56,16 @@ void raw_page_end_row(struct raw_page *p);
  * raw_page_field, for callers that build a field in pieces). */
 void raw_copy_escape(struct buf *b, const char *s, size_t n);
 
-struct jv_span;
+/* JSON the connector has checked already (connectors/validate.h), walked
+ * fast: nothing is validated again, but nothing past the span is read. */
 /* Picks members of a JSON object in one pass: vals[i] gets the value of
  * names[i] (the last one when repeated, as in jsonb) and found[i] says
  * whether it is there.  Returns 0, or -1 when obj is not an object. */
 int raw_json_pick(struct jv_span obj, const char *const *names, int n,
 		  struct jv_span *vals, int *found);
+/* The elements of a JSON array one by one: *pos = NULL first; 1 with the
+ * next element in *item, 0 at the end, -1 when arr is not an array. */
+int raw_json_next(struct jv_span arr, const char **pos, struct jv_span *item);
 /* The text PostgreSQL's ->> gives for a JSON scalar, when C can tell it
  * for sure without parsing (a string without escapes, a canonical integer):
  * 1 with the text in *out (not NUL-terminated), 0 for null, -1 when only

@@ -120,8 +120,9 @@ static const char *url_path(const struct sync *s, const char *url)
 
 /* Sends one request and turns every non-2xx answer into a message that
  * says what to do. */
-static int call(struct sync *s, const char *method, const char *url,
-		const char *body, struct http_response *resp, char *err, size_t errlen)
+static int call_with(struct sync *s, const char *method, const char *url,
+		     const char *body, int (*body_check)(const char *, size_t),
+		     struct http_response *resp, char *err, size_t errlen)
 {
 	struct http_request req = { 0 };
 	const char *json_headers[] = { "Content-Type: application/json", NULL };
@@ -133,7 +134,8 @@ static int call(struct sync *s, const char *method, const char *url,
 	req.headers = body ? json_headers : NULL;
 	req.basic_user = s->cfg->toggl_api_token;
 	req.basic_password = "api_token";
-	req.want_json = 1;
+	req.want_json = body_check == NULL;
+	req.body_check = body_check;
 	if (http_send(&s->http, &req, resp, err, errlen) < 0)
 		return -1;
 	if (resp->status >= 200 && resp->status < 300)
@@ -164,6 +166,34 @@ static int call(struct sync *s, const char *method, const char *url,
 		snprintf(err, errlen, "Toggl refused %s %s (HTTP %ld: %s)", method, path,
 			 resp->status, excerpt);
 	return -1;
+}
+
+static int call(struct sync *s, const char *method, const char *url,
+		const char *body, struct http_response *resp, char *err, size_t errlen)
+{
+	return call_with(s, method, url, body, NULL, resp, err, errlen);
+}
+
+/* A Reports page is read without a cJSON tree (it can be megabytes): the
+ * answer must be well-formed JSON, a list the scanner can split; another
+ * answer is parsed whole, only to tell malformed from "not a list". */
+static int reports_body_check(const char *body, size_t len)
+{
+	struct jv_span page = { body, len }, *rows;
+	size_t n;
+	const char *p = body, *e = body + len;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p < e && *p == '[') {
+		if (jv_array_items(page, &rows, &n) < 0)
+			return -1;
+		free(rows);
+		return 0;
+	}
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON_Delete(j);
+	return j ? 0 : -1;
 }
 
 /* ---- staging ---- */
@@ -202,9 +232,10 @@ static const char *first_char(const char *p, const char *e)
 
 int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len)
 {
-	struct jv_span page = { body, len }, *items;
-	const char *p = first_char(body, body + len);
-	size_t n;
+	struct jv_span page = { body, len }, item;
+	const char *p = first_char(body, body + len), *pos = NULL;
+	size_t mark = rows->n, start = rows->text.len;
+	int n = 0, r;
 
 	if (p < body + len && *p == '{') {
 		stage_row(rows, page);
@@ -212,12 +243,17 @@ int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len)
 	}
 	if (p == body + len || *p != '[')
 		return 0;       /* null (or not a listing): no items */
-	if (jv_array_items(page, &items, &n) < 0)
+	while ((r = raw_json_next(page, &pos, &item)) == 1) {
+		stage_row(rows, item);
+		n++;
+	}
+	if (r < 0) {            /* drop what this page added */
+		rows->n = mark;
+		rows->text.len = start;
+		rows->text.data[start] = '\0';
 		return -1;
-	for (size_t i = 0; i < n; i++)
-		stage_row(rows, items[i]);
-	free(items);
-	return (int)n;
+	}
+	return n;
 }
 
 void toggl_tags_release(struct toggl_tags *t)
@@ -290,57 +326,60 @@ static void put_member(struct raw_rows *pg, const char *key, const struct jv_spa
 static void put_tags(struct raw_rows *pg, const struct toggl_tags *tags,
 		     const struct jv_span *tag_ids, int found)
 {
-	struct jv_span *ids = NULL;
-	size_t n = 0;
+	struct jv_span id;
+	const char *pos = NULL;
 	int any = 0;
 
-	if (found && tags->n && jv_array_items(*tag_ids, &ids, &n) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			struct jv_span t;
-			const char *name;
-			if (raw_json_scalar(ids[i], &t) <= 0 ||
-			    !(name = tag_name(tags, t.p, t.n)))
-				continue;
-			put(pg, any++ ? "," : ",\"tags\":[");
-			put(pg, name);
-		}
+	while (found && tags->n && raw_json_next(*tag_ids, &pos, &id) == 1) {
+		struct jv_span t;
+		const char *name;
+		if (raw_json_scalar(id, &t) <= 0 || !(name = tag_name(tags, t.p, t.n)))
+			continue;
+		put(pg, any++ ? "," : ",\"tags\":[");
+		put(pg, name);
 	}
-	free(ids);
 	put(pg, any ? "]" : ",\"tags\":null");
 }
 
 int toggl_stage_report_page(struct raw_rows *pg, const char *body, size_t len,
-			    const char *wid, const struct toggl_tags *tags)
+			    const char *wid, const struct toggl_tags *tags, int32_t *last_day)
 {
-	struct jv_span page = { body, len }, *rows;
-	size_t nrows;
-	int count = 0;
+	struct jv_span page = { body, len }, row;
+	const char *rpos = NULL;
+	int count = 0, rr;
 
-	if (jv_array_items(page, &rows, &nrows) < 0)
-		return -1;
-	for (size_t i = 0; i < nrows; i++) {
-		struct jv_span r[R_N], *te = NULL;
+	while ((rr = raw_json_next(page, &rpos, &row)) == 1) {
+		struct jv_span r[R_N], te;
+		const char *tpos = NULL;
 		int rf[R_N];
-		size_t nte = 0;
 
-		if (raw_json_pick(rows[i], ROW_KEYS, R_N, r, rf) < 0) {
-			free(rows);
+		if (raw_json_pick(row, ROW_KEYS, R_N, r, rf) < 0)
 			return -1;
-		}
-		if (!rf[R_ENTRIES] || jv_array_items(r[R_ENTRIES], &te, &nte) < 0)
+		if (!rf[R_ENTRIES])
 			continue;       /* no list of entries: nothing to flatten */
 		/* pid only with a project, as in v9. */
 		int pid = rf[R_PROJECT] && r[R_PROJECT].n &&
 			  (r[R_PROJECT].p[0] == '-' ||
 			   (r[R_PROJECT].p[0] >= '0' && r[R_PROJECT].p[0] <= '9'));
-		for (size_t k = 0; k < nte; k++) {
+		while (raw_json_next(r[R_ENTRIES], &tpos, &te) == 1) {
 			struct jv_span e[E_N], id = { 0 };
 			int ef[E_N], idr = 0;
 
-			if (raw_json_pick(te[k], ENTRY_KEYS, E_N, e, ef) < 0)
+			if (raw_json_pick(te, ENTRY_KEYS, E_N, e, ef) < 0)
 				memset(ef, 0, sizeof(ef));
 			if (ef[E_ID])
 				idr = raw_json_scalar(e[E_ID], &id);
+			/* The latest start day ("start" begins with the local date). */
+			struct jv_span st;
+			int32_t d;
+			char day[11];
+			if (last_day && ef[E_START] && raw_json_scalar(e[E_START], &st) > 0 &&
+			    st.n >= 10) {
+				memcpy(day, st.p, 10);
+				day[10] = '\0';
+				if (time_parse_date(day, &d) == 0 && d > *last_day)
+					*last_day = d;
+			}
 			/* An id only SQL can read (or none): odd. */
 			raw_rows_begin(pg, idr > 0 ? id.p : NULL, id.n);
 			put_member(pg, "{\"id\":", &e[E_ID], ef[E_ID]);
@@ -366,10 +405,8 @@ int toggl_stage_report_page(struct raw_rows *pg, const char *body, size_t len,
 			raw_rows_end(pg, NULL, 0, 0);
 			count++;
 		}
-		free(te);
 	}
-	free(rows);
-	return count;
+	return rr < 0 ? -1 : count;
 }
 
 /* ---- database steps ---- */
@@ -845,6 +882,25 @@ int toggl_page_starts_with(const cJSON *page, const char *id)
 	return 0;
 }
 
+int toggl_page_text_starts_with(const char *body, size_t len, const char *id)
+{
+	static const char *const te_key[1] = { "time_entries" }, *const id_key[1] = { "id" };
+	struct jv_span page = { body, len }, row, tes, te, v, t;
+	const char *pos = NULL;
+	int found;
+
+	if (!id || !*id || raw_json_next(page, &pos, &row) != 1 ||
+	    raw_json_pick(row, te_key, 1, &tes, &found) < 0 || !found)
+		return 0;
+	pos = NULL;
+	while (raw_json_next(tes, &pos, &te) == 1) {
+		if (raw_json_pick(te, id_key, 1, &v, &found) == 0 && found &&
+		    raw_json_scalar(v, &t) > 0 && t.n == strlen(id) && memcmp(t.p, id, t.n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int toggl_json_id(const cJSON *v, char *out, size_t outlen)
 {
 	return json_id_text(v, out, outlen);
@@ -911,29 +967,6 @@ static int checkpoint_parse(const char *text, struct checkpoint *c)
 	return rc;
 }
 
-/* The latest start day among a Reports page's entries (rows hold their
- * entries in "time_entries"; "start" begins with the local date), or -1. */
-static int32_t page_last_day(const cJSON *rows)
-{
-	const cJSON *row, *te;
-	int32_t last = -1, d;
-	char day[11];
-
-	cJSON_ArrayForEach(row, rows) {
-		cJSON_ArrayForEach(te, cJSON_GetObjectItemCaseSensitive(row, "time_entries")) {
-			const cJSON *st = cJSON_GetObjectItemCaseSensitive(te, "start");
-
-			if (!cJSON_IsString(st) || strlen(st->valuestring) < 10)
-				continue;
-			memcpy(day, st->valuestring, 10);
-			day[10] = '\0';
-			if (time_parse_date(day, &d) == 0 && d > last)
-				last = d;
-		}
-	}
-	return last;
-}
-
 /* The tag names Reports rows are flattened with (the masters were synced
  * just before, so they are current). */
 static int load_tags(struct sync *s, struct toggl_tags *t, char *err, size_t errlen)
@@ -986,6 +1019,7 @@ struct fetch {
 	struct quarantine q;
 	int rc;                         /* the request: 0 or -1 with err */
 	int read;                       /* entries flattened, -1 = unreadable */
+	int32_t last_day;               /* latest start day of its entries, or -1 */
 	char err[1024];
 	pthread_t thread;
 	int running;
@@ -1044,18 +1078,46 @@ static void fetch_prepare(struct fetch *f, const struct checkpoint *cp, int page
 	raw_rows_reset(&f->rows);
 	f->rc = 0;
 	f->read = 0;
+	f->last_day = -1;
 	f->err[0] = '\0';
+}
+
+/* Whether an answer is a JSON list (its first byte past blanks is '['),
+ * and an empty one. */
+static const char *page_start(const struct buf *b)
+{
+	const char *p = b->data, *e = b->data + b->len;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p < e ? p : NULL;
+}
+
+static int page_is_list(const struct buf *b)
+{
+	const char *p = page_start(b);
+	return p && *p == '[';
+}
+
+static int page_is_empty(const struct buf *b)
+{
+	const char *p = page_start(b), *e = b->data + b->len;
+	if (!p || *p != '[')
+		return 0;
+	for (p++; p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'); p++)
+		;
+	return p < e && *p == ']';
 }
 
 /* Fetches, screens and flattens (no database). */
 static void fetch_run(struct fetch *f)
 {
-	f->rc = call(f->s, "POST", f->url, f->body.data, &f->resp, f->err, sizeof(f->err));
-	if (f->rc < 0 || !cJSON_IsArray(f->resp.json))
+	f->rc = call_with(f->s, "POST", f->url, f->body.data, reports_body_check, &f->resp,
+			  f->err, sizeof(f->err));
+	if (f->rc < 0 || !page_is_list(&f->resp.body))
 		return;
 	quarantine_screen_toggl_reports(&f->q, &f->resp.body, &f->clean);
 	f->read = toggl_stage_report_page(&f->rows, f->clean.data, f->clean.len, f->wid,
-					  f->tags);
+					  f->tags, &f->last_day);
 	buf_release(&f->clean);         /* the rows hold what is needed */
 }
 
@@ -1158,7 +1220,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			snprintf(err, errlen, "%s", f->err);
 			goto out;
 		}
-		if (!cJSON_IsArray(f->resp.json)) {
+		if (!page_is_list(&f->resp.body)) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is not a list", sd, ed);
 			goto out;
 		}
@@ -1170,7 +1232,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		 * mismatch the chunk is read again from its first row, the one
 		 * position that cannot have moved (merging is idempotent). */
 		if (cp.next_row > 0 && cp.next_id[0] &&
-		    !toggl_page_starts_with(f->resp.json, cp.next_id)) {
+		    !toggl_page_text_starts_with(f->resp.body.data, f->resp.body.len,
+						 cp.next_id)) {
 			if (++rereads > TOGGL_MAX_REREADS) {
 				snprintf(err, errlen, "Toggl's Reports rows for %s..%s kept moving "
 					 "while paging (%d re-reads); the checkpoint is kept, "
@@ -1200,7 +1263,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			goto out;
 		}
 		/* Paging must move forward, or the loop would never end. */
-		if (nr > 0 && cJSON_GetArraySize(f->resp.json) == 0) {
+		if (nr > 0 && page_is_empty(&f->resp.body)) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is empty but "
 				 "announces row %lld; stopping", sd, ed, nr);
 			goto out;
@@ -1233,7 +1296,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		int done = next.chunk_start > cp.to;
 		/* Reached: the end of a finished chunk, else the page's last day. */
 		int32_t reached = next.chunk_start > cp.chunk_start ? next.chunk_start - 1 :
-			page_last_day(f->resp.json);
+			f->last_day;
 		/* The answer is read: only its rows are kept (two pages are in
 		 * memory at a time, the next one arriving). */
 		http_response_release(&f->resp);

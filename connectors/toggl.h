@@ -93,6 +93,8 @@ int toggl_parse_paging_header(const char *value, long long *out);
 /* Whether the first row of a Reports v3 search page holds the time entry
  * id (decimal text): 1 yes, 0 no (or the page is empty or not rows). */
 int toggl_page_starts_with(const struct cJSON *page, const char *id);
+/* The same on the page's text (read without a cJSON tree). */
+int toggl_page_text_starts_with(const char *body, size_t len, const char *id);
 
 /* An id from a Toggl JSON value as decimal text (a positive integer up to
  * 2^53, or a string of digits without a leading zero up to INT64_MAX).
@@ -129,9 +131,10 @@ int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len);
 /* Adds a Reports v3 search page to rows: each entry of each row flattened to the
  * v9 shape (id, workspace_id/wid, project_id/pid, task_id, billable,
  * description, tag_ids, tags, user_id/uid, start, stop, duration, at,
- * server_deleted_at null).  Returns the number of entries, -1 when the page
- * is not a list of objects the scanner can read. */
+ * server_deleted_at null).  *last_day (when not NULL) is raised to the
+ * latest start day of the entries.  Returns the number of entries, -1 when
+ * the page is not a list of objects the scanner can read. */
 int toggl_stage_report_page(struct raw_rows *rows, const char *body, size_t len,
-			    const char *wid, const struct toggl_tags *tags);
+			    const char *wid, const struct toggl_tags *tags, int32_t *last_day);
 
 #endif

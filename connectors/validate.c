@@ -912,21 +912,3 @@ int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 	}
 	return 0;
 }
-
-int jv_members(struct jv_span obj, struct jv_span *keys, struct jv_span *vals,
-	       size_t max, size_t *n)
-{
-	struct scan s = { NULL, 1 };
-	const char *pos = NULL;
-	struct jv_span k, v;
-	int rc;
-
-	*n = 0;
-	while ((rc = next_member(obj, &pos, &k, &v, &s)) == 1) {
-		if (*n == max)
-			return 1;
-		keys[*n] = k;
-		vals[(*n)++] = v;
-	}
-	return rc < 0 ? -1 : 0;
-}

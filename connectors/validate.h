@@ -84,11 +84,4 @@ int validate_toggl_report_entry(struct jv_span te, const struct validate_window 
 int validate_gcal_event(struct jv_span item, const struct validate_window *w,
 			struct validate_result *r);
 
-/* The members of a JSON object in one pass: keys (the text between the
- * quotes) and values into keys[0..*n-1], vals[0..*n-1].  Returns 0, 1 when
- * the object has more than max members (the first max are given), -1 when
- * obj is not a well-formed object. */
-int jv_members(struct jv_span obj, struct jv_span *keys, struct jv_span *vals,
-	       size_t max, size_t *n);
-
 #endif
