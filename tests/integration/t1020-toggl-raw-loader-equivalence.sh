@@ -159,4 +159,19 @@ t_eq "no other row's synced_at moved" \
 	"$(t_psql "SELECT count(*) FROM raw.toggl_track__time_entries r
 	          WHERE synced_at < (SELECT started_at FROM ops.runs WHERE job = 'sync toggl' ORDER BY id DESC LIMIT 1)")"
 
+# Reports pages are read without a cJSON tree: a truncated or malformed
+# page is still retried, and the backfill ends complete.
+LAST=$(fp "SELECT source_id AS id, data FROM raw.toggl_track__time_entries WHERE api_version = 'reports/v3'")
+t_migrated_db
+for kind in truncate malformed; do
+	curl -sf -X POST -d '{"kind":"'$kind'","path":"/reports/","skip":2}' "$FAKE_URL/__control/fault" >/dev/null
+done
+mark=$(wc -l < "$FAKE_LOG")
+t_ok "a backfill through a truncated and a malformed Reports page succeeds" \
+	'"$DWHBI" sync toggl --backfill "$FROM..$TO" --page-size 50 >>"$OUT" 2>&1 || { tail -5 "$OUT"; false; }'
+t_eq "both faults fired on Reports pages" "malformed truncate" \
+	"$(tail -n +$((mark + 1)) "$FAKE_LOG" | jq -r 'select(.fault != null) | .fault' | sort | xargs)"
+t_eq "and raw is the same as after the backfills before" "$LAST" \
+	"$(fp "SELECT source_id AS id, data FROM raw.toggl_track__time_entries")"
+
 t_done
