@@ -11,10 +11,12 @@
  *   toggl_track.<entity>      last_synced_at / last_changed_at of the masters
  *   toggl_track               the whole source, after a successful run
  *
- * Every API page is COPYed into a temporary table and merged into raw with
- * one INSERT ... ON CONFLICT (see sql/0010_toggl.sql) in the same transaction
- * that moves the cursor or checkpoint, so an interrupted run keeps whole
- * pages only and resumes after the last committed one.  Waits and retries
+ * The items of every API page are read in C (Reports rows flattened to the
+ * v9 shape here) and written by the raw loader (connectors/raw.h: one COPY,
+ * straight into the table or through a stage and connectors/toggl_merge.sql)
+ * in the same transaction that moves the cursor or checkpoint, so an
+ * interrupted run keeps whole pages only and resumes after the last
+ * committed one.  Waits and retries
  * follow connectors/http.h; a Toggl quota (402 with quota headers) is waited
  * out when it fits the wait budget; 402 without them (a plan limitation) and
  * 401/403 (bad token) fail at once.
