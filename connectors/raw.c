@@ -35,13 +35,6 @@ void raw_page_release(struct raw_page *p)
 	p->col = 0;
 }
 
-void raw_page_reset(struct raw_page *p)
-{
-	buf_reset(&p->copy);
-	p->rows = 0;
-	p->col = 0;
-}
-
 void raw_copy_escape(struct buf *b, const char *s, size_t n)
 {
 	const char *e = s + n, *run = s;
@@ -82,16 +75,6 @@ void raw_page_str(struct raw_page *p, const char *s)
 		raw_page_null(p);
 	else
 		raw_page_field(p, s, strlen(s));
-}
-
-void raw_page_begin_field(struct raw_page *p)
-{
-	next_col(p);
-}
-
-void raw_page_append(struct raw_page *p, const char *s, size_t n)
-{
-	raw_copy_escape(&p->copy, s, n);
 }
 
 void raw_page_null(struct raw_page *p)

@@ -5,10 +5,12 @@
  * item's JSON text exactly as the API sent it (or as the connector
  * flattened it), and the few columns the merge needs — and hands them here:
  *
- *   1. raw_page_*: the rows are written in COPY text format into one buffer
- *      (backslash, tab, newline and CR escaped; NULL as \N);
- *   2. raw_page_copy: one COPY ... FROM STDIN sends the buffer to the
- *      session's temporary stage table;
+ *   1. raw_page_* (Google) or raw_rows_* (Toggl, keyed by source_id): the
+ *      rows are written in COPY text format into one buffer (backslash,
+ *      tab, newline and CR escaped; NULL as \N);
+ *   2. raw_page_copy / raw_rows_load: COPY ... FROM STDIN sends them to
+ *      the session's temporary stage table (keyed rows whose ids are new go
+ *      straight into the raw table, see below);
  *   3. raw_merge: one set-based statement from a query file beside the
  *      connector (connectors/<name>.sql) merges the stage into raw.*,
  *      skipping unchanged rows;
@@ -37,7 +39,6 @@ struct raw_page {
 
 void raw_page_init(struct raw_page *p);
 void raw_page_release(struct raw_page *p);
-void raw_page_reset(struct raw_page *p);
 /* The next column of the current row: n bytes of text (s may hold any
  * byte but NUL), escaped for COPY. */
 void raw_page_field(struct raw_page *p, const char *s, size_t n);
@@ -45,15 +46,11 @@ void raw_page_field(struct raw_page *p, const char *s, size_t n);
 void raw_page_str(struct raw_page *p, const char *s);
 /* The next column is SQL NULL. */
 void raw_page_null(struct raw_page *p);
-/* A column written in pieces: raw_page_begin_field, then any number of
- * raw_page_append (each escaped). */
-void raw_page_begin_field(struct raw_page *p);
-void raw_page_append(struct raw_page *p, const char *s, size_t n);
 /* Ends the current row. */
 void raw_page_end_row(struct raw_page *p);
 
 /* Appends n bytes escaped for COPY text format (the escaping of
- * raw_page_field, for callers that build a field in pieces). */
+ * raw_page_field and raw_rows_data). */
 void raw_copy_escape(struct buf *b, const char *s, size_t n);
 
 /* JSON the connector has checked already (connectors/validate.h), walked
@@ -76,7 +73,7 @@ int raw_json_scalar(struct jv_span v, struct jv_span *out);
  * CREATE TEMP TABLE of a stage) outside or inside a transaction. */
 int raw_exec_file(PGconn *db, const char *path, char *err, size_t errlen);
 
-/* Empties nothing: sends the rows of p with copy_sql ("COPY pg_temp.x
+/* Sends the rows of p with copy_sql ("COPY pg_temp.x
  * (cols) FROM STDIN").  Returns 0 or -1 with err. */
 int raw_page_copy(PGconn *db, const char *copy_sql, const struct raw_page *p,
 		  char *err, size_t errlen);

@@ -174,4 +174,22 @@ t_eq "both faults fired on Reports pages" "malformed truncate" \
 t_eq "and raw is the same as after the backfills before" "$LAST" \
 	"$(fp "SELECT source_id AS id, data FROM raw.toggl_track__time_entries")"
 
+# The rows whose id or server_deleted_at C leaves to SQL (odd: an escaped
+# string, an exponent) get them from the JSON, as 0010 read them.
+t_eq "toggl_stage_fix.sql reads an odd row's id and server_deleted_at from its JSON" \
+	"$(printf '1000|2026-01-06 09:00:00+00|f\n42|')" \
+	"$(psql -X -A -t -q -v ON_ERROR_STOP=1 <<-SQL
+	SET TIME ZONE 'UTC';
+	BEGIN;
+	\i $SRCDIR/connectors/toggl_stage.sql
+	INSERT INTO pg_temp.toggl_stage VALUES
+	    (0, NULL, '{"id": 1e3, "server_deleted_at": "2026-01-06T09:00:00\\u005a"}', NULL, true),
+	    (1, '42', '{"id": 42}', NULL, false);
+	\i $SRCDIR/connectors/toggl_stage_fix.sql
+	SELECT source_id, deleted_at, odd AND source_id IS NULL FROM pg_temp.toggl_stage WHERE ord = 0;
+	SELECT source_id, deleted_at FROM pg_temp.toggl_stage WHERE ord = 1;
+	COMMIT;
+	SQL
+	)"
+
 t_done
