@@ -18,10 +18,10 @@
 #include "connectors/http.h"
 #include "connectors/oauth.h"
 #include "connectors/quarantine.h"
+#include "connectors/raw.h"
 #include "lib/db.h"
 #include "lib/query.h"
 #include "lib/log.h"
-#include "lib/resource.h"
 #include "lib/timeutil.h"
 
 #define GCAL_API_VERSION "v3"
@@ -218,53 +218,75 @@ static int64_t result_int(PGresult *res, int col)
 	return strtoll(PQgetvalue(res, 0, col), NULL, 10);
 }
 
-/* Loads rows (source_id, data) of one page into pg_temp.gcal_stage with
- * COPY, after emptying it. */
-static int stage_rows(PGconn *db, const struct buf *copy, char *err,
-		      size_t errlen)
+/* Loads the rows of one page into pg_temp.gcal_stage (connectors/raw.h),
+ * after emptying it. */
+static int stage_rows(PGconn *db, const struct raw_page *page, int events,
+		      char *err, size_t errlen)
 {
 	if (db_exec(db, "TRUNCATE pg_temp.gcal_stage", err, errlen) < 0)
 		return -1;
-	if (db_copy_begin(db, "COPY pg_temp.gcal_stage (source_id, data) FROM STDIN",
-			  err, errlen) < 0)
-		return -1;
-	if (copy->len && db_copy_data(db, copy->data, copy->len, err, errlen) < 0) {
-		char ignore[64];
-
-		db_copy_end(db, ignore, sizeof(ignore));
-		return -1;
-	}
-	return db_copy_end(db, err, errlen);
+	return raw_page_copy(db, events ?
+			     "COPY pg_temp.gcal_stage (source_id, data, cancelled) FROM STDIN" :
+			     "COPY pg_temp.gcal_stage (source_id, data) FROM STDIN",
+			     page, err, errlen);
 }
 
-/* Appends one COPY line: source_id, the item as JSON. */
-static void copy_row(struct buf *copy, const char *source_id, const cJSON *item)
+/* One stage row of the calendar list or the colors: source_id and the
+ * item as cJSON prints it (these answers are small and hold no ids that
+ * a double would round). */
+static void copy_row(struct raw_page *page, const char *source_id, const cJSON *item)
 {
 	char *json = cJSON_PrintUnformatted(item);
 
 	if (!json)
 		abort();
-	buf_copy_field(copy, source_id);
-	buf_putc(copy, '\t');
-	buf_copy_field(copy, json);
-	buf_putc(copy, '\n');
+	raw_page_str(page, source_id);
+	raw_page_str(page, json);
+	raw_page_end_row(page);
 	free(json);
+}
+
+/* One stage row of an event: source_id, the item's bytes as sent (when the
+ * page could be split, else cJSON's print) and whether it is cancelled
+ * (NULL when only SQL can tell: an escaped status). */
+static void copy_event(struct raw_page *page, const char *source_id,
+		       const struct jv_span *span, const cJSON *item)
+{
+	static const char *const keys[1] = { "status" };
+	struct jv_span v, st;
+	int found = 0, r = 0;
+
+	if (!span) {
+		const cJSON *status = cJSON_GetObjectItemCaseSensitive(item, "status");
+		char *json = cJSON_PrintUnformatted(item);
+		if (!json)
+			abort();
+		raw_page_str(page, source_id);
+		raw_page_str(page, json);
+		raw_page_str(page, cJSON_IsString(status) &&
+			     strcmp(status->valuestring, "cancelled") == 0 ? "t" : "f");
+		raw_page_end_row(page);
+		free(json);
+		return;
+	}
+	if (raw_json_pick(*span, keys, 1, &v, &found) == 0 && found)
+		r = raw_json_scalar(v, &st);
+	raw_page_str(page, source_id);
+	raw_page_field(page, span->p, span->n);
+	if (r < 0)
+		raw_page_null(page);
+	else
+		raw_page_str(page, r > 0 && st.n == 9 && memcmp(st.p, "cancelled", 9) == 0 ?
+			     "t" : "f");
+	raw_page_end_row(page);
 }
 
 static int save_state(PGconn *db, const char *source, const char *cursor,
 		      const char *checkpoint, int changed, int completed,
 		      char *err, size_t errlen)
 {
-	const char *params[5] = {
-		source, cursor, checkpoint, changed ? "true" : "false",
-		completed ? "true" : "false"
-	};
-	PGresult *res = sql_file(db, "gcal_save_state", 5, params, err, errlen);
-
-	if (!res)
-		return -1;
-	PQclear(res);
-	return 0;
+	return raw_state_save(db, source, cursor, checkpoint, changed, completed,
+			      err, errlen);
 }
 
 /* ---- calendar list and colors ------------------------------------------ */
@@ -310,7 +332,8 @@ static void gcal_item_spans(const struct http_response *resp, const char *key,
 
 static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 {
-	struct buf url = BUF_INIT, copy = BUF_INIT;
+	struct buf url = BUF_INIT;
+	struct raw_page copy;
 	struct http_response resp;
 	char *page_token = NULL;
 	const char *params[1] = { GCAL_API_VERSION };
@@ -322,6 +345,7 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 
 	http_response_init(&resp);
 	quarantine_init(&q, "google_calendar", "calendar_list");
+	raw_page_init(&copy);
 	for (;;) {
 		const cJSON *items, *item, *next;
 		struct jv_span *spans = NULL;
@@ -378,7 +402,7 @@ static int sync_calendar_list(struct gcal *g, char *err, size_t errlen)
 	 * also lets the reconcile trust that it saw the whole list. */
 	if (db_begin(g->db, err, errlen) < 0)
 		goto out;
-	if (stage_rows(g->db, &copy, err, errlen) < 0)
+	if (stage_rows(g->db, &copy, 0, err, errlen) < 0)
 		goto rollback;
 	res = sql_file(g->db, "gcal_merge_list", 1, params, err, errlen);
 	if (!res)
@@ -421,13 +445,14 @@ out:
 	free(page_token);
 	http_response_release(&resp);
 	buf_release(&url);
-	buf_release(&copy);
+	raw_page_release(&copy);
 	return rc;
 }
 
 static int sync_colors(struct gcal *g, char *err, size_t errlen)
 {
-	struct buf url = BUF_INIT, copy = BUF_INIT;
+	struct buf url = BUF_INIT;
+	struct raw_page copy;
 	struct http_response resp;
 	const char *params[1] = { GCAL_API_VERSION };
 	const char *kinds[] = { "calendar", "event" };
@@ -439,6 +464,7 @@ static int sync_colors(struct gcal *g, char *err, size_t errlen)
 
 	http_response_init(&resp);
 	quarantine_init(&q, "google_calendar", "colors");
+	raw_page_init(&copy);
 	buf_printf(&url, "%s/colors", g->cfg->google_api_base);
 	if (api_get(g, url.data, &resp, err, errlen) < 0)
 		goto out;
@@ -471,7 +497,7 @@ static int sync_colors(struct gcal *g, char *err, size_t errlen)
 	}
 	if (db_begin(g->db, err, errlen) < 0)
 		goto out;
-	if (stage_rows(g->db, &copy, err, errlen) < 0)
+	if (stage_rows(g->db, &copy, 0, err, errlen) < 0)
 		goto rollback;
 	res = sql_file(g->db, "gcal_merge_colors", 1, params, err, errlen);
 	if (!res)
@@ -496,7 +522,7 @@ out:
 	quarantine_release(&q);
 	http_response_release(&resp);
 	buf_release(&url);
-	buf_release(&copy);
+	raw_page_release(&copy);
 	return rc;
 }
 
@@ -514,25 +540,23 @@ struct cursor {
 static int load_cursor(struct gcal *g, const char *source, struct cursor *c,
 		       char *err, size_t errlen)
 {
-	const char *params[1] = { source };
-	PGresult *res;
+	struct raw_state st;
 
 	memset(c, 0, sizeof(*c));
-	res = db_query(g->db, "SELECT cursor, checkpoint->>'time_min' "
-		       "FROM ops.sync_state WHERE source = $1",
-		       1, params, err, errlen);
-	if (!res)
+	if (raw_state_load(g->db, source, &st, err, errlen) < 0)
 		return -1;
-	if (PQntuples(res) == 1) {
-		if (!PQgetisnull(res, 0, 0) && *PQgetvalue(res, 0, 0)) {
-			snprintf(c->token, sizeof(c->token), "%s", PQgetvalue(res, 0, 0));
-			c->has_token = 1;
-		}
-		if (!PQgetisnull(res, 0, 1))
-			snprintf(c->time_min, sizeof(c->time_min), "%s",
-				 PQgetvalue(res, 0, 1));
+	if (st.cursor && *st.cursor) {
+		snprintf(c->token, sizeof(c->token), "%s", st.cursor);
+		c->has_token = 1;
 	}
-	PQclear(res);
+	if (st.checkpoint) {
+		cJSON *cp = cJSON_Parse(st.checkpoint);
+		const cJSON *tm = cJSON_GetObjectItemCaseSensitive(cp, "time_min");
+		if (cJSON_IsString(tm))
+			snprintf(c->time_min, sizeof(c->time_min), "%s", tm->valuestring);
+		cJSON_Delete(cp);
+	}
+	raw_state_release(&st);
 	return 0;
 }
 
@@ -549,8 +573,9 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 				    struct cal_report *rep, int *changed,
 				    char *err, size_t errlen)
 {
-	struct buf url = BUF_INIT, copy = BUF_INIT, prefix = BUF_INIT;
+	struct buf url = BUF_INIT, prefix = BUF_INIT;
 	struct buf checkpoint = BUF_INIT, kept = BUF_INIT;
+	struct raw_page copy;
 	struct http_response resp;
 	struct quarantine q;
 	struct jv_span *spans = NULL;
@@ -563,6 +588,7 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 	char *next_token = NULL;
 
 	http_response_init(&resp);
+	raw_page_init(&copy);
 	quarantine_init(&q, "google_calendar", "events");
 	buf_printf(&url, "%s/calendars/", g->cfg->google_api_base);
 	http_url_encode(&url, cal_id);
@@ -615,7 +641,7 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 		}
 		buf_printf(&sid, "%s%s", prefix.data, id->valuestring);
 		if (quarantine_screen_gcal_event(&q, span, item, sid.data))
-			copy_row(&copy, sid.data, item);
+			copy_event(&copy, sid.data, span, item);
 		buf_release(&sid);
 		rep->read++;
 	}
@@ -631,7 +657,7 @@ static enum page_result events_page(struct gcal *g, const char *cal_id,
 
 	if (db_begin(g->db, err, errlen) < 0)
 		goto out;
-	if (stage_rows(g->db, &copy, err, errlen) < 0)
+	if (stage_rows(g->db, &copy, 1, err, errlen) < 0)
 		goto rollback;
 	params[0] = GCAL_API_VERSION;
 	res = sql_file(g->db, "gcal_merge_events", 1, params, err, errlen);
@@ -693,7 +719,7 @@ out:
 	free(next_token);
 	http_response_release(&resp);
 	buf_release(&url);
-	buf_release(&copy);
+	raw_page_release(&copy);
 	buf_release(&prefix);
 	buf_release(&checkpoint);
 	return rc;
@@ -877,7 +903,6 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 {
 	char ids[GCAL_MAX_CALENDARS][256];
 	struct gcal g;
-	char *stage_sql;
 	cJSON *cal_list = NULL;
 	char first_err[512] = "";
 	const char *token;
@@ -911,16 +936,8 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 	rc = oauth_access_token(&g.oauth, &token, err, errlen);
 	if (rc < 0)
 		goto done;
-	/* Two statements: db_exec, not the parameterised path. */
-	stage_sql = resource_read("connectors/gcal_stage.sql", NULL);
-	if (!stage_sql) {
-		snprintf(err, errlen, "embedded file 'connectors/gcal_stage.sql' "
-			 "is missing: rebuild dwhbi");
-		rc = -1;
-		goto done;
-	}
-	rc = db_exec(db, stage_sql, err, errlen);
-	free(stage_sql);
+	/* Two statements: run whole, not the parameterised path. */
+	rc = raw_exec_file(db, "connectors/gcal_stage.sql", err, errlen);
 	if (rc < 0)
 		goto done;
 	if (detail)

@@ -7,7 +7,7 @@
 -- $1 = api_version.
 WITH page AS (
     SELECT DISTINCT ON (source_id) source_id, data,
-           coalesce(data->>'status' = 'cancelled', false) AS cancelled
+           coalesce(cancelled, data->>'status' = 'cancelled', false) AS cancelled
     FROM pg_temp.gcal_stage
     ORDER BY source_id, ord DESC
 ), seen AS (

@@ -472,6 +472,14 @@ int http_send(struct http_client *c, const struct http_request *req,
 					}
 					snprintf(why, sizeof(why),
 						 "malformed JSON in a %ld response", resp->status);
+				} else if (req->body_check && resp->status >= 200 &&
+					   resp->status < 300) {
+					if (req->body_check(resp->body.data, resp->body.len) == 0) {
+						rc = 0;
+						goto out;
+					}
+					snprintf(why, sizeof(why),
+						 "malformed JSON in a %ld response", resp->status);
 				} else {
 					rc = 0;
 					goto out;

@@ -78,6 +78,10 @@ struct http_request {
 	const char *basic_password;
 	int want_json;                  /* parse a 2xx body into resp->json;
 	                                   a body that does not parse is retried */
+	/* Instead of want_json, for large bodies read without a tree: 0 when
+	 * a 2xx body is well-formed; a body it refuses is retried like one
+	 * that does not parse. */
+	int (*body_check)(const char *body, size_t len);
 };
 
 /* What a classify hook decides about a response. */

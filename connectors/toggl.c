@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,32 +18,18 @@
 #include "lib/config.h"
 #include "connectors/http.h"
 #include "connectors/quarantine.h"
+#include "connectors/raw.h"
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/progress.h"
 #include "lib/timeutil.h"
 
-/* One temporary table per session holds the pages of the current
- * transaction (emptied at commit); sql/0010_toggl.sql reads it. */
-static const char SQL_PAGE_TABLE[] =
-	"CREATE TEMP TABLE IF NOT EXISTS toggl_page (body jsonb) ON COMMIT DELETE ROWS";
-static const char SQL_PAGE_COPY[] = "COPY pg_temp.toggl_page (body) FROM STDIN";
-static const char SQL_MERGE[] =
-	"SELECT read, written, deleted FROM ops.toggl_merge_page($1::regclass, $2, $3::bigint)";
-static const char SQL_RECONCILE_MASTER[] =
-	"SELECT ops.toggl_reconcile_master($1::regclass, $2)";
-static const char SQL_RECONCILE_WINDOW[] =
-	"SELECT ops.toggl_reconcile_window($1::timestamptz, $2::timestamptz)";
-static const char SQL_SAVE_STATE[] =
-	"SELECT ops.toggl_save_state($1, $2, $3::jsonb, $4::boolean)";
-/* Quarantined ids count as listed for a window reconcile (their raw rows,
- * if any, keep their last valid version rather than being marked deleted). */
-static const char SQL_PAGE_KEEP_IDS[] =
-	"INSERT INTO pg_temp.toggl_page (body) SELECT COALESCE(jsonb_agg("
-	"jsonb_build_object('id', i)), '[]') FROM unnest($1::text[]) AS i";
-static const char SQL_LOAD_STATE[] =
-	"SELECT COALESCE(cursor, ''), COALESCE(checkpoint::text, '') "
-	"FROM ops.sync_state WHERE source = $1";
+/* Each page's items go through the session's stage (connectors/toggl_stage.sql)
+ * and the merge query files beside this one (connectors/raw.h). */
+static const char SQL_LOAD_TAGS[] =
+	"SELECT source_id, to_jsonb(data->>'name')::text FROM raw.toggl_track__tags";
+/* A workspace with more tags than this is refused rather than held. */
+#define TOGGL_MAX_TAGS 200000
 
 /* Overlap of consecutive `since` runs: changes stamped just before the
  * server answered are fetched again rather than risked (merging is
@@ -133,8 +120,9 @@ static const char *url_path(const struct sync *s, const char *url)
 
 /* Sends one request and turns every non-2xx answer into a message that
  * says what to do. */
-static int call(struct sync *s, const char *method, const char *url,
-		const char *body, struct http_response *resp, char *err, size_t errlen)
+static int call_with(struct sync *s, const char *method, const char *url,
+		     const char *body, int (*body_check)(const char *, size_t),
+		     struct http_response *resp, char *err, size_t errlen)
 {
 	struct http_request req = { 0 };
 	const char *json_headers[] = { "Content-Type: application/json", NULL };
@@ -146,7 +134,8 @@ static int call(struct sync *s, const char *method, const char *url,
 	req.headers = body ? json_headers : NULL;
 	req.basic_user = s->cfg->toggl_api_token;
 	req.basic_password = "api_token";
-	req.want_json = 1;
+	req.want_json = body_check == NULL;
+	req.body_check = body_check;
 	if (http_send(&s->http, &req, resp, err, errlen) < 0)
 		return -1;
 	if (resp->status >= 200 && resp->status < 300)
@@ -179,78 +168,315 @@ static int call(struct sync *s, const char *method, const char *url,
 	return -1;
 }
 
-/* ---- database steps ---- */
-
-static int copy_pages(struct sync *s, struct buf *const *bodies, int n,
-		      char *err, size_t errlen)
+static int call(struct sync *s, const char *method, const char *url,
+		const char *body, struct http_response *resp, char *err, size_t errlen)
 {
-	struct buf line = BUF_INIT;
-	if (db_exec(s->db, SQL_PAGE_TABLE, err, errlen) < 0)
-		return -1;
-	if (db_copy_begin(s->db, SQL_PAGE_COPY, err, errlen) < 0)
-		return -1;
-	int rc = 0;
-	for (int i = 0; i < n && rc == 0; i++) {
-		buf_reset(&line);
-		buf_copy_field(&line, bodies[i]->data);
-		buf_putc(&line, '\n');
-		rc = db_copy_data(s->db, line.data, line.len, err, errlen);
-	}
-	buf_release(&line);
-	if (db_copy_end(s->db, rc == 0 ? err : NULL, rc == 0 ? errlen : 0) < 0)
-		rc = -1;
-	return rc;
+	return call_with(s, method, url, body, NULL, resp, err, errlen);
 }
 
-static int merge(struct sync *s, const char *table, const char *version,
-		 const char *report_wid, int64_t *written, char *err, size_t errlen)
+/* A Reports page is read without a cJSON tree (it can be megabytes): the
+ * answer must be well-formed JSON, a list the scanner can split; another
+ * answer is parsed whole, only to tell malformed from "not a list". */
+static int reports_body_check(const char *body, size_t len)
 {
-	const char *params[3] = { table, version, report_wid };
-	PGresult *res = db_query(s->db, SQL_MERGE, 3, params, err, errlen);
-	if (!res)
+	struct jv_span page = { body, len }, *rows;
+	size_t n;
+	const char *p = body, *e = body + len;
+
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p < e && *p == '[') {
+		if (jv_array_items(page, &rows, &n) < 0)
+			return -1;
+		free(rows);
+		return 0;
+	}
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	cJSON_Delete(j);
+	return j ? 0 : -1;
+}
+
+/* ---- staging ---- */
+
+static const char *const ITEM_KEYS[] = { "id", "server_deleted_at" };
+
+/* One row: the item's text as data, its id and server_deleted_at when C
+ * can read them for sure, else odd (SQL reads them). */
+static void stage_row(struct raw_rows *rows, struct jv_span item)
+{
+	struct jv_span v[2], id = { 0 }, del = { 0 };
+	int found[2], odd = 0, has_id = 0, has_del = 0;
+
+	if (raw_json_pick(item, ITEM_KEYS, 2, v, found) == 0) {
+		int r;
+		if (found[0] && (r = raw_json_scalar(v[0], &id)) != 0) {
+			has_id = r > 0;
+			odd |= r < 0;
+		}
+		if (found[1] && (r = raw_json_scalar(v[1], &del)) != 0) {
+			has_del = r > 0;
+			odd |= r < 0 || !(v[1].n && v[1].p[0] == '"');
+		}
+	}
+	raw_rows_begin(rows, has_id && !odd ? id.p : NULL, id.n);
+	raw_rows_data(rows, item.p, item.n);
+	raw_rows_end(rows, has_del && !odd ? del.p : NULL, del.n, odd);
+}
+
+static const char *first_char(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len)
+{
+	struct jv_span page = { body, len }, item;
+	const char *p = first_char(body, body + len), *pos = NULL;
+	size_t mark = rows->n, start = rows->text.len;
+	int n = 0, r;
+
+	if (p < body + len && *p == '{') {
+		stage_row(rows, page);
+		return 1;
+	}
+	if (p == body + len || *p != '[')
+		return 0;       /* null (or not a listing): no items */
+	while ((r = raw_json_next(page, &pos, &item)) == 1) {
+		stage_row(rows, item);
+		n++;
+	}
+	if (r < 0) {            /* drop what this page added */
+		rows->n = mark;
+		rows->text.len = start;
+		rows->text.data[start] = '\0';
 		return -1;
-	int64_t r = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	int64_t w = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-	int64_t d = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-	PQclear(res);
-	s->st->rows_read += r;
+	}
+	return n;
+}
+
+void toggl_tags_release(struct toggl_tags *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].id);
+		free(t->v[i].name_json);
+	}
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct toggl_tag *)a)->id, ((const struct toggl_tag *)b)->id);
+}
+
+void toggl_tags_sort(struct toggl_tags *t)
+{
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), tag_cmp);
+}
+
+static const char *tag_name(const struct toggl_tags *t, const char *id, size_t n)
+{
+	size_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *k = t->v[mid].id;
+		int c = strncmp(k, id, n);
+		if (c == 0 && k[n])
+			c = 1;
+		if (c == 0)
+			return t->v[mid].name_json;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Reports row members, then time-entry members, that the flattening reads. */
+enum { R_PROJECT, R_TASK, R_BILLABLE, R_DESC, R_TAG_IDS, R_USER, R_ENTRIES, R_N };
+static const char *const ROW_KEYS[R_N] = { "project_id", "task_id", "billable",
+	"description", "tag_ids", "user_id", "time_entries" };
+enum { E_ID, E_START, E_STOP, E_SECONDS, E_AT, E_N };
+static const char *const ENTRY_KEYS[E_N] = { "id", "start", "stop", "seconds", "at" };
+
+static void put(struct raw_rows *pg, const char *s)
+{
+	raw_rows_data(pg, s, strlen(s));
+}
+
+/* ,"key":value — a member that is missing is null (jsonb_build_object
+ * of a missing member). */
+static void put_member(struct raw_rows *pg, const char *key, const struct jv_span *v,
+		       int found)
+{
+	put(pg, key);
+	if (found)
+		raw_rows_data(pg, v->p, v->n);
+	else
+		put(pg, "null");
+}
+
+/* The "tags" of a flattened entry: the names of the row's tag_ids that
+ * are known, in their order, or null when none is. */
+static void put_tags(struct raw_rows *pg, const struct toggl_tags *tags,
+		     const struct jv_span *tag_ids, int found)
+{
+	struct jv_span id;
+	const char *pos = NULL;
+	int any = 0;
+
+	while (found && tags->n && raw_json_next(*tag_ids, &pos, &id) == 1) {
+		struct jv_span t;
+		const char *name;
+		if (raw_json_scalar(id, &t) <= 0 || !(name = tag_name(tags, t.p, t.n)))
+			continue;
+		put(pg, any++ ? "," : ",\"tags\":[");
+		put(pg, name);
+	}
+	put(pg, any ? "]" : ",\"tags\":null");
+}
+
+int toggl_stage_report_page(struct raw_rows *pg, const char *body, size_t len,
+			    const char *wid, const struct toggl_tags *tags, int32_t *last_day)
+{
+	struct jv_span page = { body, len }, row;
+	const char *rpos = NULL;
+	int count = 0, rr;
+
+	while ((rr = raw_json_next(page, &rpos, &row)) == 1) {
+		struct jv_span r[R_N], te;
+		const char *tpos = NULL;
+		int rf[R_N];
+
+		if (raw_json_pick(row, ROW_KEYS, R_N, r, rf) < 0)
+			return -1;
+		if (!rf[R_ENTRIES])
+			continue;       /* no list of entries: nothing to flatten */
+		/* pid only with a project, as in v9. */
+		int pid = rf[R_PROJECT] && r[R_PROJECT].n &&
+			  (r[R_PROJECT].p[0] == '-' ||
+			   (r[R_PROJECT].p[0] >= '0' && r[R_PROJECT].p[0] <= '9'));
+		while (raw_json_next(r[R_ENTRIES], &tpos, &te) == 1) {
+			struct jv_span e[E_N], id = { 0 };
+			int ef[E_N], idr = 0;
+
+			if (raw_json_pick(te, ENTRY_KEYS, E_N, e, ef) < 0)
+				memset(ef, 0, sizeof(ef));
+			if (ef[E_ID])
+				idr = raw_json_scalar(e[E_ID], &id);
+			/* The latest start day ("start" begins with the local date). */
+			struct jv_span st;
+			int32_t d;
+			char day[11];
+			if (last_day && ef[E_START] && raw_json_scalar(e[E_START], &st) > 0 &&
+			    st.n >= 10) {
+				memcpy(day, st.p, 10);
+				day[10] = '\0';
+				if (time_parse_date(day, &d) == 0 && d > *last_day)
+					*last_day = d;
+			}
+			/* An id only SQL can read (or none): odd. */
+			raw_rows_begin(pg, idr > 0 ? id.p : NULL, id.n);
+			put_member(pg, "{\"id\":", &e[E_ID], ef[E_ID]);
+			put(pg, ",\"workspace_id\":");
+			put(pg, wid);
+			put(pg, ",\"wid\":");
+			put(pg, wid);
+			put_member(pg, ",\"project_id\":", &r[R_PROJECT], rf[R_PROJECT]);
+			if (pid)
+				put_member(pg, ",\"pid\":", &r[R_PROJECT], 1);
+			put_member(pg, ",\"task_id\":", &r[R_TASK], rf[R_TASK]);
+			put_member(pg, ",\"billable\":", &r[R_BILLABLE], rf[R_BILLABLE]);
+			put_member(pg, ",\"description\":", &r[R_DESC], rf[R_DESC]);
+			put_member(pg, ",\"tag_ids\":", &r[R_TAG_IDS], rf[R_TAG_IDS]);
+			put_tags(pg, tags, &r[R_TAG_IDS], rf[R_TAG_IDS]);
+			put_member(pg, ",\"user_id\":", &r[R_USER], rf[R_USER]);
+			put_member(pg, ",\"uid\":", &r[R_USER], rf[R_USER]);
+			put_member(pg, ",\"start\":", &e[E_START], ef[E_START]);
+			put_member(pg, ",\"stop\":", &e[E_STOP], ef[E_STOP]);
+			put_member(pg, ",\"duration\":", &e[E_SECONDS], ef[E_SECONDS]);
+			put_member(pg, ",\"at\":", &e[E_AT], ef[E_AT]);
+			put(pg, ",\"server_deleted_at\":null}");
+			raw_rows_end(pg, NULL, 0, 0);
+			count++;
+		}
+	}
+	return rr < 0 ? -1 : count;
+}
+
+/* ---- database steps ---- */
+
+/* Adds the items of bodies[0..n-1] (v9 answers) to rows. */
+static void stage_bodies(struct raw_rows *rows, struct buf *const *bodies,
+			 const cJSON *const *json, int n, int64_t *read)
+{
+	for (int i = 0; i < n; i++) {
+		int k = toggl_stage_items(rows, bodies[i]->data, bodies[i]->len);
+		if (k >= 0) {
+			*read += k;
+			continue;
+		}
+		/* Text the scanner cannot split (nesting beyond its bound):
+		 * cJSON's print of each item, read by SQL (odd). */
+		const cJSON *it;
+		cJSON_ArrayForEach(it, json[i]) {
+			char *text = cJSON_PrintUnformatted(it);
+			if (!text)
+				abort();
+			raw_rows_begin(rows, NULL, 0);
+			raw_rows_data(rows, text, strlen(text));
+			raw_rows_end(rows, NULL, 0, 1);
+			free(text);
+			(*read)++;
+		}
+	}
+}
+
+/* Writes the rows into table (connectors/raw.h); direct = 0 keeps every
+ * row in the stage for a reconcile that reads it. */
+static int load_rows(struct sync *s, const struct raw_rows *rows, const char *table,
+		     const char *version, int direct, int64_t read, int64_t *written,
+		     char *err, size_t errlen)
+{
+	const struct raw_target t = {
+		table, version,
+		"COPY pg_temp.toggl_stage (source_id, data, deleted_at, ord, odd) FROM STDIN",
+		"connectors/toggl_stage_fix.sql", "connectors/toggl_merge.sql"
+	};
+	int64_t w, d;
+
+	if (raw_rows_load(s->db, rows, &t, direct, &w, &d, err, errlen) < 0)
+		return -1;
+	s->st->rows_read += read;
 	s->st->rows_written += w;
 	s->st->rows_deleted += d;
 	*written = w;
 	return 0;
 }
 
-static int count_query(struct sync *s, const char *sql, int n, const char *const *params,
-		       int64_t *out, char *err, size_t errlen)
-{
-	char v[32];
-	if (db_query_value(s->db, sql, n, params, v, sizeof(v), err, errlen) < 0)
-		return -1;
-	*out = strtoll(v, NULL, 10);
-	return 0;
-}
-
 static int save_state(struct sync *s, const char *source, const char *cursor,
 		      const char *checkpoint, int changed, char *err, size_t errlen)
 {
-	const char *params[4] = { source, cursor, checkpoint, changed ? "true" : "false" };
-	return db_exec_params(s->db, SQL_SAVE_STATE, 4, params, err, errlen);
+	return raw_state_save(s->db, source, cursor, checkpoint, changed, 1, err, errlen);
 }
 
 static int load_state(struct sync *s, const char *source, char *cursor, size_t clen,
 		      struct buf *checkpoint, char *err, size_t errlen)
 {
-	const char *params[1] = { source };
-	PGresult *res = db_query(s->db, SQL_LOAD_STATE, 1, params, err, errlen);
-	if (!res)
+	struct raw_state st;
+
+	if (raw_state_load(s->db, source, &st, err, errlen) < 0)
 		return -1;
-	cursor[0] = '\0';
+	snprintf(cursor, clen, "%s", st.cursor ? st.cursor : "");
 	buf_reset(checkpoint);
-	if (PQntuples(res) == 1) {
-		snprintf(cursor, clen, "%s", PQgetvalue(res, 0, 0));
-		buf_puts(checkpoint, PQgetvalue(res, 0, 1));
-	}
-	PQclear(res);
+	if (st.checkpoint)
+		buf_puts(checkpoint, st.checkpoint);
+	raw_state_release(&st);
 	return 0;
 }
 
@@ -258,26 +484,28 @@ static int load_state(struct sync *s, const char *source, char *cursor, size_t c
  * merge, mark what vanished as deleted (reconcile: NULL = no, "" = whole
  * table, else a workspace id), stamp the source. */
 static int store_listing(struct sync *s, const char *table, const char *source,
-			 struct buf *const *bodies, int n, const char *reconcile,
-			 char *err, size_t errlen)
+			 struct buf *const *bodies, const cJSON *const *json, int n,
+			 const char *reconcile, char *err, size_t errlen)
 {
-	int64_t written = 0, gone = 0;
+	struct raw_rows rows;
+	int64_t written = 0, gone = 0, read = 0;
 	struct quarantine q;    /* bad items of the listing (validate.h) */
 	struct buf kept = BUF_INIT;
+
+	raw_rows_init(&rows);
 	quarantine_screen_listing(&q, "toggl_track", table, bodies, n);
+	stage_bodies(&rows, bodies, json, n, &read);
 	if (db_begin(s->db, err, errlen) < 0)
 		goto out;
-	if (copy_pages(s, bodies, n, err, errlen) < 0 ||
-	    merge(s, table, "v9", NULL, &written, err, errlen) < 0 ||
+	/* Every row in the stage: the reconcile reads it. */
+	if (load_rows(s, &rows, table, "v9", 0, read, &written, err, errlen) < 0 ||
 	    quarantine_store(s->db, &q, err, errlen) < 0)
 		goto fail;
 	if (reconcile) {
-		const char *params[2] = { table, reconcile[0] ? reconcile : NULL };
 		quarantine_ids_literal(&q, &kept);
-		const char *keep[1] = { kept.data };
-		if (q.n && db_exec_params(s->db, SQL_PAGE_KEEP_IDS, 1, keep, err, errlen) < 0)
-			goto fail;
-		if (count_query(s, SQL_RECONCILE_MASTER, 2, params, &gone, err, errlen) < 0)
+		const char *params[2] = { reconcile[0] ? reconcile : NULL, kept.data };
+		if (raw_merge(s->db, "connectors/toggl_reconcile_master.sql", table, 2,
+			      params, &gone, 1, err, errlen) < 0)
 			goto fail;
 		s->st->rows_deleted += gone;
 	}
@@ -289,12 +517,14 @@ static int store_listing(struct sync *s, const char *table, const char *source,
 	quarantine_warn(&q, "sync toggl");
 	quarantine_release(&q);
 	buf_release(&kept);
+	raw_rows_release(&rows);
 	return 0;
 fail:
 	db_rollback(s->db);
 out:
 	quarantine_release(&q);
 	buf_release(&kept);
+	raw_rows_release(&rows);
 	return -1;
 }
 
@@ -319,6 +549,7 @@ static int sync_me(struct sync *s, char *err, size_t errlen)
 	struct buf url = BUF_INIT;
 	struct http_response resp;
 	struct buf *pages[1] = { &resp.body };
+	const cJSON *json[1];
 	int rc = -1;
 
 	http_response_init(&resp);
@@ -334,8 +565,9 @@ static int sync_me(struct sync *s, char *err, size_t errlen)
 	if (json_id_text(cJSON_GetObjectItemCaseSensitive(resp.json, "default_workspace_id"),
 			 s->default_wid, sizeof(s->default_wid)) < 0)
 		s->default_wid[0] = '\0';
-	rc = store_listing(s, "raw.toggl_track__me", "toggl_track.me", pages, 1, NULL,
-			   err, errlen);
+	json[0] = resp.json;
+	rc = store_listing(s, "raw.toggl_track__me", "toggl_track.me", pages, json, 1,
+			   NULL, err, errlen);
 out:
 	http_response_release(&resp);
 	buf_release(&url);
@@ -347,6 +579,7 @@ static int sync_workspaces(struct sync *s, char *err, size_t errlen)
 	struct buf url = BUF_INIT;
 	struct http_response resp;
 	struct buf *pages[1] = { &resp.body };
+	const cJSON *json[1];
 	int rc = -1;
 
 	http_response_init(&resp);
@@ -371,8 +604,9 @@ static int sync_workspaces(struct sync *s, char *err, size_t errlen)
 				s->nwids++;
 		}
 	}
+	json[0] = resp.json;
 	rc = store_listing(s, "raw.toggl_track__workspaces", "toggl_track.workspaces",
-			   pages, 1, "", err, errlen);
+			   pages, json, 1, "", err, errlen);
 out:
 	http_response_release(&resp);
 	buf_release(&url);
@@ -386,6 +620,7 @@ static int sync_projects(struct sync *s, const char *wid, char *err, size_t errl
 	struct buf url = BUF_INIT, path = BUF_INIT;
 	struct http_response *resp = NULL;
 	struct buf **pages = NULL;
+	const cJSON **json = NULL;
 	int n = 0, rc = -1;
 	const int per_page = 200;
 
@@ -415,15 +650,21 @@ static int sync_projects(struct sync *s, const char *wid, char *err, size_t errl
 			goto out;
 		}
 	}
-	for (int i = 0; i < n; i++)
+	json = calloc((size_t)n, sizeof(*json));
+	if (!json)
+		abort();
+	for (int i = 0; i < n; i++) {
 		pages[i] = &resp[i].body;
+		json[i] = resp[i].json;
+	}
 	rc = store_listing(s, "raw.toggl_track__projects", "toggl_track.projects",
-			   pages, n, wid, err, errlen);
+			   pages, json, n, wid, err, errlen);
 out:
 	for (int i = 0; i < n; i++)
 		http_response_release(&resp[i]);
 	free(resp);
 	free(pages);
+	free(json);
 	buf_release(&url);
 	buf_release(&path);
 	return rc;
@@ -436,6 +677,7 @@ static int sync_simple_master(struct sync *s, const char *wid, const char *entit
 	struct buf url = BUF_INIT, path = BUF_INIT, table = BUF_INIT, source = BUF_INIT;
 	struct http_response resp;
 	struct buf *pages[1] = { &resp.body };
+	const cJSON *json[1];
 	int rc = -1;
 
 	http_response_init(&resp);
@@ -451,7 +693,8 @@ static int sync_simple_master(struct sync *s, const char *wid, const char *entit
 		snprintf(err, errlen, "Toggl's %s answer is not a list", entity);
 		goto out;
 	}
-	rc = store_listing(s, table.data, source.data, pages, 1, wid, err, errlen);
+	json[0] = resp.json;
+	rc = store_listing(s, table.data, source.data, pages, json, 1, wid, err, errlen);
 out:
 	http_response_release(&resp);
 	buf_release(&url);
@@ -515,12 +758,15 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	struct http_response resp;
 	struct buf clean = BUF_INIT, kept = BUF_INIT;
 	struct buf *pages[1] = { &clean };
+	const cJSON *json[1];
+	struct raw_rows rows;
 	struct quarantine q;
 	char cursor[32];
-	int64_t written = 0, gone = 0;
+	int64_t written = 0, gone = 0, read = 0;
 	int rc = -1;
 
 	http_response_init(&resp);
+	raw_rows_init(&rows);
 	quarantine_init(&q, "toggl_track", "time_entries");
 	if (get_one(s, url, &resp, err, errlen) < 0)
 		goto out;
@@ -530,22 +776,23 @@ static int sync_entries_v9(struct sync *s, const char *url, int64_t lo, int64_t 
 	}
 	next_cursor(&resp, cursor, sizeof(cursor));
 	quarantine_screen_toggl_v9(&q, &resp.body, &clean);
+	json[0] = resp.json;    /* what a page the scanner cannot split falls back to */
+	stage_bodies(&rows, pages, json, 1, &read);
 	if (db_begin(s->db, err, errlen) < 0)
 		goto out;
-	if (copy_pages(s, pages, 1, err, errlen) < 0 ||
-	    merge(s, "raw.toggl_track__time_entries", "v9", NULL, &written, err, errlen) < 0 ||
+	/* A window reconcile reads the stage: then every row goes there. */
+	if (load_rows(s, &rows, "raw.toggl_track__time_entries", "v9", !(lo || hi), read,
+		      &written, err, errlen) < 0 ||
 	    quarantine_store(s->db, &q, err, errlen) < 0)
 		goto fail;
 	if (lo || hi) {
 		char a[40], b[40];
 		time_format_rfc3339(lo, a, sizeof(a));
 		time_format_rfc3339(hi, b, sizeof(b));
-		const char *params[2] = { a, b };
 		quarantine_ids_literal(&q, &kept);
-		const char *keep[1] = { kept.data };
-		if (q.n && db_exec_params(s->db, SQL_PAGE_KEEP_IDS, 1, keep, err, errlen) < 0)
-			goto fail;
-		if (count_query(s, SQL_RECONCILE_WINDOW, 2, params, &gone, err, errlen) < 0)
+		const char *params[3] = { a, b, kept.data };
+		if (raw_merge(s->db, "connectors/toggl_reconcile_window.sql", NULL, 3, params,
+			      &gone, 1, err, errlen) < 0)
 			goto fail;
 		s->st->rows_deleted += gone;
 	}
@@ -563,6 +810,7 @@ fail:
 	db_rollback(s->db);
 out:
 	quarantine_release(&q);
+	raw_rows_release(&rows);
 	buf_release(&clean);
 	buf_release(&kept);
 	http_response_release(&resp);
@@ -645,6 +893,25 @@ int toggl_page_starts_with(const cJSON *page, const char *id)
 	return 0;
 }
 
+int toggl_page_text_starts_with(const char *body, size_t len, const char *id)
+{
+	static const char *const te_key[1] = { "time_entries" }, *const id_key[1] = { "id" };
+	struct jv_span page = { body, len }, row, tes, te, v, t;
+	const char *pos = NULL;
+	int found;
+
+	if (!id || !*id || raw_json_next(page, &pos, &row) != 1 ||
+	    raw_json_pick(row, te_key, 1, &tes, &found) < 0 || !found)
+		return 0;
+	pos = NULL;
+	while (raw_json_next(tes, &pos, &te) == 1) {
+		if (raw_json_pick(te, id_key, 1, &v, &found) == 0 && found &&
+		    raw_json_scalar(v, &t) > 0 && t.n == strlen(id) && memcmp(t.p, id, t.n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int toggl_json_id(const cJSON *v, char *out, size_t outlen)
 {
 	return json_id_text(v, out, outlen);
@@ -711,27 +978,178 @@ static int checkpoint_parse(const char *text, struct checkpoint *c)
 	return rc;
 }
 
-/* The latest start day among a Reports page's entries (rows hold their
- * entries in "time_entries"; "start" begins with the local date), or -1. */
-static int32_t page_last_day(const cJSON *rows)
+/* The tag names Reports rows are flattened with (the masters were synced
+ * just before, so they are current). */
+static int load_tags(struct sync *s, struct toggl_tags *t, char *err, size_t errlen)
 {
-	const cJSON *row, *te;
-	int32_t last = -1, d;
-	char day[11];
+	PGresult *res = db_query(s->db, SQL_LOAD_TAGS, 0, NULL, err, errlen);
+	int n;
 
-	cJSON_ArrayForEach(row, rows) {
-		cJSON_ArrayForEach(te, cJSON_GetObjectItemCaseSensitive(row, "time_entries")) {
-			const cJSON *st = cJSON_GetObjectItemCaseSensitive(te, "start");
-
-			if (!cJSON_IsString(st) || strlen(st->valuestring) < 10)
-				continue;
-			memcpy(day, st->valuestring, 10);
-			day[10] = '\0';
-			if (time_parse_date(day, &d) == 0 && d > last)
-				last = d;
-		}
+	if (!res)
+		return -1;
+	n = PQntuples(res);
+	if (n > TOGGL_MAX_TAGS) {
+		snprintf(err, errlen, "raw.toggl_track__tags holds %d tags, more than the "
+			 "%d a backfill flattens with", n, TOGGL_MAX_TAGS);
+		PQclear(res);
+		return -1;
 	}
-	return last;
+	t->v = n ? calloc((size_t)n, sizeof(*t->v)) : NULL;
+	if (n && !t->v)
+		abort();
+	for (int i = 0; i < n; i++) {
+		t->v[t->n].id = strdup(PQgetvalue(res, i, 0));
+		t->v[t->n].name_json = strdup(PQgetisnull(res, i, 1) ? "null" :
+					      PQgetvalue(res, i, 1));
+		if (!t->v[t->n].id || !t->v[t->n].name_json)
+			abort();
+		t->n++;
+	}
+	PQclear(res);
+	toggl_tags_sort(t);
+	return 0;
+}
+
+/* One Reports page on its way: the request for a position, the answer,
+ * and what the connector makes of it before the database sees it
+ * (screened, flattened).  The next page is fetched by a second thread
+ * while the current one is written, so the network, the fake's or the
+ * server's work and the parsing overlap the database's; nothing of a page
+ * reaches the database before the page before it has committed. */
+struct fetch {
+	struct sync *s;
+	const char *url, *wid;
+	const struct toggl_tags *tags;
+	struct checkpoint cp;           /* the position asked for */
+	int32_t chunk_end;
+	char sd[16], ed[16];
+	struct buf body;
+	struct http_response resp;
+	struct buf clean;
+	struct raw_rows rows;
+	struct quarantine q;
+	int rc;                         /* the request: 0 or -1 with err */
+	int read;                       /* entries flattened, -1 = unreadable */
+	int32_t last_day;               /* latest start day of its entries, or -1 */
+	char err[1024];
+	pthread_t thread;
+	int running;
+};
+
+static void fetch_init(struct fetch *f, struct sync *s, const char *url, const char *wid,
+		       const struct toggl_tags *tags)
+{
+	memset(f, 0, sizeof(*f));
+	f->s = s;
+	f->url = url;
+	f->wid = wid;
+	f->tags = tags;
+	buf_init(&f->body);
+	buf_init(&f->clean);
+	http_response_init(&f->resp);
+	raw_rows_init(&f->rows);
+	quarantine_init(&f->q, "toggl_track", "time_entries");
+}
+
+static void fetch_release(struct fetch *f)
+{
+	buf_release(&f->body);
+	buf_release(&f->clean);
+	http_response_release(&f->resp);
+	raw_rows_release(&f->rows);
+	quarantine_release(&f->q);
+}
+
+/* The request for position cp: one chunk covers at most a year.  The
+ * chunk's end is sent as the next chunk's start as well: whether Reports
+ * treats end_date as inclusive or not, no day falls between chunks (a day
+ * seen twice merges to the same rows). */
+static void fetch_prepare(struct fetch *f, const struct checkpoint *cp, int page_size)
+{
+	f->cp = *cp;
+	f->chunk_end = cp->chunk_start + BACKFILL_CHUNK_DAYS;
+	if (f->chunk_end > cp->to + 1)
+		f->chunk_end = cp->to + 1;
+	time_format_date(cp->chunk_start, f->sd, sizeof(f->sd));
+	time_format_date(f->chunk_end, f->ed, sizeof(f->ed));
+	buf_reset(&f->body);
+	buf_printf(&f->body, "{\"start_date\":\"%s\",\"end_date\":\"%s\","
+		   "\"page_size\":%d,\"order_by\":\"date\",\"order_dir\":\"ASC\"",
+		   f->sd, f->ed, page_size);
+	/* Only first_row_number: both paging values together reportedly
+	 * return nothing. */
+	if (cp->next_row > 0)
+		buf_printf(&f->body, ",\"first_row_number\":%lld", cp->next_row);
+	buf_putc(&f->body, '}');
+	http_response_release(&f->resp);
+	http_response_init(&f->resp);
+	quarantine_release(&f->q);
+	quarantine_init(&f->q, "toggl_track", "time_entries");
+	buf_reset(&f->clean);
+	raw_rows_reset(&f->rows);
+	f->rc = 0;
+	f->read = 0;
+	f->last_day = -1;
+	f->err[0] = '\0';
+}
+
+/* Whether an answer is a JSON list (its first byte past blanks is '['),
+ * and an empty one. */
+static const char *page_start(const struct buf *b)
+{
+	const char *p = b->data, *e = b->data + b->len;
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p < e ? p : NULL;
+}
+
+static int page_is_list(const struct buf *b)
+{
+	const char *p = page_start(b);
+	return p && *p == '[';
+}
+
+static int page_is_empty(const struct buf *b)
+{
+	const char *p = page_start(b), *e = b->data + b->len;
+	if (!p || *p != '[')
+		return 0;
+	for (p++; p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'); p++)
+		;
+	return p < e && *p == ']';
+}
+
+/* Fetches, screens and flattens (no database). */
+static void fetch_run(struct fetch *f)
+{
+	f->rc = call_with(f->s, "POST", f->url, f->body.data, reports_body_check, &f->resp,
+			  f->err, sizeof(f->err));
+	if (f->rc < 0 || !page_is_list(&f->resp.body))
+		return;
+	quarantine_screen_toggl_reports(&f->q, &f->resp.body, &f->clean);
+	f->read = toggl_stage_report_page(&f->rows, f->clean.data, f->clean.len, f->wid,
+					  f->tags, &f->last_day);
+	buf_release(&f->clean);         /* the rows hold what is needed */
+}
+
+static void *fetch_thread(void *arg)
+{
+	fetch_run(arg);
+	return NULL;
+}
+
+static void fetch_start(struct fetch *f)
+{
+	f->running = pthread_create(&f->thread, NULL, fetch_thread, f) == 0;
+	if (!f->running)
+		fetch_run(f);           /* no thread: fetch it now */
+}
+
+static void fetch_wait(struct fetch *f)
+{
+	if (f->running)
+		pthread_join(f->thread, NULL);
+	f->running = 0;
 }
 
 static int sync_backfill(struct sync *s, char *err, size_t errlen)
@@ -741,23 +1159,27 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	int page_size = s->opt->page_size > 0 ? s->opt->page_size : TOGGL_DEFAULT_PAGE_SIZE;
 	struct checkpoint cp = { s->opt->backfill_from, s->opt->backfill_to,
 				 s->opt->backfill_from, 0, "", 0 };
-	struct buf cptext = BUF_INIT, url = BUF_INIT, body = BUF_INIT;
-	struct http_response resp;
-	struct buf clean = BUF_INIT;
-	struct buf *pages[1] = { &clean };
+	struct buf cptext = BUF_INIT, url = BUF_INIT;
+	struct toggl_tags tags = { NULL, 0 };
+	struct fetch slot[2];
 	char cursor[32];
-	int rc = -1;
+	int rc = -1, cur = 0;
 	int max_pages = s->opt->max_pages > 0 ? s->opt->max_pages : TOGGL_DEFAULT_MAX_PAGES;
 	int fetched = 0, rereads = 0;
 
 	snprintf(s->st->mode, sizeof(s->st->mode), "backfill");
-	http_response_init(&resp);
+	url_start(s, &url, "/reports/api/v3/workspace/");
+	buf_puts(&url, wid);
+	buf_puts(&url, "/search/time_entries");
+	fetch_init(&slot[0], s, url.data, wid, &tags);
+	fetch_init(&slot[1], s, url.data, wid, &tags);
 	if (!wid[0]) {
 		snprintf(err, errlen, "no Toggl workspace to backfill: set TOGGL_WORKSPACE_ID");
 		goto out;
 	}
 	if (load_state(s, "toggl_track.backfill", cursor, sizeof(cursor), &cptext,
-		       err, errlen) < 0)
+		       err, errlen) < 0 ||
+	    load_tags(s, &tags, err, errlen) < 0)
 		goto out;
 	if (cptext.len > 0) {
 		struct checkpoint old;
@@ -789,39 +1211,27 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 	range_progress_init(&prog, "toggl: backfill", cp.from, cp.to,
 			    cp.reached >= cp.chunk_start ? cp.reached + 1 : cp.chunk_start,
 			    time_now_usec());
-	url_start(s, &url, "/reports/api/v3/workspace/");
-	buf_puts(&url, wid);
-	buf_puts(&url, "/search/time_entries");
+	int have = 0;                   /* slot[cur] holds the page for cp */
 	while (cp.chunk_start <= cp.to) {
-		/* One request covers at most a year.  The chunk's end is sent as
-		 * the next chunk's start as well: whether Reports treats
-		 * end_date as inclusive or not, no day falls between chunks (a
-		 * day seen twice merges to the same rows). */
-		int32_t chunk_end = cp.chunk_start + BACKFILL_CHUNK_DAYS;
-		if (chunk_end > cp.to + 1)
-			chunk_end = cp.to + 1;
-		char sd[16], ed[16];
-		time_format_date(cp.chunk_start, sd, sizeof(sd));
-		time_format_date(chunk_end, ed, sizeof(ed));
-		buf_reset(&body);
-		buf_printf(&body, "{\"start_date\":\"%s\",\"end_date\":\"%s\","
-			   "\"page_size\":%d,\"order_by\":\"date\",\"order_dir\":\"ASC\"",
-			   sd, ed, page_size);
-		/* Only first_row_number: both paging values together reportedly
-		 * return nothing. */
-		if (cp.next_row > 0)
-			buf_printf(&body, ",\"first_row_number\":%lld", cp.next_row);
-		buf_putc(&body, '}');
-		if (++fetched > max_pages) {
-			snprintf(err, errlen, "the backfill stopped after %d Reports pages "
-				 "(--max-pages); the checkpoint is kept: rerun the same "
-				 "command to continue", max_pages);
+		struct fetch *f = &slot[cur];
+		if (!have) {
+			if (++fetched > max_pages) {
+				snprintf(err, errlen, "the backfill stopped after %d Reports "
+					 "pages (--max-pages); the checkpoint is kept: rerun "
+					 "the same command to continue", max_pages);
+				goto out;
+			}
+			range_progress_show(&prog);
+			fetch_prepare(f, &cp, page_size);
+			fetch_run(f);
+		}
+		have = 0;
+		const char *sd = f->sd, *ed = f->ed;
+		if (f->rc < 0) {
+			snprintf(err, errlen, "%s", f->err);
 			goto out;
 		}
-		range_progress_show(&prog);
-		if (call(s, "POST", url.data, body.data, &resp, err, errlen) < 0)
-			goto out;
-		if (!cJSON_IsArray(resp.json)) {
+		if (!page_is_list(&f->resp.body)) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is not a list", sd, ed);
 			goto out;
 		}
@@ -833,7 +1243,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		 * mismatch the chunk is read again from its first row, the one
 		 * position that cannot have moved (merging is idempotent). */
 		if (cp.next_row > 0 && cp.next_id[0] &&
-		    !toggl_page_starts_with(resp.json, cp.next_id)) {
+		    !toggl_page_text_starts_with(f->resp.body.data, f->resp.body.len,
+						 cp.next_id)) {
 			if (++rereads > TOGGL_MAX_REREADS) {
 				snprintf(err, errlen, "Toggl's Reports rows for %s..%s kept moving "
 					 "while paging (%d re-reads); the checkpoint is kept, "
@@ -848,8 +1259,8 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			cp.next_id[0] = '\0';
 			continue;
 		}
-		const char *next_row = http_response_header(&resp, "X-Next-Row-Number");
-		const char *next_id = http_response_header(&resp, "X-Next-ID");
+		const char *next_row = http_response_header(&f->resp, "X-Next-Row-Number");
+		const char *next_id = http_response_header(&f->resp, "X-Next-ID");
 		long long nr = 0, nid = 0;
 		if (toggl_parse_paging_header(next_row, &nr) < 0) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s has an "
@@ -863,7 +1274,7 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			goto out;
 		}
 		/* Paging must move forward, or the loop would never end. */
-		if (nr > 0 && cJSON_GetArraySize(resp.json) == 0) {
+		if (nr > 0 && page_is_empty(&f->resp.body)) {
 			snprintf(err, errlen, "Toggl's Reports page for %s..%s is empty but "
 				 "announces row %lld; stopping", sd, ed, nr);
 			goto out;
@@ -871,6 +1282,12 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 		if (nr > 0 && nr <= cp.next_row) {
 			snprintf(err, errlen, "Toggl's Reports paging went backwards "
 				 "(row %lld after %lld); stopping", nr, cp.next_row);
+			goto out;
+		}
+		if (f->read < 0) {
+			snprintf(err, errlen, "Toggl's Reports page for %s..%s cannot be read "
+				 "row by row (not a list of rows, or nested too deep); "
+				 "stopping", sd, ed);
 			goto out;
 		}
 		struct checkpoint next = cp;
@@ -881,58 +1298,80 @@ static int sync_backfill(struct sync *s, char *err, size_t errlen)
 			else
 				next.next_id[0] = '\0';
 		} else {
-			next.chunk_start = chunk_end;
+			next.chunk_start = f->chunk_end;
 			next.next_row = 0;
 			next.next_id[0] = '\0';
-			if (chunk_end >= cp.to + 1)
+			if (f->chunk_end >= cp.to + 1)
 				next.chunk_start = cp.to + 1;
 		}
 		int done = next.chunk_start > cp.to;
 		/* Reached: the end of a finished chunk, else the page's last day. */
 		int32_t reached = next.chunk_start > cp.chunk_start ? next.chunk_start - 1 :
-			page_last_day(resp.json);
+			f->last_day;
+		/* The answer is read: only its rows are kept (two pages are in
+		 * memory at a time, the next one arriving). */
+		http_response_release(&f->resp);
+		http_response_init(&f->resp);
 		int64_t rows_before = s->st->rows_read;
 		if (reached > next.reached)
 			next.reached = reached;
 		checkpoint_text(&next, &cptext);
 
-		int64_t written = 0;
-		struct quarantine q;
-		quarantine_init(&q, "toggl_track", "time_entries");
-		quarantine_screen_toggl_reports(&q, &resp.body, &clean);
-		if (db_begin(s->db, err, errlen) < 0) {
-			quarantine_release(&q);
-			goto out;
+		/* The next page is asked for while this one is written; it is
+		 * looked at only once this one has committed. */
+		struct fetch *nf = &slot[!cur];
+		int capped = 0;
+		if (!done) {
+			if (++fetched > max_pages) {
+				capped = 1;
+			} else {
+				fetch_prepare(nf, &next, page_size);
+				fetch_start(nf);
+				have = 1;
+			}
 		}
-		if (copy_pages(s, pages, 1, err, errlen) < 0 ||
-		    merge(s, "raw.toggl_track__time_entries", "reports/v3", wid, &written,
-			  err, errlen) < 0 ||
-		    quarantine_store(s->db, &q, err, errlen) < 0 ||
+		int64_t written = 0;
+		if (db_begin(s->db, err, errlen) < 0)
+			goto out;
+		if (load_rows(s, &f->rows, "raw.toggl_track__time_entries", "reports/v3", 1,
+			      f->read, &written, err, errlen) < 0 ||
+		    quarantine_store(s->db, &f->q, err, errlen) < 0 ||
 		    save_state(s, "toggl_track.backfill", NULL, done ? NULL : cptext.data,
 			       written > 0, err, errlen) < 0 ||
 		    db_commit(s->db, err, errlen) < 0) {
 			db_rollback(s->db);
-			quarantine_release(&q);
 			goto out;
 		}
-		s->st->rows_quarantined += (int64_t)q.n;
-		quarantine_warn(&q, "sync toggl");
-		quarantine_release(&q);
+		fetch_wait(nf);
+		s->st->rows_quarantined += (int64_t)f->q.n;
+		quarantine_warn(&f->q, "sync toggl");
 		s->st->pages++;
 		range_progress_page(&prog, s->st->rows_read - rows_before, reached);
 		cp = next;
 		/* Without X-Next-ID the next page cannot be checked: the API gave
 		 * nothing to check it by (within one run rows rarely move). */
+		if (capped) {
+			snprintf(err, errlen, "the backfill stopped after %d Reports pages "
+				 "(--max-pages); the checkpoint is kept: rerun the same "
+				 "command to continue", max_pages);
+			goto out;
+		}
+		if (have) {
+			range_progress_show(&prog);
+			cur = !cur;
+		}
 	}
 	range_progress_show(&prog);
 	log_progress_done();
 	rc = 0;
 out:
-	http_response_release(&resp);
-	buf_release(&clean);
+	fetch_wait(&slot[0]);
+	fetch_wait(&slot[1]);
+	fetch_release(&slot[0]);
+	fetch_release(&slot[1]);
+	toggl_tags_release(&tags);
 	buf_release(&cptext);
 	buf_release(&url);
-	buf_release(&body);
 	return rc;
 }
 
@@ -942,38 +1381,27 @@ out:
  * overlap (the database's clock, not the server's): one written before
  * cursors were bounded by the local clock, from a reply with a Date in the
  * future, would otherwise ask for changes "since" a time not reached yet. */
-static int clamp_stored_cursor(struct sync *s, long long *since, char *err, size_t errlen)
+static void clamp_stored_cursor(const struct raw_state *st, long long *since)
 {
-	static const char sql[] =
-		"SELECT floor(extract(epoch FROM least(updated_at, now())))::bigint "
-		"FROM ops.sync_state WHERE source = 'toggl_track.time_entries'";
-	char v[32];
-	if (db_query_value(s->db, sql, 0, NULL, v, sizeof(v), err, errlen) < 0)
-		return -1;
-	long long bound = strtoll(v, NULL, 10) - SINCE_OVERLAP_SEC;
-	if (v[0] && *since > bound) {
+	long long bound = (long long)st->saved_epoch - SINCE_OVERLAP_SEC;
+	if (*since > bound) {
 		log_warn("toggl: the stored since cursor %lld is later than when it was "
 			 "saved; using %lld", *since, bound);
 		*since = bound;
 	}
-	return 0;
 }
 
 static int sync_auto(struct sync *s, char *err, size_t errlen)
 {
-	struct buf cp = BUF_INIT;
-	char cursor[32];
+	struct raw_state st;
 	int days = s->opt->days > 0 ? s->opt->days : TOGGL_DEFAULT_DAYS;
 
-	if (load_state(s, "toggl_track.time_entries", cursor, sizeof(cursor), &cp,
-		       err, errlen) < 0) {
-		buf_release(&cp);
+	if (raw_state_load(s->db, "toggl_track.time_entries", &st, err, errlen) < 0)
 		return -1;
-	}
-	buf_release(&cp);
-	long long since = cursor[0] ? strtoll(cursor, NULL, 10) : 0;
-	if (since > 0 && clamp_stored_cursor(s, &since, err, errlen) < 0)
-		return -1;
+	long long since = st.cursor && st.cursor[0] ? strtoll(st.cursor, NULL, 10) : 0;
+	if (since > 0)
+		clamp_stored_cursor(&st, &since);
+	raw_state_release(&st);
 	long long oldest = time_now_usec() / USEC_PER_SEC -
 			   (long long)TOGGL_SINCE_MAX_DAYS * 86400;
 	if (since > 0 && since >= oldest)
@@ -1008,6 +1436,8 @@ int toggl_sync(PGconn *db, const struct config *cfg, const struct toggl_options 
 		return -1;
 	s.http.classify = classify;
 	s.http.json_prepare = validate_mark_lone_surrogates;
+	if (raw_exec_file(db, "connectors/toggl_stage.sql", err, errlen) < 0)
+		goto out;
 
 	int locked = db_lock(db, "dwhbi.sync.toggl", 0, err, errlen);
 	if (locked < 0)

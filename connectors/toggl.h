@@ -11,10 +11,12 @@
  *   toggl_track.<entity>      last_synced_at / last_changed_at of the masters
  *   toggl_track               the whole source, after a successful run
  *
- * Every API page is COPYed into a temporary table and merged into raw with
- * one INSERT ... ON CONFLICT (see sql/0010_toggl.sql) in the same transaction
- * that moves the cursor or checkpoint, so an interrupted run keeps whole
- * pages only and resumes after the last committed one.  Waits and retries
+ * The items of every API page are read in C (Reports rows flattened to the
+ * v9 shape here) and written by the raw loader (connectors/raw.h: one COPY,
+ * straight into the table or through a stage and connectors/toggl_merge.sql)
+ * in the same transaction that moves the cursor or checkpoint, so an
+ * interrupted run keeps whole pages only and resumes after the last
+ * committed one.  Waits and retries
  * follow connectors/http.h; a Toggl quota (402 with quota headers) is waited
  * out when it fits the wait budget; 402 without them (a plan limitation) and
  * 401/403 (bad token) fail at once.
@@ -93,6 +95,8 @@ int toggl_parse_paging_header(const char *value, long long *out);
 /* Whether the first row of a Reports v3 search page holds the time entry
  * id (decimal text): 1 yes, 0 no (or the page is empty or not rows). */
 int toggl_page_starts_with(const struct cJSON *page, const char *id);
+/* The same on the page's text (read without a cJSON tree). */
+int toggl_page_text_starts_with(const char *body, size_t len, const char *id);
 
 /* An id from a Toggl JSON value as decimal text (a positive integer up to
  * 2^53, or a string of digits without a leading zero up to INT64_MAX).
@@ -101,5 +105,38 @@ int toggl_json_id(const struct cJSON *v, char *out, size_t outlen);
 
 /* Parses "FROM..TO" (YYYY-MM-DD, inclusive, FROM <= TO) into day numbers. */
 int toggl_parse_range(const char *s, int32_t *from, int32_t *to);
+
+/* ---- staging (connectors/raw.h) ---- */
+
+struct raw_rows;
+
+/* The names of the workspace's tags, by id, for flattening Reports rows
+ * (as raw.toggl_track__tags holds them: the name as a JSON value). */
+struct toggl_tag {
+	char *id;
+	char *name_json;
+};
+struct toggl_tags {
+	struct toggl_tag *v;
+	size_t n;
+};
+void toggl_tags_release(struct toggl_tags *t);
+/* Sorts t by id (after filling it by hand or from the database). */
+void toggl_tags_sort(struct toggl_tags *t);
+
+/* Adds the items of a v9 answer (the elements of an array, an object as
+ * itself, nothing for null) to rows (connectors/raw.h), their bytes as
+ * sent, with their id and server_deleted_at.  Returns the number of items,
+ * -1 when the text cannot be split (the caller adds cJSON's print of the
+ * items). */
+int toggl_stage_items(struct raw_rows *rows, const char *body, size_t len);
+/* Adds a Reports v3 search page to rows: each entry of each row flattened to the
+ * v9 shape (id, workspace_id/wid, project_id/pid, task_id, billable,
+ * description, tag_ids, tags, user_id/uid, start, stop, duration, at,
+ * server_deleted_at null).  *last_day (when not NULL) is raised to the
+ * latest start day of the entries.  Returns the number of entries, -1 when
+ * the page is not a list of objects the scanner can read. */
+int toggl_stage_report_page(struct raw_rows *rows, const char *body, size_t len,
+			    const char *wid, const struct toggl_tags *tags, int32_t *last_day);
 
 #endif
