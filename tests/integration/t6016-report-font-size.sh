@@ -7,7 +7,7 @@
 # cjk_from_outlines).  On the demo's closed month, in Japanese and English:
 # the PDF stays under a size bound, every font is embedded as a subset, the
 # one CFF face (the CJK font) is small, the Japanese is still text that
-# pdftotext reads, and the same data and --generated-at give the same bytes.
+# pdftotext reads (goal day types in Japanese too), and the same data and --generated-at give the same bytes.
 . "$SRCDIR/tests/lib.sh"
 export DWHBI_TIMEZONE=Asia/Tokyo
 
@@ -75,6 +75,15 @@ c5() {
 	grep -qF "期間ごとの目標" "$T_TMP/ja.txt"
 }
 t_ok "the Japanese is still text pdftotext reads" c5
+# The goals' day types and periods are Japanese in a Japanese report (they
+# were the config keys: "睡眠 · any・日 ごと ≥ 7:00"), in the goal table,
+# the proposals and the summary.
+c5b() {
+	grep -qF "睡眠 · すべての日・日ごと ≥ 7:00" "$T_TMP/ja.txt" &&
+	grep -qF "仕事 · 平日・日ごと ≤ 8:00" "$T_TMP/ja.txt" &&
+	! grep -qE "(any|weekday|holiday)・|・(day|week|month)" "$T_TMP/ja.txt"
+}
+t_ok "goal day types and periods are in Japanese" c5b
 c6() {
 	"$DWHBI" -q report --lang ja --month "$M" -o "$T_TMP/again.pdf" --generated-at $GEN >/dev/null &&
 	cmp "$T_TMP/ja.pdf" "$T_TMP/again.pdf"
