@@ -4,7 +4,8 @@
 # projections; the 6-page review) as a PDF by dwhbi itself (cairo + pango,
 # including the marts queries) and through Typst (`dwhbi report --format
 # typst` + `typst compile` of the same data), side by side in one run, and
-# their ratio (typst compile / dwhbi report).  Prints medians of N runs:
+# their ratio (typst compile / dwhbi report), for the English and the
+# Japanese report.  Prints medians of N runs:
 # wall time and CPU time (user + sys; on a busy machine wall time includes
 # waiting for a core, so the CPU ratio is the steadier figure).
 . "$SRCDIR/tests/lib.sh"
@@ -34,7 +35,7 @@ for i in $(seq 1 "$N"); do
 		--generated-at 2026-11-01T06:00:00Z
 done
 cp "$T_TMP/r.pdf" "$T_TMP/first.pdf"
-"$DWHBI" -q report --lang en --month 2026-10 -o "$T_TMP/r2.pdf" --generated-at 2026-11-01T06:00:00Z
+"$DWHBI" -q report --lang en --month 2026-10 -o "$T_TMP/r2.pdf" --generated-at 2026-11-01T06:00:00Z >/dev/null
 cmp -s "$T_TMP/first.pdf" "$T_TMP/r2.pdf" && same=yes || same=NO
 show "dwhbi report (PDF, whole command)" pdf "($(stat -c %s "$T_TMP/r.pdf") bytes, $(pdfinfo "$T_TMP/r.pdf" | awk '/^Pages:/ { print $2 }') pages, median of $N; byte-identical rerun: $same)"
 # The Japanese labels: their headings are emboldened by stroking the CJK
@@ -60,12 +61,18 @@ fi
 for i in $(seq 1 "$N"); do
 	timed emit "$DWHBI" -q report --lang en --month 2026-10 --format typst -o "$T_TMP/typ"
 	timed typst "$TYPST" compile "$T_TMP/typ/monthly.typ" "$T_TMP/typ.pdf"
+	# the Japanese report through Typst too, for the Japanese ratio
+	"$DWHBI" -q report --lang ja --month 2026-10 --format typst -o "$T_TMP/typja" >/dev/null 2>&1 || exit 1
+	timed typstja "$TYPST" compile "$T_TMP/typja/monthly.typ" "$T_TMP/typja.pdf"
 done
 show "dwhbi report --format typst (JSON)" emit ""
 show "typst compile" typst "($("$TYPST" --version | cut -d' ' -f1-2), $(stat -c %s "$T_TMP/typ.pdf") bytes, $(pdfinfo "$T_TMP/typ.pdf" | awk '/^Pages:/ { print $2 }') pages)"
-ratio() {  # COLUMN: typst compile / dwhbi report, medians of this run
-	awk -v a="$(cut -d' ' -f"$1" "$T_TMP/typst" | median)" -v b="$(cut -d' ' -f"$1" "$T_TMP/pdf" | median)" \
+ratio() {  # COLUMN [TYPST PDF]: typst compile / dwhbi report, medians of this run
+	awk -v a="$(cut -d' ' -f"$1" "$T_TMP/${2:-typst}" | median)" -v b="$(cut -d' ' -f"$1" "$T_TMP/${3:-pdf}" | median)" \
 		'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'
 }
 printf '  %-42s wall %5sx     cpu %5sx  (goal: >= 5x, and dwhbi < 100 ms)\n' \
 	"ratio typst compile / dwhbi report" "$(ratio 1)" "$(ratio 2)"
+printf '  %-42s wall %5sx     cpu %5sx  (typst compile of the --lang ja report: %s ms cpu)\n' \
+	"ratio for the Japanese report (--lang ja)" "$(ratio 1 typstja pdfja)" "$(ratio 2 typstja pdfja)" \
+	"$(cut -d' ' -f2 "$T_TMP/typstja" | median)"

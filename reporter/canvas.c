@@ -5,6 +5,7 @@
  */
 #include "reporter/canvas.h"
 
+#include <cairo-ft.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,44 @@ static void embolden_cjk(cairo_t *cr, PangoLayout *layout, const char *text)
 	cairo_new_path(cr);
 }
 
+/* The CJK font is embedded from its outlines, not by cairo's CFF
+ * subsetter.  cairo 1.16 parses each used glyph's charstring to find the
+ * subroutines it needs, but follows a subroutine only the first time any
+ * glyph of the subset calls it; a later glyph that calls it again is then
+ * parsed without the stem hints that subroutine declares, so its hintmask
+ * length is wrong, the parse reads mask bytes as operators, fails, and
+ * cairo embeds every subroutine of Noto Sans CJK's kanji font dict (~870 KB,
+ * then ~25 ms of zlib).  Which glyph mixes trigger it depends on the text:
+ * "で", "定", "て" in that order of first use are enough (the demo's
+ * Japanese report: 1.03 MB).  cairo refuses to subset a face it considers
+ * synthetic and embeds a CFF it builds from the used glyphs' outlines
+ * instead (no subroutines, no hints: the same shapes, ~0.3 KB a glyph).
+ * Any synthesis flag makes a face synthetic; 1 << 2 is one that cairo
+ * defines no synthesis for (1.16 has bold 1 << 0 and oblique 1 << 1), so
+ * the outlines stay the font's own.  The flag must be on the face before
+ * the face's first glyph reaches the PDF (at the page's end), hence here,
+ * before the text is drawn.  tests/integration/t6016 checks the size. */
+#define CJK_FROM_OUTLINES (1u << 2)
+static void cjk_from_outlines(PangoLayout *layout, const char *text)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		cairo_scaled_font_t *sf;
+		cairo_font_face_t *face;
+
+		if (!run || run->item->length <= 0 ||
+		    !is_cjk(g_utf8_get_char(text + run->item->offset)))
+			continue;
+		sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(run->item->analysis.font));
+		face = sf ? cairo_scaled_font_get_font_face(sf) : NULL;
+		if (face && cairo_font_face_get_type(face) == CAIRO_FONT_TYPE_FT)
+			cairo_ft_font_face_set_synthesize(face, CJK_FROM_OUTLINES);
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+}
+
 /* 1 if text has a character drawn from the CJK font. */
 static int has_cjk(const char *text)
 {
@@ -252,6 +291,8 @@ double canvas_text(struct canvas *cv, double x, double y, double w, double h,
 	cairo_translate(cv->cr, x + dx, y + dy);
 	cairo_scale(cv->cr, k, k);
 	cairo_move_to(cv->cr, 0, 0);
+	if (has_cjk(text))
+		cjk_from_outlines(layout, pango_layout_get_text(layout));
 	pango_cairo_show_layout(cv->cr, layout);
 	if ((flags & TEXT_HEADING) && has_cjk(text))
 		embolden_cjk(cv->cr, layout, pango_layout_get_text(layout));

@@ -25,8 +25,9 @@ WITH snap AS (
              as_of, calculated_at DESC
     LIMIT 1
 ), est AS (
-    SELECT e.category, sum(e.minutes) AS minutes, sum(e.lower80) AS lower80,
-           sum(e.upper80) AS upper80
+    -- numeric sums are exact: the result does not depend on row order
+    SELECT e.category, sum(e.minutes::numeric)::float8 AS minutes,
+           sum(e.lower80::numeric)::float8 AS lower80, sum(e.upper80::numeric)::float8 AS upper80
     FROM analytics.estimates e JOIN snap s USING (as_of, calculated_at)
     WHERE e.target_date >= $1::date AND e.target_date < $2::date
       AND e.target_date > s.as_of

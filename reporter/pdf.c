@@ -571,13 +571,6 @@ static double draw_category_table(struct canvas *cv, const struct report *r,
 	return y + 29 - y0;
 }
 
-static const char *period_word(const struct report *r, const char *period)
-{
-	if (!r->lang_ja)
-		return period;
-	return !strcmp(period, "day") ? "日" : !strcmp(period, "week") ? "週" : "月";
-}
-
 /* The goal's own words: "睡眠 · weekday, per day, ≥ 7:00". */
 static void goal_label(const struct report *r, const struct report_goal *g, char *out,
 		       size_t len)
@@ -585,8 +578,9 @@ static void goal_label(const struct report *r, const struct report_goal *g, char
 	char m[32];
 
 	report_format_hm(g->minutes, m, sizeof(m));
-	snprintf(out, len, TR(r, "%s · %s, per %s, %s %s", "%s · %s・%s ごと %s %s"),
-		 report_display_name(r, g->category), g->day_type, period_word(r, g->period),
+	snprintf(out, len, TR(r, "%s · %s, per %s, %s %s", "%s · %s・%sごと %s %s"),
+		 report_display_name(r, g->category), report_day_type_word(r, g->day_type),
+		 report_period_word(r, g->period),
 		 !strcmp(g->direction, "less") ? "≤" : !strcmp(g->direction, "more") ? "≥" : "~",
 		 m);
 }
@@ -639,7 +633,7 @@ static double draw_goal_table(struct canvas *cv, const struct report *r, double 
 			snprintf(cell[1], sizeof(cell[1]), "%s", TR(r, "not judged", "判定なし"));
 		else if (r->lang_ja)
 			snprintf(cell[1], sizeof(cell[1]), "%d / %d %s", g->hits, g->periods,
-				 period_word(r, g->period));
+				 report_period_word(r, g->period));
 		else
 			report_hits_text(g, cell[1], sizeof(cell[1]));
 		if (!neutral && g->periods > 0)
@@ -886,8 +880,9 @@ static double draw_proposals(struct canvas *cv, const struct report *r, double y
 		report_format_hm(p->current_minutes, a, sizeof(a));
 		report_format_hm(p->proposed_minutes, b, sizeof(b));
 		snprintf(line, sizeof(line), TR(r, "%s · %s, per %s, %s: %s → %s h",
-						"%s · %s・%s ごと・%s: %s → %s h"),
-			 report_display_name(r, p->category), p->day_type, period_word(r, p->period),
+						"%s · %s・%sごと・%s: %s → %s h"),
+			 report_display_name(r, p->category), report_day_type_word(r, p->day_type),
+			 report_period_word(r, p->period),
 			 r->lang_ja ? (!strcmp(p->direction, "less") ? "≤" : "≥") : p->direction, a, b);
 		canvas_text(cv, MARGIN, y, CONTENT_W, 13, line, 8.5, TEXT_BOLD, NULL);
 		snprintf(line, sizeof(line),

@@ -142,6 +142,22 @@ struct report_category *report_find_category(const struct report *r,
 	return NULL;
 }
 
+const char *report_day_type_word(const struct report *r, const char *day_type)
+{
+	if (!r->lang_ja || !day_type)
+		return day_type ? day_type : "";
+	return !strcmp(day_type, "any") ? "すべての日" : !strcmp(day_type, "weekday") ? "平日" :
+	       !strcmp(day_type, "holiday") ? "休日" : day_type;
+}
+
+const char *report_period_word(const struct report *r, const char *period)
+{
+	if (!r->lang_ja || !period)
+		return period ? period : "";
+	return !strcmp(period, "day") ? "日" : !strcmp(period, "week") ? "週" :
+	       !strcmp(period, "month") ? "月" : period;
+}
+
 const char *report_display_name(const struct report *r, const char *category)
 {
 	const struct report_category *c = report_find_category(r, category);
@@ -551,8 +567,9 @@ void report_summary(const struct report *r, char *text, size_t textlen)
 		unit = !strcmp(g->period, "day") ? TR(r, "days", "日") :
 		       !strcmp(g->period, "week") ? TR(r, "weeks", "週") : TR(r, "months", "か月");
 		snprintf(part, sizeof(part), TR(r, "%s (%s, per %s): met %d %s in a row. ",
-						"%s（%s・%s ごと）は %d %s連続で達成中。"),
-			 report_display_name(r, g->category), g->day_type, g->period, g->streak, unit);
+						"%s（%s・%sごと）は %d %s連続で達成中。"),
+			 report_display_name(r, g->category), report_day_type_word(r, g->day_type),
+			 report_period_word(r, g->period), g->streak, unit);
 		put(text, textlen, &len, part);
 	}
 }

@@ -211,6 +211,12 @@ struct report_category *report_find_category(const struct report *r,
 					     const char *category);
 /* The display name of a category key (the key itself when unknown). */
 const char *report_display_name(const struct report *r, const char *category);
+/* A goal's day type ('any', 'weekday', 'holiday') and period ('day',
+ * 'week', 'month') in the report's language: the English keys as they
+ * are, in Japanese すべての日・平日・休日 and 日・週・月 (unknown keys as
+ * they are). */
+const char *report_day_type_word(const struct report *r, const char *day_type);
+const char *report_period_word(const struct report *r, const char *period);
 
 /* Derived figures used by both outputs. */
 double report_total_actual(const struct report *r);     /* all categories */
