@@ -107,7 +107,7 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--evaluate") || !strcmp(argv[i], "--every")) {
 			return cmd_bad_usage("analyze", "%s needs a value", argv[i]);
 		} else if (!strcmp(argv[i], "--as-of")) {
-			return cmd_bad_usage("analyze", "--as-of needs a date (YYYY-MM-DD)");
+			return cmd_bad_usage("analyze", "--as-of needs a date YYYY-MM-DD");
 		} else {
 			return cmd_bad_usage("analyze", "unknown option '%s'", argv[i]);
 		}

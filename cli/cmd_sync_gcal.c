@@ -47,7 +47,7 @@ int cmd_sync_gcal(struct cmd_ctx *ctx, int argc, char **argv)
 			opt.full = 1;
 		} else if (strcmp(argv[i], "--since") == 0) {
 			if (i + 1 >= argc)
-				return cmd_bad_usage("sync gcal", "--since needs a date (YYYY-MM-DD)");
+				return cmd_bad_usage("sync gcal", "--since needs a date YYYY-MM-DD");
 			if (opt_date("sync gcal", "--since", argv[++i], &opt.since_day))
 				return 2;
 			opt.has_since = 1;

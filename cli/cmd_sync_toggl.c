@@ -74,8 +74,9 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 			if (time_parse_rfc3339(v, &opt.since_usec, NULL) < 0) {
 				if (time_parse_date(v, &day) < 0 ||
 				    tz_day_start(ctx->cfg.timezone, day, &opt.since_usec) < 0)
-					return cmd_bad_usage("sync toggl", "--since wants "
-							     "YYYY-MM-DD or RFC 3339, got '%s'", v);
+					return cmd_bad_usage("sync toggl", "--since: '%s' is not "
+							     "a date YYYY-MM-DD or an RFC 3339 "
+							     "time", v);
 			}
 			opt.mode = TOGGL_SINCE;
 			modes++;

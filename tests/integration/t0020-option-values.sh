@@ -41,7 +41,10 @@ t_ok "dates: one wording naming the option and the value" '
 	bad "--as-of: '\''soon'\'' is not a date" "$DWHBI" analyze --as-of=soon
 	bad "--replace-from: '\''2026-1-01'\'' is not a date" "$DWHBI" goals import --replace-from 2026-1-01 x.csv
 	bad "--to: '\''2026-12-32'\'' is not a date; --to needs a date YYYY-MM-DD" "$DWHBI" rules suggest --to 2026-12-32
-	bad "--since: '\''2026-13-01'\'' is not a date" "$DWHBI" sync gcal --since 2026-13-01'
+	bad "--since: '\''2026-13-01'\'' is not a date" "$DWHBI" sync gcal --since 2026-13-01
+	bad "--since: '\''2026-13-01T00:00Z'\'' is not a date YYYY-MM-DD or an RFC 3339 time" "$DWHBI" sync toggl --since 2026-13-01T00:00Z
+	bad "--since needs a date YYYY-MM-DD" "$DWHBI" sync gcal --since
+	bad "--as-of needs a date YYYY-MM-DD" "$DWHBI" analyze --as-of'
 
 t_ok "FROM..TO ranges: order, form and the bound are checked, one wording" '
 	bad "--backfill: '\''2024-02-01..2024-01-01'\'' is not a range FROM..TO of dates YYYY-MM-DD with FROM <= TO" "$DWHBI" sync toggl --backfill 2024-02-01..2024-01-01
