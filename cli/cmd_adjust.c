@@ -5,7 +5,6 @@
  * decides a proposal.
  */
 #include <inttypes.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include "adjuster/adjust_output.h"
 #include "lib/buf.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 
@@ -115,35 +115,6 @@ static int parse_prob(const char *opt, const char *s, double *out)
 	return 0;
 }
 
-static int parse_int(const char *opt, const char *s, int lo, int hi, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi)
-		return cmd_bad_usage("adjust", "%s needs a whole number from %d to %d, got '%s'",
-				     opt, lo, hi, s);
-	*out = (int)v;
-	return 0;
-}
-
-/* A proposal id: decimal digits only, 1 to INT64_MAX (a value beyond it is
- * refused, not clamped to INT64_MAX). */
-static int parse_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE || *end || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
-}
-
 static int today_local(struct cmd_ctx *ctx, int32_t *today)
 {
 	if (tz_local_day(ctx->cfg.timezone, time_now_usec(), today) < 0) {
@@ -177,7 +148,7 @@ static int list(struct cmd_ctx *ctx, int argc, char **argv)
 						     "rejected, superseded or expired, got '%s'", v);
 			state = v;
 		} else if (!strcmp(argv[i], "--limit")) {
-			if (parse_int("--limit", v, 1, 10000, &limit))
+			if (opt_int("adjust", "--limit", v, 1, 10000, NULL, &limit))
 				return 2;
 		} else {
 			return cmd_bad_usage("adjust", "unknown option '%s'", argv[i]);
@@ -203,7 +174,7 @@ static int decide(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (argc != 3)
 		return cmd_bad_usage("adjust", "'%s' needs exactly one proposal ID", argv[1]);
-	if (parse_id(argv[2], &id) < 0)
+	if (opt_parse_id(argv[2], &id) < 0)
 		return cmd_bad_usage("adjust", "proposal ID must be a whole number from 1 "
 				     "to 9223372036854775807, got '%s' (see 'dwhbi adjust list')",
 				     argv[2]);
@@ -281,13 +252,13 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 			set_step = 1;
 		}
 		else if (!strcmp(a, "--round-to"))
-			bad = parse_int(a, v, 1, 60, &o.prop.round_to);
+			bad = opt_int("adjust", a, v, 1, 60, "minutes", &o.prop.round_to);
 		else if (!strcmp(a, "--history"))
-			bad = parse_int(a, v, 1, 60, &o.history);
+			bad = opt_int("adjust", a, v, 1, 60, "periods", &o.history);
 		else if (!strcmp(a, "--model-days"))
-			bad = parse_int(a, v, 7, 366, &o.model_days);
+			bad = opt_int("adjust", a, v, 7, 366, "days", &o.model_days);
 		else if (!strcmp(a, "--unmanaged-days"))
-			bad = parse_int(a, v, 7, 366, &o.unmanaged_days);
+			bad = opt_int("adjust", a, v, 7, 366, "days", &o.unmanaged_days);
 		else if (!strcmp(a, "--unmanaged-quantile")) {
 			char *end;
 			o.unmanaged_q = strtod(v, &end);
@@ -296,7 +267,7 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 						     "fraction from 0 to 0.5, got '%s'", v);
 		}
 		else if (!strcmp(a, "--expire-days")) {
-			bad = parse_int(a, v, 1, 366, &o.expire_days);
+			bad = opt_int("adjust", a, v, 1, 366, "days", &o.expire_days);
 			set_expire = 1;
 		} else if (!strcmp(a, "--material")) {
 			char *end;
@@ -321,9 +292,8 @@ int cmd_adjust(struct cmd_ctx *ctx, int argc, char **argv)
 		return 2;
 	}
 	if (as_of_s) {
-		if (time_parse_date(as_of_s, &as_of) < 0)
-			return cmd_bad_usage("adjust", "--as-of needs a date YYYY-MM-DD, got '%s'",
-					     as_of_s);
+		if (opt_date("adjust", "--as-of", as_of_s, &as_of))
+			return 2;
 	} else {
 		int32_t today;
 

@@ -15,6 +15,7 @@
 #include "analyzer/evaluate.h"
 #include "lib/buf.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 
@@ -88,43 +89,25 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--as-of") && i + 1 < argc) {
-			if (time_parse_date(argv[++i], &as_of) < 0)
-				return cmd_bad_usage("analyze", "--as-of '%s' is not a date "
-						     "(YYYY-MM-DD)", argv[i]);
+			if (opt_date("analyze", "--as-of", argv[++i], &as_of))
+				return 2;
 			have_as_of = 1;
 		} else if (!strncmp(argv[i], "--as-of=", 8)) {
-			if (time_parse_date(argv[i] + 8, &as_of) < 0)
-				return cmd_bad_usage("analyze", "--as-of '%s' is not a date "
-						     "(YYYY-MM-DD)", argv[i] + 8);
+			if (opt_date("analyze", "--as-of", argv[i] + 8, &as_of))
+				return 2;
 			have_as_of = 1;
 		} else if (!strcmp(argv[i], "--evaluate") && i + 1 < argc) {
-			char a[16], b[16];
-			const char *dots = strstr(argv[++i], "..");
-
-			if (!dots || dots - argv[i] >= (long)sizeof(a) ||
-			    strlen(dots + 2) >= sizeof(b))
-				return cmd_bad_usage("analyze", "--evaluate wants FROM..TO "
-						     "(YYYY-MM-DD..YYYY-MM-DD), not '%s'", argv[i]);
-			memcpy(a, argv[i], dots - argv[i]);
-			a[dots - argv[i]] = '\0';
-			strcpy(b, dots + 2);
-			if (time_parse_date(a, &ev_from) < 0 || time_parse_date(b, &ev_to) < 0 ||
-			    ev_from > ev_to || ev_to - ev_from > 3660)
-				return cmd_bad_usage("analyze", "--evaluate wants FROM..TO with "
-						     "FROM <= TO within ten years, not '%s'", argv[i]);
+			if (opt_date_range("analyze", "--evaluate", argv[++i], 3660 /* ten years */,
+					   &ev_from, &ev_to))
+				return 2;
 			evaluate = 1;
 		} else if (!strcmp(argv[i], "--every") && i + 1 < argc) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
-
-			if (*end || v < 1 || v > 366)
-				return cmd_bad_usage("analyze", "--every wants 1..366 days, not '%s'",
-						     argv[i]);
-			every = (int)v;
+			if (opt_int("analyze", "--every", argv[++i], 1, 366, "days", &every))
+				return 2;
 		} else if (!strcmp(argv[i], "--evaluate") || !strcmp(argv[i], "--every")) {
 			return cmd_bad_usage("analyze", "%s needs a value", argv[i]);
 		} else if (!strcmp(argv[i], "--as-of")) {
-			return cmd_bad_usage("analyze", "--as-of needs a date (YYYY-MM-DD)");
+			return cmd_bad_usage("analyze", "--as-of needs a date YYYY-MM-DD");
 		} else {
 			return cmd_bad_usage("analyze", "unknown option '%s'", argv[i]);
 		}

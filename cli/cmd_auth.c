@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "connectors/http.h"
 #include "lib/buf.h"
 #include "lib/log.h"
@@ -493,19 +494,6 @@ out:
 	return rc;
 }
 
-static int parse_timeout(const char *v, int *out)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 1 || n > AUTH_MAX_TIMEOUT)
-		return -1;
-	*out = (int)n;
-	return 0;
-}
-
 static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct config *cfg = &ctx->cfg;
@@ -527,19 +515,12 @@ static int auth_google(struct cmd_ctx *ctx, int argc, char **argv)
 		if (!strcmp(argv[i], "--env-file") && i + 1 < argc && *argv[i + 1]) {
 			env_file = argv[++i];
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			if (parse_timeout(argv[++i], &timeout))
-				return cmd_bad_usage("auth", "--timeout wants seconds from 1 to %d, not '%s'",
-						     AUTH_MAX_TIMEOUT, argv[i]);
+			if (opt_int("auth", "--timeout", argv[++i], 1, AUTH_MAX_TIMEOUT, "seconds",
+				    &timeout))
+				return 2;
 		} else if (!strcmp(argv[i], "--port") && i + 1 < argc) {
-			char *end;
-			long n;
-
-			errno = 0;
-			n = strtol(argv[++i], &end, 10);
-			if (errno || end == argv[i] || *end || n < 1024 || n > 65535)
-				return cmd_bad_usage("auth", "--port wants a port from 1024 to 65535, "
-						     "not '%s'", argv[i]);
-			want_port = (int)n;
+			if (opt_int("auth", "--port", argv[++i], 1024, 65535, NULL, &want_port))
+				return 2;
 		} else if (!strcmp(argv[i], "--no-browser")) {
 			no_browser = 1;
 		} else {

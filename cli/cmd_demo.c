@@ -16,6 +16,7 @@
 
 #include "lib/buf.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/log.h"
 
 const char cmd_demo_summary[] = "the whole pipeline on a local throwaway database";
@@ -71,10 +72,9 @@ int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv)
 		if (!strcmp(a, "--stop")) {
 			action = "stop";
 		} else if (!strcmp(a, "--days") && i + 1 < argc) {
-			char *end;
-			long n = strtol(argv[++i], &end, 10);
-			if (*end || n < 35 || n > 1000)
-				return cmd_bad_usage("demo", "--days wants 35-1000, not '%s'", argv[i]);
+			int n;
+			if (opt_int("demo", "--days", argv[++i], 35, 1000, "days", &n))
+				return 2;
 			setenv("DWHBI_DEMO_DAYS", argv[i], 1);
 		} else if (!strcmp(a, "--dir") && i + 1 < argc) {
 			setenv("DWHBI_DEMO_DIR", argv[++i], 1);

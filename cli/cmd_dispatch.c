@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "connectors/github.h"
 #include "lib/log.h"
 
@@ -78,11 +79,8 @@ int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
 			if (!strcmp(a, "--ref")) {
 				ref = v;
 			} else if (!strcmp(a, "--limit")) {
-				char *end;
-				long n = strtol(v, &end, 10);
-				if (*end || n < 1 || n > 100)
-					return cmd_bad_usage("dispatch", "--limit wants 1-100, not '%s'", v);
-				limit = (int)n;
+				if (opt_int("dispatch", "--limit", v, 1, 100, NULL, &limit))
+					return 2;
 			} else {
 				const char *eq = strchr(v, '=');
 				if (!eq || eq == v || (size_t)(eq - v) >= sizeof(keys[0]))

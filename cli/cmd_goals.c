@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/log.h"
 #include "lib/resource.h"
 #include "lib/csv.h"
@@ -107,9 +108,8 @@ int cmd_goals(struct cmd_ctx *ctx, int argc, char **argv)
 		for (int i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--replace-from") && i + 1 < argc) {
 				from = argv[++i];
-				if (strlen(from) != 10 || time_parse_date(from, &day) < 0)
-					return cmd_bad_usage("goals", "--replace-from needs a date "
-							     "YYYY-MM-DD, got '%s'", from);
+				if (opt_date("goals", "--replace-from", from, &day))
+					return 2;
 			} else if (!strcmp(argv[i], "--encoding") && i + 1 < argc) {
 				encoding = argv[++i];
 				if (!utf8_encoding_known(encoding))

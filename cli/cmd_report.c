@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/log.h"
 #include "reporter/pdf.h"
 #include "reporter/report.h"
@@ -65,6 +66,7 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const char *month = NULL, *format = "pdf", *out = NULL, *generated = NULL;
 	const char *lang = NULL, *top = NULL, *template = NULL, *renderer = NULL;
+	int top_depth = 3;
 	int init_template = 0, kept = 0;
 	char err[1024], month_label[16], default_out[64], when[40];
 	struct report r;
@@ -159,16 +161,11 @@ int cmd_report(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if (lang && strcmp(lang, "ja") && strcmp(lang, "en"))
 		return cmd_bad_usage("report", "--lang must be ja or en, not '%s'", lang);
-	if (top) {
-		char *end;
-		long n = strtol(top, &end, 10);
-		if (*end || end == top || n < 1 || n > REPORT_MAX_TOP)
-			return cmd_bad_usage("report", "--top wants a number from 1 to %d, not '%s'",
-					     REPORT_MAX_TOP, top);
-	}
+	if (top && opt_int("report", "--top", top, 1, REPORT_MAX_TOP, NULL, &top_depth))
+		return 2;
 
 	report_init(&r);
-	r.top_depth = top ? atoi(top) : 3;
+	r.top_depth = top_depth;
 	if (report_set_month(&r, month) < 0) {
 		report_release(&r);
 		return cmd_bad_usage("report", "--month must look like 2026-11, not '%s'", month);

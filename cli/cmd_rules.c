@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/buf.h"
 #include "lib/db.h"
 #include "lib/log.h"
@@ -61,9 +62,8 @@ int cmd_rules(struct cmd_ctx *ctx, int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if ((!strcmp(a, "--from") || !strcmp(a, "--to")) && i + 1 < argc) {
-			if (time_parse_date(argv[i + 1], &day) < 0)
-				return cmd_bad_usage("rules", "%s needs a date YYYY-MM-DD, got '%s'", a,
-						     argv[i + 1]);
+			if (opt_date("rules", a, argv[i + 1], &day))
+				return 2;
 			if (!strcmp(a, "--from"))
 				from = argv[++i];
 			else

@@ -26,6 +26,7 @@
 
 #include "lib/buf.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/child.h"
@@ -479,12 +480,7 @@ static int monthly(struct cmd_ctx *ctx, const struct run_opts *o)
 
 static int parse_secs(const char *opt, const char *v, int *out)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (*end || n < 1 || n > 86400)
-		return cmd_bad_usage("run", "%s wants seconds (1-86400), not '%s'", opt, v);
-	*out = (int)n;
-	return 0;
+	return opt_int("run", opt, v, 1, 86400, "seconds", out);
 }
 
 int cmd_run(struct cmd_ctx *ctx, int argc, char **argv)

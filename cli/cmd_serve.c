@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "console/console.h"
 #include "lib/log.h"
 
@@ -48,12 +49,9 @@ int cmd_serve(struct cmd_ctx *ctx, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--reports-dir") && i + 1 < argc) {
 			opt.reports_dir = argv[++i];
 		} else if (!strcmp(argv[i], "--stale-hours") && i + 1 < argc) {
-			char *end;
-			long v = strtol(argv[++i], &end, 10);
-			if (*end || v < 1 || v > 100000)
-				return cmd_bad_usage("serve", "--stale-hours needs a positive number, got '%s'",
-						     argv[i]);
-			opt.stale_hours = (int)v;
+			if (opt_int("serve", "--stale-hours", argv[++i], 1, 100000, "hours",
+				    &opt.stale_hours))
+				return 2;
 		} else {
 			return cmd_bad_usage("serve", "unknown option '%s'", argv[i]);
 		}

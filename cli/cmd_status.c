@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/db.h"
 #include "lib/query.h"
 #include "lib/log.h"
@@ -40,17 +41,6 @@ static PGresult *run_file(PGconn *db, const char *path, int n, const char *const
 			log_error("status query failed: %s", err);
 	}
 	return res;
-}
-
-static int positive(const char *s, int max, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (!*s || *end || v < 1 || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
 }
 
 /* The rows of res as a JSON array of objects keyed by column name; numbers
@@ -170,11 +160,11 @@ int cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--runs") && i + 1 < argc) {
-			if (positive(argv[++i], 1000, &nruns))
-				return cmd_bad_usage("status", "--runs needs a number from 1 to 1000, got '%s'", argv[i]);
+			if (opt_int("status", "--runs", argv[++i], 1, 1000, NULL, &nruns))
+				return 2;
 		} else if (!strcmp(argv[i], "--stale-hours") && i + 1 < argc) {
-			if (positive(argv[++i], 100000, &stale))
-				return cmd_bad_usage("status", "--stale-hours needs a positive number, got '%s'", argv[i]);
+			if (opt_int("status", "--stale-hours", argv[++i], 1, 100000, "hours", &stale))
+				return 2;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = 1;
 		} else if (!strcmp(argv[i], "--check")) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "connectors/gcal.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -46,10 +47,9 @@ int cmd_sync_gcal(struct cmd_ctx *ctx, int argc, char **argv)
 			opt.full = 1;
 		} else if (strcmp(argv[i], "--since") == 0) {
 			if (i + 1 >= argc)
-				return cmd_bad_usage("sync gcal", "--since needs a date (YYYY-MM-DD)");
-			if (time_parse_date(argv[++i], &opt.since_day) < 0)
-				return cmd_bad_usage("sync gcal", "bad date '%s' for --since: "
-						     "use YYYY-MM-DD", argv[i]);
+				return cmd_bad_usage("sync gcal", "--since needs a date YYYY-MM-DD");
+			if (opt_date("sync gcal", "--since", argv[++i], &opt.since_day))
+				return 2;
 			opt.has_since = 1;
 		} else {
 			return cmd_bad_usage("sync gcal", "unknown option '%s'", argv[i]);

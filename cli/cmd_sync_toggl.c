@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "connectors/toggl.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -45,16 +46,6 @@ const char cmd_sync_toggl_usage[] =
 	"and quotas before giving up, default 300), DWHBI_TIMEZONE (local days).\n"
 	"Rows are never removed: deleted entries keep their row with deleted_at.\n";
 
-static int parse_positive(const char *s, int max, int *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-	if (end == s || *end || v < 1 || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
-
 int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct toggl_options opt;
@@ -74,9 +65,8 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 			i++;
 		}
 		if (!strcmp(a, "--days")) {
-			if (parse_positive(v, 3660, &opt.days) < 0)
-				return cmd_bad_usage("sync toggl", "--days wants a number of "
-						     "days, got '%s'", v);
+			if (opt_int("sync toggl", a, v, 1, 3660, "days", &opt.days))
+				return 2;
 			opt.mode = TOGGL_DAYS;
 			modes++;
 		} else if (!strcmp(a, "--since")) {
@@ -84,26 +74,24 @@ int cmd_sync_toggl(struct cmd_ctx *ctx, int argc, char **argv)
 			if (time_parse_rfc3339(v, &opt.since_usec, NULL) < 0) {
 				if (time_parse_date(v, &day) < 0 ||
 				    tz_day_start(ctx->cfg.timezone, day, &opt.since_usec) < 0)
-					return cmd_bad_usage("sync toggl", "--since wants "
-							     "YYYY-MM-DD or RFC 3339, got '%s'", v);
+					return cmd_bad_usage("sync toggl", "--since: '%s' is not "
+							     "a date YYYY-MM-DD or an RFC 3339 "
+							     "time", v);
 			}
 			opt.mode = TOGGL_SINCE;
 			modes++;
 		} else if (!strcmp(a, "--backfill")) {
-			if (toggl_parse_range(v, &opt.backfill_from, &opt.backfill_to) < 0)
-				return cmd_bad_usage("sync toggl", "--backfill wants "
-						     "FROM..TO dates, e.g. 2024-01-01..2024-12-31, "
-						     "got '%s'", v);
+			if (opt_date_range("sync toggl", a, v, 0, &opt.backfill_from,
+					   &opt.backfill_to))
+				return 2;
 			opt.mode = TOGGL_BACKFILL;
 			modes++;
 		} else if (!strcmp(a, "--page-size")) {
-			if (parse_positive(v, 100000, &opt.page_size) < 0)
-				return cmd_bad_usage("sync toggl", "--page-size wants a "
-						     "positive number, got '%s'", v);
+			if (opt_int("sync toggl", a, v, 1, 100000, NULL, &opt.page_size))
+				return 2;
 		} else if (!strcmp(a, "--max-pages")) {
-			if (parse_positive(v, 1000000, &opt.max_pages) < 0)
-				return cmd_bad_usage("sync toggl", "--max-pages wants a "
-						     "number from 1 to 1000000, got '%s'", v);
+			if (opt_int("sync toggl", a, v, 1, 1000000, NULL, &opt.max_pages))
+				return 2;
 		} else {
 			return cmd_bad_usage("sync toggl", "unknown option '%s'", a);
 		}

@@ -6,7 +6,6 @@
  * (0 success, 1 job failure, 2 usage or configuration error).  The commands
  * themselves live in cli/cmd_*.c and call into the library folders.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +17,7 @@
 
 #include "lib/buf.h"
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/config.h"
 #include "lib/db.h"
 #include "lib/log.h"
@@ -175,14 +175,9 @@ static int resolve_zone(PGconn *db, struct config *cfg, int write, char *err, si
 static int64_t parent_run_id(void)
 {
 	const char *v = getenv("DWHBI_PARENT_RUN_ID");
-	char *end;
-	long long n;
+	int64_t n;
 
-	if (!v || !*v)
-		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	return (*end || n <= 0 || errno == ERANGE) ? 0 : n;
+	return v && opt_parse_id(v, &n) == 0 ? n : 0;
 }
 
 int main(int argc, char **argv)

@@ -57,15 +57,7 @@ struct sync {
 
 int toggl_parse_range(const char *s, int32_t *from, int32_t *to)
 {
-	const char *dots = strstr(s, "..");
-	char a[16];
-	if (!dots || dots - s != 10 || strlen(dots + 2) != 10)
-		return -1;
-	memcpy(a, s, 10);
-	a[10] = '\0';
-	if (time_parse_date(a, from) < 0 || time_parse_date(dots + 2, to) < 0)
-		return -1;
-	return *from <= *to ? 0 : -1;
+	return time_parse_date_range(s, from, to);
 }
 
 /* A 402 with quota headers is "wait until the quota resets"; without them it

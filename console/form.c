@@ -11,16 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "lib/hex.h"
 
 char *form_decode(const char *s, size_t len)
 {
@@ -34,18 +25,12 @@ char *form_decode(const char *s, size_t len)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%') {
-			int hi, lo;
-			if (i + 2 >= len) {
+			int v;
+			if (i + 2 >= len || (v = hex_byte(s + i + 1)) < 0) {
 				free(out);
 				return NULL;
 			}
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
-			if (hi < 0 || lo < 0) {
-				free(out);
-				return NULL;
-			}
-			c = (char)(hi * 16 + lo);
+			c = (char)v;
 			i += 2;
 		}
 		if (c == '\0') {

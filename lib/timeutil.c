@@ -89,6 +89,19 @@ int time_parse_date(const char *s, int32_t *day)
 	return 0;
 }
 
+int time_parse_date_range(const char *s, int32_t *from, int32_t *to)
+{
+	char a[11];
+
+	if (!s || strlen(s) != 22 || s[10] != '.' || s[11] != '.')
+		return -1;
+	memcpy(a, s, 10);
+	a[10] = '\0';
+	if (time_parse_date(a, from) < 0 || time_parse_date(s + 12, to) < 0)
+		return -1;
+	return *from <= *to ? 0 : -1;
+}
+
 int time_parse_rfc3339(const char *s, int64_t *usec, int *offset_min)
 {
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;

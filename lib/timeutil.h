@@ -20,6 +20,8 @@
 int time_parse_rfc3339(const char *s, int64_t *usec, int *offset_min);
 /* "YYYY-MM-DD" -> day number. */
 int time_parse_date(const char *s, int32_t *day);
+/* "YYYY-MM-DD..YYYY-MM-DD" (inclusive, FROM <= TO) -> day numbers. */
+int time_parse_date_range(const char *s, int32_t *from, int32_t *to);
 int32_t time_days_from_civil(int y, int m, int d);
 void time_civil_from_days(int32_t day, int *y, int *m, int *d);
 /* 0 = Monday ... 6 = Sunday (ISO). */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hex.h"
 #include "lib/timeutil.h"
 
 static char *dup_or_null(const char *s)
@@ -260,29 +261,18 @@ void report_format_hm(double minutes, char *out, size_t outlen)
 	snprintf(out, outlen, "%s%lld:%02lld", sign, m / 60, m % 60);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int report_parse_color(const char *hex, double rgb[3])
 {
-	int i;
+	int i, v[3];
 
 	rgb[0] = rgb[1] = rgb[2] = 0.6;
 	if (!hex || hex[0] != '#' || strlen(hex) != 7)
 		return -1;
-	for (i = 0; i < 6; i++)
-		if (hexval(hex[1 + i]) < 0)
+	for (i = 0; i < 3; i++)
+		if ((v[i] = hex_byte(hex + 1 + 2 * i)) < 0)
 			return -1;
 	for (i = 0; i < 3; i++)
-		rgb[i] = (hexval(hex[1 + 2 * i]) * 16 + hexval(hex[2 + 2 * i])) / 255.0;
+		rgb[i] = v[i] / 255.0;
 	return 0;
 }
 

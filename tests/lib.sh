@@ -156,6 +156,28 @@ t_demo_person() {
 	export GCAL_HOLIDAY_CALENDAR_ID="$G_HOLIDAY"
 }
 
+# t_demo_days SEED DAYS [TZ [PROFILE]] — t_demo_person over the last DAYS
+# days up to today in TZ (default Asia/Tokyo), today included.  Sets TODAY,
+# FROM and DAYS for the test.
+t_demo_days() {
+	local tz=${3:-Asia/Tokyo}
+	TODAY=$(TZ=$tz date +%F)
+	FROM=$(date -u -d "$TODAY -$(($2 - 1)) days" +%F)
+	DAYS=$2
+	t_demo_person "$1" "$FROM" "$DAYS" "$tz" ${4:+"$4"}
+}
+
+# t_demo_since SEED FROM [TZ [PROFILE]] — t_demo_person from FROM up to
+# today in TZ (default Asia/Tokyo), today included.  Sets TODAY, FROM and
+# DAYS for the test.
+t_demo_since() {
+	local tz=${3:-Asia/Tokyo}
+	TODAY=$(TZ=$tz date +%F)
+	FROM=$2
+	DAYS=$(( ( $(date -u -d "$TODAY" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 + 1 ))
+	t_demo_person "$1" "$FROM" "$DAYS" "$tz" ${4:+"$4"}
+}
+
 # t_demo_pipeline DAYS [GOALS_CSV] — seed the bundled config, import goals
 # (the bundled file unless GOALS_CSV; none when it is "-"), sync both
 # sources for DAYS days and transform, as a first night would.  Quiet; fails

@@ -57,6 +57,7 @@
 #include "tests/fake/core.h"
 #include "tests/fake/person.h"
 #include "connectors/http.h"
+#include "lib/hex.h"
 #include "lib/sha256.h"
 #include "lib/timeutil.h"
 
@@ -628,17 +629,6 @@ out:
 
 /* ---- OAuth --------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Finds name in an x-www-form-urlencoded body and decodes its value. */
 static int form_value(const char *body, const char *name, char *out, size_t outlen)
 {
@@ -653,11 +643,13 @@ static int form_value(const char *body, const char *name, char *out, size_t outl
 			size_t o = 0;
 
 			for (size_t i = nlen + 1; i < len && o + 1 < outlen; i++) {
+				int v;
+
 				if (p[i] == '+') {
 					out[o++] = ' ';
 				} else if (p[i] == '%' && i + 2 < len + 1 &&
-					   hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
-					out[o++] = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+					   (v = hex_byte(p + i + 1)) >= 0) {
+					out[o++] = (char)v;
 					i += 2;
 				} else {
 					out[o++] = p[i];

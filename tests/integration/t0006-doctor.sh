@@ -18,9 +18,7 @@ t_ok "an empty database: the migrations check says to run dwhbi migrate" '
 
 export DWHBI_TIMEZONE=Asia/Tokyo
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
-FROM=$(date -u -d "$TODAY -6 days" +%F)
-t_demo_person 3 "$FROM" 7
+t_demo_days 3 7
 t_ok "the demo pipeline runs" 't_demo_pipeline 7 > "$T_TMP/p.out" 2>&1 || { cat "$T_TMP/p.out"; exit 1; }'
 t_ok "on the demo warehouse doctor exits 0, lists the calendars, prints no secret" '
 	"$DWHBI" doctor > "$T_TMP/o" 2>&1 || { cat "$T_TMP/o"; exit 1; }

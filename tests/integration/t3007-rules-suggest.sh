@@ -8,10 +8,7 @@
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
-FROM=$(date -u -d "$TODAY -20 days" +%F)
-DAYS=21
-t_demo_person 7 "$FROM" "$DAYS"
+t_demo_days 7 21
 CFG=$T_TMP/config
 cp -r "$SRCDIR/config" "$CFG"
 grep -v '^10,toggl_project,会議,Meeting$' "$SRCDIR/config/category_rules.csv" > "$CFG/category_rules.csv"

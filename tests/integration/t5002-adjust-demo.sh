@@ -14,10 +14,7 @@
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
-FROM=$(date -u -d "$TODAY -70 days" +%F)
-DAYS=71
-t_demo_person 11 "$FROM" "$DAYS"
+t_demo_days 11 71
 
 t_ok "seed, sync and transform build the marts" '
 	{

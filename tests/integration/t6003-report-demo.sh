@@ -12,9 +12,7 @@ export DWHBI_TIMEZONE=Asia/Tokyo
 t_migrated_db
 # The person starts on the 1st of last month and runs until today.
 MONTH=$(TZ=Asia/Tokyo date -d "$(TZ=Asia/Tokyo date +%Y-%m-15) -1 month" +%Y-%m)
-FROM=$MONTH-01
-DAYS=$(( ( $(date -u -d "$(TZ=Asia/Tokyo date +%F)" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 + 1 ))
-t_demo_person 7 "$FROM" "$DAYS"
+t_demo_since 7 "$MONTH-01"
 
 t_ok "the pipeline runs: seed, goals, sync, transform, analyze, adjust" '
 	{

@@ -14,12 +14,9 @@
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
 M=$(TZ=Asia/Tokyo date -d "$(TZ=Asia/Tokyo date +%Y-%m-15) -1 month" +%Y-%m)
-FROM=$(date -d "$M-15 -2 month" +%Y-%m)-01
-DAYS=$(( ( $(date -u -d "$TODAY" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 + 1 ))
 PREV_END=$(date -d "$M-01 -1 day" +%F)
-t_demo_person 7 "$FROM" "$DAYS"
+t_demo_since 7 "$(date -d "$M-15 -2 month" +%Y-%m)-01"
 
 c1() {
 	{

@@ -21,13 +21,10 @@ if [ ! -x "$TYPST" ]; then
 fi
 
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
 M=$(TZ=Asia/Tokyo date -d "$(TZ=Asia/Tokyo date +%Y-%m-15) -1 month" +%Y-%m)
 CUR=$(TZ=Asia/Tokyo date +%Y-%m)
-FROM=$(date -d "$M-15 -2 month" +%Y-%m)-01
-DAYS=$(( ( $(date -u -d "$TODAY" +%s) - $(date -u -d "$FROM" +%s) ) / 86400 + 1 ))
 PREV_END=$(date -d "$M-01 -1 day" +%F)
-t_demo_person 7 "$FROM" "$DAYS"
+t_demo_since 7 "$(date -d "$M-15 -2 month" +%Y-%m)-01"
 GEN=2026-01-01T00:00:00Z
 
 c1() {

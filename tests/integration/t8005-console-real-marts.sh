@@ -8,10 +8,7 @@
 export DWHBI_TIMEZONE=Asia/Tokyo
 
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
-FROM=$(date -u -d "$TODAY -34 days" +%F)
-DAYS=35
-t_demo_person 7 "$FROM" "$DAYS"
+t_demo_days 7 35
 cat > "$T_TMP/goals.csv" <<CSV
 category,day_type,period,minutes,direction,valid_from,valid_to
 Sleep,any,day,900,more,$FROM,

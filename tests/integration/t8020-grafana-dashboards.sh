@@ -35,10 +35,7 @@ t_ok "--help documents -o" '"$DWHBI" grafana --help | grep -q -- "-o DIR"'
 
 # -- a demo warehouse ----------------------------------------------------------------------
 t_migrated_db
-TODAY=$(TZ=Asia/Tokyo date +%F)
-FROM=$(date -u -d "$TODAY -62 days" +%F)
-DAYS=63
-t_demo_person 11 "$FROM" "$DAYS"
+t_demo_days 11 63
 t_ok "the demo pipeline builds marts, estimates and goal status" '
 	{ t_demo_pipeline "$DAYS" && "$DWHBI" -q analyze && "$DWHBI" -q adjust; } >"$T_TMP/pipeline.out" 2>&1 ||
 		{ tail -5 "$T_TMP/pipeline.out"; exit 1; }'
