@@ -1,7 +1,9 @@
 -- toggl_merge: merges pg_temp.toggl_stage into {{target}} (a raw.toggl_track__*
 -- table named by connectors/raw.c from a fixed list): source_id = the item's
 -- id, deleted_at = its server_deleted_at; of an id staged twice the last
--- one wins.  A row is rewritten only when its payload changed.  A row that
+-- one wins.  A row is rewritten only when its payload or its deletion
+-- changed (a row a reconcile marked deleted that is listed again, even
+-- unchanged, is live again).  A row that
 -- came from the v9 API is not overwritten by a Reports row (which has fewer
 -- fields) unless the Reports row is newer by `at`.  $1 = api_version.
 -- Returns (written, deleted): rows written, and how many of them are
@@ -17,7 +19,8 @@ WITH page AS (
     ON CONFLICT (source_id) DO UPDATE
        SET data = excluded.data, synced_at = excluded.synced_at,
            deleted_at = excluded.deleted_at, api_version = excluded.api_version
-     WHERE t.data IS DISTINCT FROM excluded.data
+     WHERE (t.data IS DISTINCT FROM excluded.data
+            OR t.deleted_at IS DISTINCT FROM excluded.deleted_at)
        AND NOT (t.api_version = 'v9' AND excluded.api_version <> 'v9'
                 AND COALESCE((excluded.data->>'at')::timestamptz
                              <= (t.data->>'at')::timestamptz, true))

@@ -29,7 +29,7 @@ C=($(t_psql "SELECT source_id FROM raw.toggl_track__clients ORDER BY source_id L
 TG=($(t_psql "SELECT source_id FROM raw.toggl_track__tags ORDER BY source_id LIMIT 1"))
 t_eq "four projects, a client and a tag to work with" "4 1 1" "${#P[@]} ${#C[@]} ${#TG[@]}"
 NP=$(live projects) NC=$(live clients) NT=$(live tags)
-BP0=$(raw_of projects "${P[0]}") BC0=$(raw_of clients "${C[0]}") BT0=$(raw_of tags "${TG[0]}")
+BP0=$(raw_of projects "${P[0]}") BP3=$(raw_of projects "${P[3]}") BC0=$(raw_of clients "${C[0]}") BT0=$(raw_of tags "${TG[0]}")
 
 raw_of projects "${P[0]}" | jq -c '.name = "a\u0000b"' | inject projects "${P[0]}"
 raw_of projects "${P[1]}" | jq -c '.client_id = "abc"' | inject projects "${P[1]}"
@@ -70,9 +70,9 @@ t_eq "the five with an id are resolved as landed; the one without stays open" "5
 	"$(t_psql "SELECT count(*) FILTER (WHERE resolved_at IS NOT NULL),
 	           string_agg(DISTINCT resolution, ','), count(*) FILTER (WHERE resolved_at IS NULL)
 	           FROM ops.quarantine")"
-# (The project that was listed as -5 is back upstream unchanged; whether
-# raw revives a reconciled row that returns unchanged is the merge's
-# business, not the screening's: not checked here.)
+t_eq "the project that was listed as -5 is back unchanged, and raw has it live again" "0" \
+	"$(t_psql "SELECT count(*) FROM raw.toggl_track__projects WHERE deleted_at IS NOT NULL")"
+t_eq "its row is the version it had before" "$BP3" "$(raw_of projects "${P[3]}")"
 t_eq "the quarantined ones are live and valid in raw" "3 $NC $NT" \
 	"$(t_psql "SELECT count(*) FROM raw.toggl_track__projects WHERE deleted_at IS NULL
 	           AND source_id IN ('${P[0]}', '${P[1]}', '${P[2]}') AND data->>'active' IN ('true', 'false')
