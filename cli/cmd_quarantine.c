@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cmd.h"
+#include "cli/opt.h"
 #include "lib/db.h"
 #include "lib/log.h"
 
@@ -53,22 +54,6 @@ static const char SQL_LIST[] =
 	"       coalesce(note, ''), raw_bytes "
 	"FROM ops.quarantine WHERE $1::boolean OR resolved_at IS NULL "
 	"ORDER BY id LIMIT " "1001";
-
-/* An id: decimal digits only, 1 .. INT64_MAX. */
-static int parse_id(const char *s, int64_t *id)
-{
-	char *end;
-	long long v;
-
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno == ERANGE || *end || v <= 0)
-		return -1;
-	*id = v;
-	return 0;
-}
 
 static int list(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -164,7 +149,7 @@ static int dismiss(struct cmd_ctx *ctx, int argc, char **argv)
 	if (all == !!id_s)
 		return cmd_bad_usage("quarantine", "say 'dismiss ID' or 'dismiss --all' "
 				     "(IDs from 'dwhbi quarantine list')");
-	if (id_s && parse_id(id_s, &id) < 0)
+	if (id_s && opt_parse_id(id_s, &id) < 0)
 		return cmd_bad_usage("quarantine", "quarantine ID must be a whole number from 1 "
 				     "to 9223372036854775807, got '%s' (see 'dwhbi quarantine "
 				     "list')", id_s);

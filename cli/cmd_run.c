@@ -353,40 +353,17 @@ static int daily(struct cmd_ctx *ctx, const struct run_opts *o)
 
 #define RELEASE_MAX_BYTES ((size_t)64 << 20)
 
-/* Reads a file of at most max bytes; NULL with err on failure. */
-static char *read_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+/* Reads the PDF (at most max bytes) into b; -1 with err on failure. */
+static int read_asset(struct buf *b, const char *path, size_t max, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	char *data;
-	long n;
-
-	if (!f) {
+	if (buf_read_file(b, path, max) == 0)
+		return 0;
+	if (errno == EFBIG)
+		snprintf(err, errlen, "'%s' has more than the %zu MB a release asset may have here",
+			 path, max >> 20);
+	else
 		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-		fclose(f);
-		return NULL;
-	}
-	if ((size_t)n > max) {
-		snprintf(err, errlen, "'%s' has %ld bytes, more than the %zu MB a release asset "
-			 "may have here", path, n, max >> 20);
-		fclose(f);
-		return NULL;
-	}
-	data = malloc((size_t)n + 1);
-	if (!data)
-		abort();
-	if (fread(data, 1, (size_t)n, f) != (size_t)n) {
-		snprintf(err, errlen, "cannot read '%s': short read", path);
-		free(data);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return data;
+	return -1;
 }
 
 /* The "publish release" step: the report's PDF as a release asset. */
@@ -397,7 +374,7 @@ static void publish_release(struct cmd_ctx *ctx, struct step *st, const char *mo
 	struct github_published pub;
 	char tag[32], asset[48], title[64], body[160], err[768];
 	size_t len = 0;
-	char *data;
+	struct buf data = BUF_INIT;
 	long status = 0;
 	double t0 = now_seconds();
 
@@ -412,13 +389,13 @@ static void publish_release(struct cmd_ctx *ctx, struct step *st, const char *mo
 		snprintf(st->note, sizeof(st->note), "%s; or leave out --release", err);
 		goto done;
 	}
-	data = read_file(pdf, RELEASE_MAX_BYTES, &len, err, sizeof(err));
-	if (!data) {
+	if (read_asset(&data, pdf, RELEASE_MAX_BYTES, err, sizeof(err)) < 0) {
 		snprintf(st->note, sizeof(st->note), "%s", err);
 		github_release(&gh);
 		goto done;
 	}
-	if (github_publish_asset(&gh, tag, title, body, asset, "application/pdf", data, len,
+	len = data.len;
+	if (github_publish_asset(&gh, tag, title, body, asset, "application/pdf", data.data, len,
 				 &pub, &status, err, sizeof(err)) < 0) {
 		snprintf(st->note, sizeof(st->note), "%s", err);
 	} else {
@@ -429,9 +406,9 @@ static void publish_release(struct cmd_ctx *ctx, struct step *st, const char *mo
 			 pub.created_release ? " (new)" : "",
 			 pub.download_url[0] ? pub.download_url : pub.release_url);
 	}
-	free(data);
 	github_release(&gh);
 done:
+	buf_release(&data);
 	st->seconds = now_seconds() - t0;
 }
 
