@@ -462,6 +462,9 @@ int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 	if (have_plan < 0)
 		return -1;
 
+	rc = store_load_keep(db, &w.keep, err, errlen);
+	if (rc < 0)
+		return rc;
 	rc = take_lock(db, err, errlen);
 	if (rc < 0)
 		return -1;
@@ -506,6 +509,7 @@ struct cJSON *analyze_result_json(const struct analyze_result *r)
 	cJSON_AddNumberToObject(o, "month_projections", (double)r->projections);
 	cJSON_AddNumberToObject(o, "plan_flows", (double)r->flows);
 	cJSON_AddNumberToObject(o, "estimate_errors", (double)r->errors);
+	cJSON_AddNumberToObject(o, "pruned", (double)r->pruned);
 	cJSON_AddNumberToObject(o, "plan_days", r->plan_days);
 	chosen = cJSON_AddObjectToObject(o, "chosen");
 	for (k = 0; chosen && k < r->ncategories; k++)
