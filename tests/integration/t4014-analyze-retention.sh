@@ -25,8 +25,10 @@ snapshots() {  # distinct calculated_at of table $1
 	t_psql "SELECT count(DISTINCT calculated_at) FROM analytics.$1"
 }
 forecast() {   # what the report's forecast-accuracy loader reads for October
+	# (sums to 6 decimals: their last bits depend on the order of the rows)
 	t_psql "PREPARE f(date, date) AS $(sed 's/;[[:space:]]*$//' "$SRCDIR/reporter/load_forecast.sql");
-	        EXECUTE f('2026-10-01', '2026-11-01')"
+	        EXECUTE f('2026-10-01', '2026-11-01')" |
+		awk -F'|' -v OFS='|' '{ for (i = 3; i <= NF; i++) $i = sprintf("%.6f", $i); print }'
 }
 projection() { # what the report's month-projection loader reads for October
 	t_psql "PREPARE p(date) AS $(sed 's/;[[:space:]]*$//' "$SRCDIR/reporter/load_month_projections.sql");
