@@ -426,17 +426,20 @@ int store_load_keep(PGconn *db, struct store_keep *k, char *err, size_t errlen)
 }
 
 /* The snapshots kept (docs/contracts.md, "Analyzer retention"): this run's;
- * the newest of each as-of day among the last keep.days as-of days (up to
- * the newest as-of stored), with their backtest errors; and for each month
- * from keep.months months before the newest as-of's month to the month
- * after it, the snapshots the report reads for that month
+ * the newest of each as-of day among the last keep.days as-of days up to
+ * the newest as-of stored, with their backtest errors; and for each month
+ * from keep.months months before that as-of's month to the month after
+ * it, the snapshots the report reads for that month
  * (reporter/load_forecast.sql: the newest made before the month, else the
  * earliest made during it, with targets in the month;
  * load_month_projections.sql: the newest projection of the month;
  * load_projections.sql: the newest with targets in the month), without
  * their errors.  Every other row of analytics.estimates, model_scores,
  * month_projections and estimate_errors is deleted in the run's
- * transaction.  A snapshot's targets run from as_of + 1 to its last target
+ * transaction.  "The newest as-of" is the newest one not after tomorrow
+ * (the database's date), so a run for a date in the future (a typo) does
+ * not remove the recent snapshots; its own snapshot goes with the next run
+ * (so does a past date's, unless a report month needs it).  A snapshot's targets run from as_of + 1 to its last target
  * without a gap, so "has a target in the month" is t0 < next and t1 >= m. */
 static const char PRUNE_KEEP_SQL[] =
 	"INSERT INTO analyze_keep "
@@ -444,15 +447,17 @@ static const char PRUNE_KEEP_SQL[] =
 	" WITH snaps AS (SELECT calculated_at, as_of, min(target_date) AS t0, "
 	"                max(target_date) AS t1 FROM analytics.estimates "
 	"                GROUP BY calculated_at, as_of),"
-	" newest AS (SELECT max(as_of) AS r FROM snaps),"
+	" anchors AS (SELECT coalesce(max(as_of) FILTER (WHERE as_of <= current_date + 1), "
+	"                             max(as_of)) AS r FROM snaps),"
 	" months AS (SELECT m::date AS m, (m + interval '1 month')::date AS n "
-	"            FROM newest, generate_series(date_trunc('month', newest.r::timestamp) "
+	"            FROM anchors a, generate_series(date_trunc('month', a.r::timestamp) "
 	"                 - make_interval(months => $3::int), "
-	"                 date_trunc('month', newest.r::timestamp) + interval '1 month', "
+	"                 date_trunc('month', a.r::timestamp) + interval '1 month', "
 	"                 interval '1 month') m)"
 	" SELECT $1::timestamptz AS calculated_at, true AS errors"
-	" UNION ALL SELECT max(s.calculated_at), true FROM snaps s, newest "
-	"   WHERE s.as_of > newest.r - $2::int GROUP BY s.as_of"
+	" UNION ALL SELECT max(s.calculated_at), true FROM snaps s "
+	"   WHERE EXISTS (SELECT 1 FROM anchors a WHERE s.as_of > a.r - $2::int "
+	"                 AND s.as_of <= a.r) GROUP BY s.as_of"
 	" UNION ALL SELECT (SELECT s.calculated_at FROM snaps s WHERE s.t0 < mo.n AND s.t1 >= mo.m "
 	"   ORDER BY (s.as_of < mo.m) DESC, CASE WHEN s.as_of < mo.m THEN s.as_of END DESC NULLS LAST, "
 	"   s.as_of, s.calculated_at DESC LIMIT 1), false FROM months mo"

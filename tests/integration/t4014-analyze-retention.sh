@@ -11,7 +11,9 @@
 # load_forecast.sql) and its month projection (the newest of October,
 # load_month_projections.sql) are the same as on the night they were
 # made; `dwhbi adjust` for a kept as-of day still finds its snapshot's
-# errors.  A bad setting is a configuration error (exit 2).
+# errors; a run for a date in the future (a typo) and the next night's
+# run remove none of the recent snapshots.  A bad setting is a
+# configuration error (exit 2).
 . "$SRCDIR/tests/lib.sh"
 
 export DWHBI_TIMEZONE=Asia/Tokyo
@@ -110,6 +112,20 @@ c_adjust() {
 	[ "$(jq .error_rows "$T_TMP/adjust.json")" -gt 100 ]
 }
 t_ok "adjust as of a kept day uses that snapshot's backtest errors" c_adjust
+c_future() {
+	"$DWHBI" -q analyze --as-of 2027-06-30 > /dev/null &&
+	t_psql "SELECT DISTINCT as_of FROM analytics.estimate_errors WHERE as_of < '2027-01-01'
+	        ORDER BY 1" > "$T_TMP/kept.future" &&
+	t_cmp "$T_TMP/want.errors" "$T_TMP/kept.future" &&
+	"$DWHBI" -q analyze --as-of 2026-11-20 > /dev/null &&
+	t_psql "SELECT DISTINCT as_of FROM analytics.estimate_errors WHERE as_of < '2027-01-01'
+	        ORDER BY 1" > "$T_TMP/kept.back" &&
+	t_cmp "$T_TMP/want.errors" "$T_TMP/kept.back" &&
+	forecast > "$T_TMP/forecast.future" && t_cmp "$T_TMP/forecast.then" "$T_TMP/forecast.future" &&
+	# the future date's own snapshot went with the next run
+	[ "$(t_psql "SELECT count(*) FROM analytics.estimates WHERE as_of = '2027-06-30'")" = 0 ]
+}
+t_ok "a run for a future date keeps the recent snapshots; the next run removes its own" c_future
 c_bad() {
 	t_psql "UPDATE ref.settings SET value = '0' WHERE key = 'analyze.keep_days'" > /dev/null
 	t_must_fail 2 "$DWHBI" analyze --as-of 2026-11-20 2> "$T_TMP/bad.err" &&
