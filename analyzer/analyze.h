@@ -46,6 +46,7 @@ struct analyze_result {
 	int64_t rows_read;
 	int64_t estimates, scores, projections, flows;
 	int64_t errors;                     /* analytics.estimate_errors rows */
+	int64_t pruned;                     /* rows of older snapshots deleted */
 	int plan_days;                      /* days with plan data (flows) */
 };
 
@@ -53,7 +54,8 @@ void analyze_result_init(struct analyze_result *r);
 void analyze_result_release(struct analyze_result *r);
 
 /* Runs the analysis for as_of (a day number) and commits it.  Returns 0, or
- * -1 with a one-line reason in err (nothing written then). */
+ * -1 with a one-line reason in err (nothing written then), -2 when a
+ * ref.settings value is bad (a configuration error). */
 int analyze_run(PGconn *db, int32_t as_of, struct analyze_result *r,
 		char *err, size_t errlen);
 

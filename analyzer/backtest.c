@@ -503,6 +503,81 @@ int backtest_estimate(const struct est_series *s, int origin, int horizon,
 	return backtest_estimate_cached(s, origin, horizon, NULL, r, method, out, err, errlen);
 }
 
+/* The forecast of method m from origin (the cached fit for the regressions):
+ * est_forecast's return (0, 1 = does not apply, -1 = error in why). */
+static int forecast_with(int m, const struct est_series *s, int origin, int horizon,
+			 struct est_fit_cache *cache, struct est_point *out, char *why, size_t whylen)
+{
+	if (cache && (m == EST_OLS || m == EST_ROBUST)) {
+		const struct est_model *fit;
+		int rc = est_fit_cached(cache, m, s, origin, &fit, why, whylen);
+
+		return rc == 0 ? est_predict(fit, s, origin, horizon, out, why, whylen) : rc;
+	}
+	return est_forecast(m, s, origin, horizon, out, why, whylen);
+}
+
+/* The method with the best backtest MAE (same rules as backtest_choose). */
+static int choose_mae(const struct bt_result *r)
+{
+	int m, best = -1;
+
+	if (r->n_scored == 0)
+		return -1;
+	for (m = 0; m < EST_NMETHODS; m++) {
+		const struct bt_score *sc = &r->score[m];
+
+		if (!est_is_baseline(m) && r->history_days < EST_MIN_HISTORY)
+			continue;
+		if (sc->n != r->n_scored)
+			continue;
+		if (best < 0 || sc->mae < r->score[best].mae - 1e-9)
+			best = m;
+	}
+	return best;
+}
+
+/* The point and the distribution are chosen separately: the distribution
+ * (quantiles, intervals, the mean that sums and the adjuster use) is the
+ * method chosen by the quantile score, calibrated on its own backtest
+ * errors; the point (minutes) is that of the method with the best backtest
+ * MAE (calibrated the same way), kept inside the distribution's 80 %
+ * interval.  One choice for both lost MAE: the method with the better
+ * quantile score often has the worse point (issue 15). */
+static int point_by_mae(const struct bt_result *r, const struct est_series *s, int origin,
+			int horizon, struct est_fit_cache *cache, int chosen,
+			struct est_point *out, char *err, size_t errlen)
+{
+	int p = choose_mae(r), h, rc;
+	struct est_point *tmp;
+	char why[256];
+
+	if (p < 0 || p == chosen)
+		return 0;
+	tmp = calloc((size_t)horizon, sizeof(*tmp));
+	if (!tmp) {
+		snprintf(err, errlen, "backtest: out of memory");
+		return -1;
+	}
+	rc = forecast_with(p, s, origin, horizon, cache, tmp, why, sizeof(why));
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", why);
+		free(tmp);
+		return -1;
+	}
+	if (rc == 0)
+		for (h = 1; h <= horizon; h++) {
+			struct est_point *o = &out[h - 1];
+			double v;
+
+			backtest_calibrate(r, p, h, s->holiday[origin + h], &tmp[h - 1]);
+			v = tmp[h - 1].minutes;
+			o->minutes = v < o->lower80 ? o->lower80 : v > o->upper80 ? o->upper80 : v;
+		}
+	free(tmp);
+	return 0;
+}
+
 int backtest_estimate_cached(const struct est_series *s, int origin, int horizon,
 			     struct est_fit_cache *cache, struct bt_result *r, int *method,
 			     struct est_point *out, char *err, size_t errlen)
@@ -546,7 +621,8 @@ int backtest_estimate_cached(const struct est_series *s, int origin, int horizon
 			for (h = 1; h <= horizon; h++)
 				backtest_calibrate(r, tries[i], h, s->holiday[origin + h],
 						   &out[h - 1]);
-			return 0;
+			return i == 0 ? point_by_mae(r, s, origin, horizon, cache, tries[i], out,
+						     err, errlen) : 0;
 		}
 	}
 	for (h = 0; h < horizon; h++)

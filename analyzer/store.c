@@ -392,6 +392,119 @@ static int write_fit_cache(PGconn *db, const struct analyze_work *w, const struc
 	return 0;
 }
 
+int store_load_keep(PGconn *db, struct store_keep *k, char *err, size_t errlen)
+{
+	PGresult *res;
+	int i;
+
+	k->days = STORE_KEEP_DAYS;
+	k->months = STORE_KEEP_MONTHS;
+	res = db_query(db, "SELECT key, value FROM ref.settings WHERE key IN "
+			   "('analyze.keep_days', 'analyze.keep_months')", 0, NULL, err, errlen);
+	if (!res)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		const char *key = PQgetvalue(res, i, 0), *v = PQgetvalue(res, i, 1);
+		int days = !strcmp(key, "analyze.keep_days");
+		char *end;
+		long n = strtol(v, &end, 10);
+
+		if (!*v || *end || n < (days ? 1 : 0) || n > (days ? 3660 : 120)) {
+			snprintf(err, errlen, "ref.settings %s must be a whole number of %s, not '%s' "
+				 "(change it with UPDATE ref.settings)", key,
+				 days ? "days from 1 to 3660" : "months from 0 to 120", v);
+			PQclear(res);
+			return -2;
+		}
+		if (days)
+			k->days = (int)n;
+		else
+			k->months = (int)n;
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* The snapshots kept (docs/contracts.md, "Analyzer retention"): this run's;
+ * the newest of each as-of day among the last keep.days as-of days up to
+ * the newest as-of stored, with their backtest errors; and for each month
+ * from keep.months months before that as-of's month to the month after
+ * it, the snapshots the report reads for that month
+ * (reporter/load_forecast.sql: the newest made before the month, else the
+ * earliest made during it, with targets in the month;
+ * load_month_projections.sql: the newest projection of the month;
+ * load_projections.sql: the newest with targets in the month), without
+ * their errors.  Every other row of analytics.estimates, model_scores,
+ * month_projections and estimate_errors is deleted in the run's
+ * transaction.  "The newest as-of" is the newest one not after tomorrow
+ * (the database's date), so a run for a date in the future (a typo) does
+ * not remove the recent snapshots; its own snapshot goes with the next run
+ * (so does a past date's, unless a report month needs it).  A snapshot's targets run from as_of + 1 to its last target
+ * without a gap, so "has a target in the month" is t0 < next and t1 >= m. */
+static const char PRUNE_KEEP_SQL[] =
+	"INSERT INTO analyze_keep "
+	"SELECT calculated_at, bool_or(errors) FROM ("
+	" WITH snaps AS (SELECT calculated_at, as_of, min(target_date) AS t0, "
+	"                max(target_date) AS t1 FROM analytics.estimates "
+	"                GROUP BY calculated_at, as_of),"
+	" anchors AS (SELECT coalesce(max(as_of) FILTER (WHERE as_of <= current_date + 1), "
+	"                             max(as_of)) AS r FROM snaps),"
+	" months AS (SELECT m::date AS m, (m + interval '1 month')::date AS n "
+	"            FROM anchors a, generate_series(date_trunc('month', a.r::timestamp) "
+	"                 - make_interval(months => $3::int), "
+	"                 date_trunc('month', a.r::timestamp) + interval '1 month', "
+	"                 interval '1 month') m)"
+	" SELECT $1::timestamptz AS calculated_at, true AS errors"
+	" UNION ALL SELECT max(s.calculated_at), true FROM snaps s "
+	"   WHERE EXISTS (SELECT 1 FROM anchors a WHERE s.as_of > a.r - $2::int "
+	"                 AND s.as_of <= a.r) GROUP BY s.as_of"
+	" UNION ALL SELECT (SELECT s.calculated_at FROM snaps s WHERE s.t0 < mo.n AND s.t1 >= mo.m "
+	"   ORDER BY (s.as_of < mo.m) DESC, CASE WHEN s.as_of < mo.m THEN s.as_of END DESC NULLS LAST, "
+	"   s.as_of, s.calculated_at DESC LIMIT 1), false FROM months mo"
+	" UNION ALL SELECT (SELECT max(s.calculated_at) FROM snaps s "
+	"   WHERE s.t0 < mo.n AND s.t1 >= mo.m), false FROM months mo"
+	" UNION ALL SELECT (SELECT max(p.calculated_at) FROM analytics.month_projections p "
+	"   WHERE p.month = mo.m), false FROM months mo"
+	") k WHERE calculated_at IS NOT NULL GROUP BY calculated_at";
+
+static int prune_one(PGconn *db, const char *sql, int64_t *count, char *err, size_t errlen)
+{
+	PGresult *res = db_query(db, sql, 0, NULL, err, errlen);
+
+	if (!res)
+		return -1;
+	*count += atoll(PQcmdTuples(res));
+	PQclear(res);
+	return 0;
+}
+
+static int prune_snapshots(PGconn *db, const struct store_keep *keep, const char *calc,
+			   int64_t *count, char *err, size_t errlen)
+{
+	char days[16], months[16];
+	const char *params[3] = { calc, days, months };
+
+	snprintf(days, sizeof(days), "%d", keep->days);
+	snprintf(months, sizeof(months), "%d", keep->months);
+	if (db_exec_params(db, "CREATE TEMP TABLE analyze_keep (calculated_at timestamptz "
+			   "PRIMARY KEY, errors boolean NOT NULL) ON COMMIT DROP",
+			   0, NULL, err, errlen) < 0 ||
+	    db_exec_params(db, PRUNE_KEEP_SQL, 3, params, err, errlen) < 0)
+		return -1;
+	return prune_one(db, "DELETE FROM analytics.estimates t WHERE NOT EXISTS "
+			 "(SELECT 1 FROM analyze_keep k WHERE k.calculated_at = t.calculated_at)",
+			 count, err, errlen) < 0 ||
+	       prune_one(db, "DELETE FROM analytics.model_scores t WHERE NOT EXISTS "
+			 "(SELECT 1 FROM analyze_keep k WHERE k.calculated_at = t.calculated_at)",
+			 count, err, errlen) < 0 ||
+	       prune_one(db, "DELETE FROM analytics.month_projections t WHERE NOT EXISTS "
+			 "(SELECT 1 FROM analyze_keep k WHERE k.calculated_at = t.calculated_at)",
+			 count, err, errlen) < 0 ||
+	       prune_one(db, "DELETE FROM analytics.estimate_errors t WHERE NOT EXISTS "
+			 "(SELECT 1 FROM analyze_keep k WHERE k.calculated_at = t.calculated_at "
+			 "AND k.errors)", count, err, errlen) < 0 ? -1 : 0;
+}
+
 int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_result *r,
 		   int with_flows, char *err, size_t errlen)
 {
@@ -410,10 +523,11 @@ int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_resu
 	    write_errors(db, r, calc, as_of, &b, &r->errors, err, errlen) < 0 ||
 	    (with_flows && write_flows(db, w, calc, as_of, &b, &r->flows, err, errlen) < 0) ||
 	    write_fit_cache(db, w, r, as_of, &b, err, errlen) < 0 ||
+	    prune_snapshots(db, &w->keep, calc, &r->pruned, err, errlen) < 0 ||
 	    db_commit(db, err, errlen) < 0) {
 		buf_release(&b);
 		db_rollback(db);
-		r->estimates = r->scores = r->projections = r->flows = r->errors = 0;
+		r->estimates = r->scores = r->projections = r->flows = r->errors = r->pruned = 0;
 		return -1;
 	}
 	buf_release(&b);

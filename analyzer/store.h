@@ -22,7 +22,17 @@ struct flow_row {
 };
 
 /* Everything analyze_run() computes before writing. */
+/* How many analyzer snapshots analyze keeps (ref.settings analyze.keep_days,
+ * analyze.keep_months; docs/contracts.md "Analyzer retention"). */
+#define STORE_KEEP_DAYS 35
+#define STORE_KEEP_MONTHS 13
+struct store_keep {
+	int days;                       /* newest snapshot of each of the last N as-of days */
+	int months;                     /* the report's snapshots of the last N months */
+};
+
 struct analyze_work {
+	struct store_keep keep;         /* set by store_load_keep */
 	int32_t first_day;              /* index 0 of every series */
 	int n, origin, horizon;
 	unsigned char *holiday;         /* n */
@@ -48,7 +58,13 @@ int store_check_finite(const struct analyze_work *w, const struct analyze_result
 int store_load_fit_cache(PGconn *db, struct analyze_work *w, const struct analyze_result *r,
 			 char *err, size_t errlen);
 
-/* Writes the snapshot and commits; counts go into r->estimates, scores,
+/* The retention settings into k (defaults when not set): 0, -2 for a bad
+ * value (a configuration error, the key named in err), -1 on a database
+ * error. */
+int store_load_keep(PGconn *db, struct store_keep *k, char *err, size_t errlen);
+
+/* Writes the snapshot, deletes the snapshots no reader needs any more
+ * (w->keep; the count into r->pruned) and commits; counts go into r->estimates, scores,
  * projections and flows.  Returns 0, or -1 with a reason in err after rolling
  * back (counts are 0 then). */
 int store_snapshot(PGconn *db, const struct analyze_work *w, struct analyze_result *r,

@@ -27,7 +27,8 @@ const char cmd_analyze_usage[] =
 	"Estimates the minutes of every category for each day from the day after\n"
 	"DATE to the end of that day's month (and at least 14 days), with 80% and\n"
 	"95% prediction intervals; backtests every method over the last 8 weeks\n"
-	"and keeps the best per category; projects the month's total; and splits\n"
+	"and keeps the best per category (the distribution by its quantile score,\n"
+	"the point by its MAE); projects the month's total; and splits\n"
 	"each day's plan shortfalls over the categories that ran over plan.\n"
 	"Reads marts.daily_category and marts.plan_actual_daily (run 'dwhbi\n"
 	"transform' first); writes analytics.estimates, analytics.model_scores,\n"
@@ -35,6 +36,10 @@ const char cmd_analyze_usage[] =
 	"The regression fits go into analytics.fit_cache, which later nights\n"
 	"reuse while the history they were fitted on is unchanged (the results\n"
 	"are the same with or without it; emptying it only costs time).\n"
+	"Older snapshots are deleted in the same transaction, except the newest\n"
+	"of each of the last analyze.keep_days as-of days (ref.settings, default\n"
+	"35; with their backtest errors) and the ones the monthly report reads for\n"
+	"each of the last analyze.keep_months months (default 13).\n"
 	"\n"
 	"  --as-of DATE   use only data up to DATE (YYYY-MM-DD); the results for a\n"
 	"                 past DATE are reproducible.  Default: yesterday in\n"
@@ -74,9 +79,9 @@ static void print_result(const struct analyze_result *r)
 		       c->month_lower80, c->month_upper80);
 	}
 	printf("wrote %lld estimates, %lld model scores, %lld month projections, "
-	       "%lld plan flows (%d plan days)\n", (long long)r->estimates,
-	       (long long)r->scores, (long long)r->projections, (long long)r->flows,
-	       r->plan_days);
+	       "%lld plan flows (%d plan days); deleted %lld rows of older snapshots\n",
+	       (long long)r->estimates, (long long)r->scores, (long long)r->projections,
+	       (long long)r->flows, r->plan_days, (long long)r->pruned);
 }
 
 int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
@@ -84,7 +89,7 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 	struct analyze_result r;
 	char err[512] = "";
 	int32_t as_of = 0;
-	int have_as_of = 0, i, every = 7, evaluate = 0;
+	int have_as_of = 0, i, every = 7, evaluate = 0, rc;
 	int32_t ev_from = 0, ev_to = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -138,10 +143,11 @@ int cmd_analyze(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 
 	analyze_result_init(&r);
-	if (analyze_run(ctx->db, as_of, &r, err, sizeof(err)) < 0) {
+	rc = analyze_run(ctx->db, as_of, &r, err, sizeof(err));
+	if (rc < 0) {
 		analyze_result_release(&r);
 		log_error("analyze: %s", err);
-		return 1;
+		return rc == -2 ? 2 : 1;
 	}
 	ctx->rows_read = r.rows_read;
 	ctx->rows_written = r.estimates + r.scores + r.projections + r.flows + r.errors;

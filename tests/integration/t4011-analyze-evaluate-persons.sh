@@ -7,9 +7,9 @@
 # three persons (sums of the per-person counts), and checked against the
 # acceptance thresholds of issue 15, exactly:
 #   80 % interval coverage 0.75-0.85, 95 % coverage 0.92-0.98, month-end
-#   80 % coverage 0.72-0.88, adjuster Brier <= 0.9 x the hit rate's.
-# One threshold is not reached and is only checked loosely (see the note):
-# chosen / best-baseline MAE <= 0.9 (0.908 on these persons; < 1 asserted).
+#   80 % coverage 0.72-0.88, adjuster Brier <= 0.9 x the hit rate's,
+#   chosen / best-baseline MAE <= 0.9 (0.871 on these persons, 0.883 on
+#   seeds 12-14 with the same profiles).
 . "$SRCDIR/tests/lib.sh"
 
 export DWHBI_TIMEZONE=Asia/Tokyo
@@ -60,6 +60,6 @@ t_ok "adjuster Brier <= 0.9 x the hit rate's" \
 	'awk -v v="$(pooled brier_ratio)" "BEGIN { exit !(v <= 0.9) }"'
 t_ok "pooled held-out 95 % coverage within 0.92-0.98" \
 	'awk -v v="$(pooled cov95)" "BEGIN { exit !(v >= 0.92 && v <= 0.98) }"'
-t_ok "the chosen MAE below the baseline's (the wanted <= 0.9 is not reached)" \
-	'awk -v r="$(pooled mae_ratio)" "BEGIN { exit !(r < 1) }"'
+t_ok "pooled chosen / best-baseline MAE <= 0.9" \
+	'awk -v r="$(pooled mae_ratio)" "BEGIN { exit !(r <= 0.9) }"'
 t_done
