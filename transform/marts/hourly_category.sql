@@ -17,17 +17,23 @@ with pieces as (
         a.stop_at - interval '1 microsecond',
         interval '1 hour') as h(hour)
 --incremental: where a.date in (select date from dwhbi_changed_days union select date + 1 from dwhbi_changed_days)
+),
+-- Summed per (hour, category) as intervals (exact microseconds, like the
+-- numeric seconds they replace), the category's columns joined afterwards.
+hours as (
+    select p.hour, p.category, min(p.date) as date,
+           sum(p.piece_stop - p.piece_start) as length
+    from pieces p
+    group by p.hour, p.category
 )
-select p.hour as time,
-       min(p.date) as date,
-       p.category,
+select h.hour as time,
+       h.date,
+       h.category,
        c.display_name,
        c.coarse_group,
        c.color,
        c.sort_order,
-       trim_scale(round(sum(extract(epoch from p.piece_stop - p.piece_start)) / 60, 6))
-           as actual_minutes
-from pieces p
-join core.categories c on c.category = p.category
-group by p.hour, p.category, c.display_name, c.coarse_group, c.color, c.sort_order
-order by p.hour, c.sort_order, p.category
+       trim_scale(round(extract(epoch from h.length) / 60, 6)) as actual_minutes
+from hours h
+join core.categories c on c.category = h.category
+order by h.hour, c.sort_order, h.category
