@@ -41,7 +41,8 @@ t_ok "re-running the transform without new raw data gives identical marts" '
 	cmp "$T_TMP/dump1" "$T_TMP/dump2" && [ "$(wc -l < "$T_TMP/dump1")" -gt 10000 ]'
 
 # The concurrent reader: a second connection counts the mart in a loop while
-# the transform rebuilds it three times; between the second and third
+# the transform rebuilds it three times (--full: every model is rebuilt, not
+# only the changed days); between the second and third
 # rebuild new raw data arrives (an entry in May, past the range), so the
 # count changes once — from one full mart to the other, never through zero.
 : > "$T_TMP/reads"
@@ -54,11 +55,11 @@ t_ok "re-running the transform without new raw data gives identical marts" '
 reader=$!
 sleep 0.2
 ok_runs=0
-"$DWHBI" -q transform >/dev/null && ok_runs=$((ok_runs + 1))
-"$DWHBI" -q transform >/dev/null && ok_runs=$((ok_runs + 1))
+"$DWHBI" -q transform --full >/dev/null && ok_runs=$((ok_runs + 1))
+"$DWHBI" -q transform --full >/dev/null && ok_runs=$((ok_runs + 1))
 psql -X -q -c "INSERT INTO raw.toggl_track__time_entries (source_id, data, synced_at) VALUES
  ('4000000099', '{\"id\": 4000000099, \"project_id\": 7001, \"user_id\": 1001, \"start\": \"2026-05-12T08:00:00+09:00\", \"stop\": \"2026-05-12T09:00:00+09:00\", \"duration\": 3600}', '2026-03-12 00:00:00+00')"
-"$DWHBI" -q transform >/dev/null && ok_runs=$((ok_runs + 1))
+"$DWHBI" -q transform --full >/dev/null && ok_runs=$((ok_runs + 1))
 sleep 0.2
 touch "$T_TMP/stop"
 wait "$reader"
