@@ -75,8 +75,8 @@ int cmd_sync_gcal(struct cmd_ctx *ctx, int argc, char **argv)
 		log_error("%s", err);
 		return 1;
 	}
-	log_info("sync gcal: %d calendars, %lld read, %lld written, %lld deleted",
-		 counts.calendars_ok, (long long)counts.read,
+	log_info("sync gcal: %d calendar%s, %lld read, %lld written, %lld deleted",
+		 counts.calendars_ok, counts.calendars_ok == 1 ? "" : "s", (long long)counts.read,
 		 (long long)counts.written, (long long)counts.deleted);
 	if (counts.quarantined)
 		log_warn("sync gcal: %lld item%s quarantined (see 'dwhbi status')",

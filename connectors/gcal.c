@@ -978,9 +978,9 @@ int gcal_sync(PGconn *db, const struct config *cfg,
 			counts->read += rep.read;
 			counts->written += rep.written;
 			counts->deleted += rep.deleted;
-			log_info("google calendar '%s': %s sync, %d pages, %lld read, "
+			log_info("google calendar '%s': %s sync, %d page%s, %lld read, "
 				 "%lld written, %lld deleted", cal_id, rep.mode,
-				 rep.pages, (long long)rep.read,
+				 rep.pages, rep.pages == 1 ? "" : "s", (long long)rep.read,
 				 (long long)rep.written, (long long)rep.deleted);
 			report_calendar(cal_list, cal_id, &rep, NULL);
 			continue;
