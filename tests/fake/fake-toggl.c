@@ -687,6 +687,11 @@ static int setup(struct fake_server *s, void *data)
 		fprintf(stderr, "fake-toggl: unknown time zone '%s'\n", T.tz);
 		return -1;
 	}
+	if (T.scenario && T.person) {
+		fprintf(stderr, "fake-toggl: --scenario and --person each give the whole "
+			"account's data; pass one of them\n");
+		return -1;
+	}
 	if (T.scenario && load_scenario(T.scenario) < 0)
 		return -1;
 	if (T.person && load_person(T.person, fake_now(s)) < 0)
