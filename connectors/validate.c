@@ -726,28 +726,37 @@ static int check_object(struct jv_span item, struct validate_result *r)
 
 /* ---- the items ---- */
 
+/* The common start of an item with a positive 64-bit id. */
+static int check_id_item(struct jv_span item, struct obj *o, struct validate_result *r)
+{
+	struct jv_span v;
+	int64_t id;
+
+	r->id[0] = r->reason[0] = '\0';
+	obj_index(o, item);
+	read_id(o, "id", r);
+	if (check_object(item, r) < 0)
+		return -1;
+	if (member(o, "id", &v) != 1) {
+		snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
+		return -1;
+	}
+	if (id_value(v, &id) < 0) {
+		fail(r, "id", "is not a positive 64-bit integer", v);
+		return -1;
+	}
+	return 0;
+}
+
 int validate_toggl_entry(struct jv_span item, const struct validate_window *w,
 			 struct validate_result *r)
 {
-	struct jv_span v;
-	int64_t id, start, stop, t;
+	int64_t start, stop, t;
 	int stopped;
-
-	r->id[0] = r->reason[0] = '\0';
 	struct obj o;
-	obj_index(&o, item);
-	if (check_object(item, r) < 0) {
-		read_id(&o, "id", r);
+
+	if (check_id_item(item, &o, r) < 0)
 		return -1;
-	}
-	read_id(&o, "id", r);
-	if (member(&o, "id", &v) != 1 || id_value(v, &id) < 0) {
-		if (member(&o, "id", &v) == 1)
-			fail(r, "id", "is not a positive 64-bit integer", v);
-		else
-			snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
-		return -1;
-	}
 	if (check_opt_id(&o, "workspace_id", r) || check_opt_id(&o, "wid", r) ||
 	    check_opt_id(&o, "project_id", r) || check_opt_id(&o, "pid", r) ||
 	    check_opt_id(&o, "task_id", r) || check_opt_id(&o, "user_id", r) ||
@@ -797,24 +806,11 @@ int validate_toggl_report_row(struct jv_span row, const struct validate_window *
 int validate_toggl_report_entry(struct jv_span te, const struct validate_window *w,
 				struct validate_result *r)
 {
-	struct jv_span v;
-	int64_t id, start, stop, t;
-
-	r->id[0] = r->reason[0] = '\0';
+	int64_t start, stop, t;
 	struct obj o;
-	obj_index(&o, te);
-	if (check_object(te, r) < 0) {
-		read_id(&o, "id", r);
+
+	if (check_id_item(te, &o, r) < 0)
 		return -1;
-	}
-	read_id(&o, "id", r);
-	if (member(&o, "id", &v) != 1 || id_value(v, &id) < 0) {
-		if (member(&o, "id", &v) == 1)
-			fail(r, "id", "is not a positive 64-bit integer", v);
-		else
-			snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
-		return -1;
-	}
 	if (check_time(&o, "start", 1, w, &start, r) ||
 	    check_time(&o, "stop", 0, w, &stop, r))
 		return -1;
@@ -1020,27 +1016,6 @@ static int check_name(const struct obj *obj, const char *key, struct validate_re
 	return 0;
 }
 
-/* The common start of an item with a positive 64-bit id. */
-static int check_id_item(struct jv_span item, struct obj *o, struct validate_result *r)
-{
-	struct jv_span v;
-	int64_t id;
-
-	r->id[0] = r->reason[0] = '\0';
-	obj_index(o, item);
-	read_id(o, "id", r);
-	if (check_object(item, r) < 0)
-		return -1;
-	if (member(o, "id", &v) != 1) {
-		snprintf(r->reason, sizeof(r->reason), "\"id\" is missing");
-		return -1;
-	}
-	if (id_value(v, &id) < 0) {
-		fail(r, "id", "is not a positive 64-bit integer", v);
-		return -1;
-	}
-	return 0;
-}
 
 int validate_toggl_master(const char *entity, struct jv_span item,
 			  const struct validate_window *w, struct validate_result *r)
