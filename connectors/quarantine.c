@@ -211,8 +211,15 @@ void quarantine_screen_toggl_reports(struct quarantine *q, const struct buf *bod
 	free(rows);
 }
 
-int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *span,
-				 const cJSON *item, const char *source_id)
+typedef int (*gcal_check)(struct jv_span item, const struct validate_window *w,
+			  struct validate_result *r);
+
+/* Screens one Google item with check, from the bytes as sent (span) or, when
+ * they could not be matched, cJSON's print of it.  A rejected item is kept
+ * under source_id when keyed (the colors' keys are the API's own), else only
+ * when its id read as clean text. */
+static int screen_gcal(struct quarantine *q, const struct jv_span *span, const cJSON *item,
+		       const char *source_id, gcal_check check, int keyed)
 {
 	struct validate_result r;
 	struct jv_span text;
@@ -228,13 +235,19 @@ int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *spa
 		text.p = printed;
 		text.n = strlen(printed);
 	}
-	ok = validate_gcal_event(text, &q->window, &r) == 0;
+	ok = check(text, &q->window, &r) == 0;
 	if (ok)
 		quarantine_landed(q, source_id);
-	else    /* an id that is not clean text is not stored as text */
-		quarantine_add(q, r.id[0] ? source_id : NULL, r.reason, text);
+	else
+		quarantine_add(q, keyed || r.id[0] ? source_id : NULL, r.reason, text);
 	free(printed);
 	return ok;
+}
+
+int quarantine_screen_gcal_event(struct quarantine *q, const struct jv_span *span,
+				 const cJSON *item, const char *source_id)
+{
+	return screen_gcal(q, span, item, source_id, validate_gcal_event, 0);
 }
 
 void quarantine_screen_listing(struct quarantine *q, const char *source,
@@ -280,32 +293,9 @@ void quarantine_screen_listing(struct quarantine *q, const char *source,
 int quarantine_screen_gcal_master(struct quarantine *q, const struct jv_span *span,
 				  const cJSON *item, const char *source_id)
 {
-	struct validate_result r;
-	struct jv_span text;
-	char *printed = NULL;
-	int ok;
-
-	if (span) {
-		text = *span;
-	} else {
-		printed = cJSON_PrintUnformatted(item);
-		if (!printed)
-			abort();
-		text.p = printed;
-		text.n = strlen(printed);
-	}
 	if (strcmp(q->entity, "colors") == 0)
-		ok = validate_gcal_color(text, &q->window, &r) == 0;
-	else
-		ok = validate_gcal_calendar(text, &q->window, &r) == 0;
-	if (ok)
-		quarantine_landed(q, source_id);
-	else if (strcmp(q->entity, "colors") == 0)
-		quarantine_add(q, source_id, r.reason, text);
-	else    /* an id that is not clean text is not stored as text */
-		quarantine_add(q, r.id[0] ? source_id : NULL, r.reason, text);
-	free(printed);
-	return ok;
+		return screen_gcal(q, span, item, source_id, validate_gcal_color, 1);
+	return screen_gcal(q, span, item, source_id, validate_gcal_calendar, 0);
 }
 
 int quarantine_store(PGconn *db, struct quarantine *q, char *err, size_t errlen)
