@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t8031: the console's layers (issue 13).  server.c is the daemon and the
 # routing; web.[ch] reads requests and fills responses and knows neither a
-# page nor the server; each page is one page_<name>.c over page.[ch]; no object of the web layer needs a symbol of a page, the API or the server.
+# page nor the server; each page is one page_<name>.c over page.[ch]; no
+# object of the web layer needs a symbol of a page, the API or the server.
 . "$SRCDIR/tests/lib.sh"
 cd "$SRCDIR"
 
